@@ -1,0 +1,173 @@
+/**
+ * The only module that talks HTTP to the apiserver. It borrows authentication
+ * and TLS from @kubernetes/client-node's KubeConfig (kubeconfig files, contexts,
+ * exec plugins, in-cluster service account) and does the requests itself, so
+ * that the reflector sees every byte: corrupt frames are counted, stalls are
+ * detected, and the user agent names kubetrail.
+ */
+import type { IncomingMessage } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** A JSON response. */
+export interface JsonResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** What the reflector needs from the network, so that tests can inject faults. */
+export interface KubeTransport {
+  /** GET `path?query`, parsed as JSON. Rejects on network errors only. */
+  getJson(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<JsonResponse>;
+  /** GET `path?query` as a stream of lines (a watch). Resolves once the status line arrives. */
+  stream(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<LineStream>;
+}
+
+/** A watch response: its status, and its body split into lines. */
+export interface LineStream {
+  readonly status: number;
+  /** The whole body when status is not 200 (an apiserver Status), else empty. */
+  readonly errorBody: string;
+  readonly lines: AsyncIterable<string>;
+}
+
+/** Where to find the cluster: the kubeconfig as kubectl picks it, or the Pod's service account. */
+export interface KubeConnectionOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly userAgent: string;
+}
+
+/** Error loading the kubeconfig or reaching the cluster, with a stable code. */
+export class KubeConfigError extends Error {
+  override readonly name = 'KubeConfigError';
+  readonly code = 'ERR_KUBECONFIG';
+}
+
+/** Loads the kubeconfig like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
+export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (cause) {
+    throw new KubeConfigError(
+      `cannot load kubeconfig ${options.kubeconfig ?? '(default)'}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  if (options.context) {
+    if (!kc.getContexts().some((c) => c.name === options.context)) {
+      throw new KubeConfigError(
+        `context "${options.context}" not found; kubeconfig has: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        }`,
+      );
+    }
+    kc.setCurrentContext(options.context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new KubeConfigError('no cluster: set --kubeconfig or KUBECONFIG, or run inside a Pod');
+  }
+  return kc;
+}
+
+/** The real transport: HTTPS (or HTTP) to the current cluster of `kc`. */
+export class HttpKubeTransport implements KubeTransport {
+  readonly #kc: KubeConfig;
+  readonly #server: URL;
+  readonly #userAgent: string;
+
+  constructor(kc: KubeConfig, userAgent: string) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new KubeConfigError('kubeconfig has no current cluster');
+    this.#kc = kc;
+    this.#server = new URL(cluster.server);
+    this.#userAgent = userAgent;
+  }
+
+  /** The apiserver's address, for logs. */
+  get server(): string {
+    return this.#server.origin;
+  }
+
+  async #request(
+    path: string,
+    query: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+  ): Promise<IncomingMessage> {
+    const url = new URL(this.#server.pathname.replace(/\/$/, '') + path, this.#server);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    const opts: https.RequestOptions = { headers: {} };
+    // Re-applied per request: tokens from files and exec plugins rotate.
+    await this.#kc.applyToHTTPSOptions(opts);
+    const headers = {
+      ...(opts.headers as Record<string, string>),
+      'User-Agent': this.#userAgent,
+      Accept: 'application/json',
+    };
+    const lib = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      const req = lib.request(url, { ...opts, method: 'GET', headers, signal }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  async getJson(
+    path: string,
+    query: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+  ): Promise<JsonResponse> {
+    const res = await this.#request(path, query, signal);
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { message: text.slice(0, 500) };
+    }
+    return { status: res.statusCode ?? 0, body };
+  }
+
+  async stream(
+    path: string,
+    query: Readonly<Record<string, string>>,
+    signal: AbortSignal,
+  ): Promise<LineStream> {
+    const res = await this.#request(path, query, signal);
+    const status = res.statusCode ?? 0;
+    if (status !== 200) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      return { status, errorBody: Buffer.concat(chunks).toString('utf8'), lines: emptyLines() };
+    }
+    return { status, errorBody: '', lines: splitLines(res) };
+  }
+}
+
+async function* emptyLines(): AsyncIterable<string> {}
+
+/** Splits a byte stream into lines without losing multi-byte characters across chunks. */
+export async function* splitLines(source: AsyncIterable<Buffer | string>): AsyncIterable<string> {
+  let rest = '';
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of source) {
+    rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let nl = rest.indexOf('\n');
+    while (nl >= 0) {
+      const line = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      if (line.trim() !== '') yield line;
+      nl = rest.indexOf('\n');
+    }
+  }
+  rest += decoder.decode();
+  if (rest.trim() !== '') yield rest;
+}

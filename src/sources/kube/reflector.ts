@@ -1,0 +1,352 @@
+/**
+ * List-then-watch for one resource, that never dies silently. It lists (paged),
+ * watches from the list's resourceVersion with bookmarks, re-watches when the
+ * server ends a watch, re-lists and diffs on 410 Gone (so nothing is delivered
+ * twice and deletions missed during the gap are synthesised), backs off with
+ * jitter on any error, and restarts a watch that has gone silent.
+ */
+
+import type { Clock } from '../../model/clock.js';
+import type { Delta, DeltaType } from '../../model/delta.js';
+import type { KubeTransport } from './kube-transport.js';
+
+/** Something the reflector reports, for metrics and logs. */
+export type ReflectorEvent =
+  | { readonly type: 'listed'; readonly items: number; readonly initial: boolean }
+  | { readonly type: 'restart'; readonly reason: 'gone' | 'error' | 'stall' | 'end'; readonly error?: string }
+  | { readonly type: 'corrupt-frame'; readonly sample: string }
+  | { readonly type: 'bookmark' };
+
+/** Injected time: tests drive backoff and the watchdog without waiting. */
+export interface ReflectorTiming {
+  readonly clock: Clock;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** [0, 1); jitter source. */
+  readonly random: () => number;
+}
+
+/** How one reflector behaves. */
+export interface ReflectorOptions {
+  /** Collection path, e.g. `/apis/apps/v1/deployments` or `/api/v1/namespaces/web/pods`. */
+  readonly path: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  readonly transport: KubeTransport;
+  readonly timing: ReflectorTiming;
+  readonly onDelta: (delta: Delta) => void;
+  readonly onEvent?: (event: ReflectorEvent) => void;
+  /** Page size of the list. Default 500. */
+  readonly pageSize?: number;
+  /** First retry delay; doubles to maxBackoffMs, with ±50 % jitter. Default 500 ms. */
+  readonly initialBackoffMs?: number;
+  /** Default 30 s. */
+  readonly maxBackoffMs?: number;
+  /** A watch with no line (bookmarks included) for this long is restarted. Default 150 s. */
+  readonly stallMs?: number;
+  /** Server-side watch timeout; jittered up to twice this. Default 300 s. */
+  readonly watchTimeoutSeconds?: number;
+}
+
+/** What is remembered of a listed object: enough to diff and to synthesise a DELETED. */
+interface Known {
+  readonly resourceVersion: string;
+  readonly stub: Readonly<Record<string, unknown>>;
+}
+
+interface ObjectMeta {
+  uid: string;
+  resourceVersion: string;
+  stub: Record<string, unknown>;
+}
+
+function meta(object: unknown): ObjectMeta | undefined {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const o = object as Record<string, unknown>;
+  const m = o.metadata;
+  if (typeof m !== 'object' || m === null) return undefined;
+  const md = m as Record<string, unknown>;
+  if (typeof md.uid !== 'string' || typeof md.resourceVersion !== 'string') return undefined;
+  return {
+    uid: md.uid,
+    resourceVersion: md.resourceVersion,
+    stub: {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      metadata: { name: md.name, namespace: md.namespace, uid: md.uid, resourceVersion: md.resourceVersion },
+    },
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** A list response with its kind filled in on each item (the API leaves it out). */
+function itemsOf(body: unknown): { items: unknown[]; resourceVersion: string; next: string } | undefined {
+  if (!isRecord(body) || !Array.isArray(body.items) || !isRecord(body.metadata)) return undefined;
+  const listKind = typeof body.kind === 'string' ? body.kind.replace(/List$/, '') : undefined;
+  const items = body.items.map((item) =>
+    isRecord(item) && item.kind === undefined
+      ? { ...item, kind: listKind, apiVersion: body.apiVersion }
+      : item,
+  );
+  return {
+    items,
+    resourceVersion: String(body.metadata.resourceVersion ?? ''),
+    next: typeof body.metadata.continue === 'string' ? body.metadata.continue : '',
+  };
+}
+
+/** Stop reasons of one watch attempt. */
+type WatchEnd = { kind: 'gone' } | { kind: 'end' } | { kind: 'stall' } | { kind: 'error'; error: string };
+
+/** Lists and watches one resource until stopped. */
+export class Reflector {
+  readonly #o: ReflectorOptions;
+  readonly #known = new Map<string, Known>();
+  readonly #stop = new AbortController();
+  #resourceVersion = '';
+  #listed = false;
+  #running: Promise<void> | undefined;
+
+  constructor(options: ReflectorOptions) {
+    if (!options.path.startsWith('/'))
+      throw new TypeError(`reflector path must start with "/": ${options.path}`);
+    this.#o = options;
+  }
+
+  /** Objects currently known to exist. */
+  get size(): number {
+    return this.#known.size;
+  }
+
+  /** Starts the loop; resolves after the first successful list. */
+  start(): Promise<void> {
+    let firstList: () => void = () => {};
+    const listed = new Promise<void>((resolve) => {
+      firstList = resolve;
+    });
+    this.#running = this.#loop(firstList);
+    return Promise.race([listed, this.#running]);
+  }
+
+  /** Stops watching and waits for the loop to end. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#running;
+  }
+
+  #emit(type: DeltaType, object: unknown, initial: boolean): void {
+    const time = this.#o.timing.clock.now();
+    this.#o.onDelta(initial ? { time, type, object, initial } : { time, type, object });
+  }
+
+  #query(): Record<string, string> {
+    const q: Record<string, string> = {};
+    if (this.#o.labelSelector) q.labelSelector = this.#o.labelSelector;
+    if (this.#o.fieldSelector) q.fieldSelector = this.#o.fieldSelector;
+    return q;
+  }
+
+  async #loop(firstList: () => void): Promise<void> {
+    const { timing } = this.#o;
+    const signal = this.#stop.signal;
+    const initialBackoff = this.#o.initialBackoffMs ?? 500;
+    const maxBackoff = this.#o.maxBackoffMs ?? 30_000;
+    let backoff = initialBackoff;
+    let needList = true;
+    while (!signal.aborted) {
+      try {
+        if (needList) {
+          await this.#list();
+          needList = false;
+          firstList();
+        }
+        const end = await this.#watch();
+        if (signal.aborted) return;
+        if (end.kind === 'end') {
+          // A server-side timeout: resume at once from the last resourceVersion.
+          this.#o.onEvent?.({ type: 'restart', reason: 'end' });
+          backoff = initialBackoff;
+          continue;
+        }
+        if (end.kind === 'gone') needList = true;
+        this.#o.onEvent?.(
+          end.kind === 'error'
+            ? { type: 'restart', reason: 'error', error: end.error }
+            : { type: 'restart', reason: end.kind },
+        );
+      } catch (err) {
+        if (signal.aborted) return;
+        const error = err instanceof ReflectorGoneError ? undefined : String((err as Error)?.message ?? err);
+        if (err instanceof ReflectorGoneError) needList = true;
+        this.#o.onEvent?.(
+          error === undefined
+            ? { type: 'restart', reason: 'gone' }
+            : { type: 'restart', reason: 'error', error },
+        );
+      }
+      const jittered = backoff * (0.5 + timing.random());
+      await timing.sleep(jittered, signal);
+      backoff = Math.min(backoff * 2, maxBackoff);
+    }
+  }
+
+  /** Lists every page, then diffs against what is known: no duplicates, missed deletions synthesised. */
+  async #list(): Promise<void> {
+    const seen = new Map<string, { rv: string; object: unknown }>();
+    let next = '';
+    let resourceVersion = '';
+    do {
+      const q: Record<string, string> = { ...this.#query(), limit: String(this.#o.pageSize ?? 500) };
+      if (next) q.continue = next;
+      const res = await this.#o.transport.getJson(this.#o.path, q, this.#stop.signal);
+      if (res.status === 410) throw new ReflectorGoneError('list continue token expired');
+      if (res.status !== 200)
+        throw new Error(`list ${this.#o.path}: HTTP ${res.status} ${statusMessage(res.body)}`);
+      const page = itemsOf(res.body);
+      if (!page) throw new Error(`list ${this.#o.path}: not a list`);
+      for (const item of page.items) {
+        const m = meta(item);
+        if (m) seen.set(m.uid, { rv: m.resourceVersion, object: item });
+      }
+      next = page.next;
+      resourceVersion = page.resourceVersion;
+    } while (next);
+
+    const initial = !this.#listed;
+    for (const [uid, { rv, object }] of seen) {
+      const known = this.#known.get(uid);
+      if (known?.resourceVersion === rv) continue;
+      this.#emit(known ? 'MODIFIED' : 'ADDED', object, initial);
+      const m = meta(object);
+      if (m) this.#known.set(uid, { resourceVersion: rv, stub: m.stub });
+    }
+    for (const [uid, known] of this.#known) {
+      if (seen.has(uid)) continue;
+      this.#known.delete(uid);
+      this.#emit('DELETED', known.stub, false);
+    }
+    this.#listed = true;
+    this.#resourceVersion = resourceVersion;
+    this.#o.onEvent?.({ type: 'listed', items: seen.size, initial });
+  }
+
+  async #watch(): Promise<WatchEnd> {
+    const { timing } = this.#o;
+    const attempt = new AbortController();
+    const onStop = () => attempt.abort();
+    this.#stop.signal.addEventListener('abort', onStop, { once: true });
+    const stallMs = this.#o.stallMs ?? 150_000;
+    const timeout = Math.round((this.#o.watchTimeoutSeconds ?? 300) * (1 + timing.random()));
+    let lastLine = timing.clock.now();
+    let stalled = false;
+    // The watchdog: a watch that has said nothing, not even a bookmark, is presumed dead.
+    const watchdog = (async () => {
+      while (!attempt.signal.aborted) {
+        await timing.sleep(Math.min(stallMs, 5_000), attempt.signal);
+        if (!attempt.signal.aborted && timing.clock.now() - lastLine >= stallMs) {
+          stalled = true;
+          attempt.abort();
+        }
+      }
+    })();
+    try {
+      const query = {
+        ...this.#query(),
+        watch: 'true',
+        allowWatchBookmarks: 'true',
+        resourceVersion: this.#resourceVersion,
+        timeoutSeconds: String(timeout),
+      };
+      const res = await this.#o.transport.stream(this.#o.path, query, attempt.signal);
+      if (res.status === 410) return { kind: 'gone' };
+      if (res.status !== 200)
+        return { kind: 'error', error: `watch HTTP ${res.status} ${res.errorBody.slice(0, 200)}` };
+      for await (const line of res.lines) {
+        lastLine = timing.clock.now();
+        const end = this.#frame(line);
+        if (end) return end;
+      }
+      return stalled ? { kind: 'stall' } : { kind: 'end' };
+    } catch (err) {
+      if (stalled) return { kind: 'stall' };
+      if (this.#stop.signal.aborted) return { kind: 'end' };
+      return { kind: 'error', error: String((err as Error)?.message ?? err) };
+    } finally {
+      attempt.abort();
+      this.#stop.signal.removeEventListener('abort', onStop);
+      await watchdog;
+    }
+  }
+
+  /** Handles one watch line; returns a WatchEnd when the watch must stop. */
+  #frame(line: string): WatchEnd | undefined {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(line);
+    } catch {
+      this.#o.onEvent?.({ type: 'corrupt-frame', sample: line.slice(0, 120) });
+      return undefined;
+    }
+    if (!isRecord(frame) || typeof frame.type !== 'string') {
+      this.#o.onEvent?.({ type: 'corrupt-frame', sample: line.slice(0, 120) });
+      return undefined;
+    }
+    const { type, object } = frame;
+    if (type === 'ERROR') {
+      const code = isRecord(object) ? object.code : undefined;
+      if (code === 410) return { kind: 'gone' };
+      return { kind: 'error', error: `watch error: ${statusMessage(object)}` };
+    }
+    const m = meta(object);
+    if (type === 'BOOKMARK') {
+      if (
+        isRecord(object) &&
+        isRecord(object.metadata) &&
+        typeof object.metadata.resourceVersion === 'string'
+      ) {
+        this.#resourceVersion = object.metadata.resourceVersion;
+      }
+      this.#o.onEvent?.({ type: 'bookmark' });
+      return undefined;
+    }
+    if (!m || (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED')) {
+      this.#o.onEvent?.({ type: 'corrupt-frame', sample: line.slice(0, 120) });
+      return undefined;
+    }
+    this.#resourceVersion = m.resourceVersion;
+    if (type === 'DELETED') this.#known.delete(m.uid);
+    else this.#known.set(m.uid, { resourceVersion: m.resourceVersion, stub: m.stub });
+    this.#emit(type, object, false);
+    return undefined;
+  }
+}
+
+/** The server forgot the resourceVersion we hold: re-list. */
+class ReflectorGoneError extends Error {
+  override readonly name = 'ReflectorGoneError';
+  readonly code = 'ERR_WATCH_GONE';
+}
+
+function statusMessage(body: unknown): string {
+  return isRecord(body) && typeof body.message === 'string' ? body.message : '';
+}
+
+/** Real timing: wall clock, setTimeout, Math.random. */
+export const realTiming: ReflectorTiming = {
+  clock: { now: () => Date.now() },
+  random: Math.random,
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
