@@ -17,7 +17,7 @@ interface ScriptedWatch {
   status?: number;
   lines?: string[];
   /** 'end' closes normally, 'stall' never says anything more, 'error' breaks the socket. */
-  then: 'end' | 'stall' | 'error';
+  ending: 'end' | 'stall' | 'error';
 }
 
 class ScriptedTransport implements KubeTransport {
@@ -60,8 +60,8 @@ async function* waitForAbort(signal: AbortSignal): AsyncIterable<string> {
 
 async function* scripted(w: ScriptedWatch, signal: AbortSignal): AsyncIterable<string> {
   for (const line of w.lines ?? []) yield line;
-  if (w.then === 'error') throw new Error('socket hang up');
-  if (w.then === 'stall') yield* waitForAbort(signal);
+  if (w.ending === 'error') throw new Error('socket hang up');
+  if (w.ending === 'stall') yield* waitForAbort(signal);
 }
 
 /** Time that passes only when someone sleeps: backoff and the watchdog run instantly. */
@@ -118,7 +118,7 @@ describe('Reflector', () => {
           frame('ADDED', pod('c', 'u3', '13')),
           frame('BOOKMARK', { metadata: { resourceVersion: '20' } }),
         ],
-        then: 'end',
+        ending: 'end',
       },
     ];
     const { deltas } = await runScript(t);
@@ -151,7 +151,7 @@ describe('Reflector', () => {
     t.watches = [
       {
         lines: ['{"type":"ADDED","object":{trunc', frame('ADDED', pod('ok', 'u9', '2')), '{"no":"type"}'],
-        then: 'end',
+        ending: 'end',
       },
     ];
     const { deltas, events } = await runScript(t);
@@ -165,7 +165,9 @@ describe('Reflector', () => {
       { items: [pod('keep', 'u1', '5'), pod('change', 'u2', '6'), pod('gone', 'u3', '7')], rv: '8' },
       { items: [pod('keep', 'u1', '5'), pod('change', 'u2', '30'), pod('new', 'u4', '31')], rv: '32' },
     ];
-    t.watches = [{ lines: [frame('ERROR', { kind: 'Status', code: 410, message: 'too old' })], then: 'end' }];
+    t.watches = [
+      { lines: [frame('ERROR', { kind: 'Status', code: 410, message: 'too old' })], ending: 'end' },
+    ];
     const { deltas, events } = await runScript(t);
     const after = deltas
       .slice(3)
@@ -183,9 +185,9 @@ describe('Reflector', () => {
     const t = new ScriptedTransport();
     t.lists = [{ items: [], rv: '1' }];
     t.watches = [
-      { lines: [frame('ADDED', pod('x', 'u1', '2'))], then: 'error' },
-      { status: 500, then: 'end' },
-      { status: 503, then: 'end' },
+      { lines: [frame('ADDED', pod('x', 'u1', '2'))], ending: 'error' },
+      { status: 500, ending: 'end' },
+      { status: 503, ending: 'end' },
     ];
     const { events, timing } = await runScript(t);
     const restarts = events.filter((e) => e.type === 'restart');
@@ -201,7 +203,7 @@ describe('Reflector', () => {
   it('restarts a watch that went silent (the stall watchdog)', async () => {
     const t = new ScriptedTransport();
     t.lists = [{ items: [], rv: '1' }];
-    t.watches = [{ lines: [frame('ADDED', pod('x', 'u1', '2'))], then: 'stall' }];
+    t.watches = [{ lines: [frame('ADDED', pod('x', 'u1', '2'))], ending: 'stall' }];
     const { events, deltas } = await runScript(t, 20_000);
     assert.equal(deltas.length, 1);
     assert.ok(events.some((e) => e.type === 'restart' && e.reason === 'stall'));
