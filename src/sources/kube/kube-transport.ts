@@ -22,6 +22,8 @@ export interface KubeTransport {
   getJson(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<JsonResponse>;
   /** GET `path?query` as a stream of lines (a watch). Resolves once the status line arrives. */
   stream(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<LineStream>;
+  /** A write (POST/PUT) of a JSON body: used only for kubetrail's own Lease. */
+  sendJson(method: 'POST' | 'PUT', path: string, body: unknown, signal: AbortSignal): Promise<JsonResponse>;
 }
 
 /** A watch response: its status, and its body split into lines. */
@@ -99,22 +101,24 @@ export class HttpKubeTransport implements KubeTransport {
     path: string,
     query: Readonly<Record<string, string>>,
     signal: AbortSignal,
+    write?: { method: 'POST' | 'PUT'; body: string },
   ): Promise<IncomingMessage> {
     const url = new URL(this.#server.pathname.replace(/\/$/, '') + path, this.#server);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     const opts: https.RequestOptions = { headers: {} };
     // Re-applied per request: tokens from files and exec plugins rotate.
     await this.#kc.applyToHTTPSOptions(opts);
-    const headers = {
+    const headers: Record<string, string> = {
       ...(opts.headers as Record<string, string>),
       'User-Agent': this.#userAgent,
       Accept: 'application/json',
     };
+    if (write) headers['Content-Type'] = 'application/json';
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { ...opts, method: 'GET', headers, signal }, resolve);
+      const req = lib.request(url, { ...opts, method: write?.method ?? 'GET', headers, signal }, resolve);
       req.on('error', reject);
-      req.end();
+      req.end(write?.body);
     });
   }
 
@@ -123,17 +127,16 @@ export class HttpKubeTransport implements KubeTransport {
     query: Readonly<Record<string, string>>,
     signal: AbortSignal,
   ): Promise<JsonResponse> {
-    const res = await this.#request(path, query, signal);
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { message: text.slice(0, 500) };
-    }
-    return { status: res.statusCode ?? 0, body };
+    return readJson(await this.#request(path, query, signal));
+  }
+
+  async sendJson(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    signal: AbortSignal,
+  ): Promise<JsonResponse> {
+    return readJson(await this.#request(path, {}, signal, { method, body: JSON.stringify(body) }));
   }
 
   async stream(
@@ -150,6 +153,19 @@ export class HttpKubeTransport implements KubeTransport {
     }
     return { status, errorBody: '', lines: splitLines(res) };
   }
+}
+
+async function readJson(res: IncomingMessage): Promise<JsonResponse> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { message: text.slice(0, 500) };
+  }
+  return { status: res.statusCode ?? 0, body };
 }
 
 async function* emptyLines(): AsyncIterable<string> {}

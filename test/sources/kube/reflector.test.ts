@@ -36,6 +36,10 @@ class ScriptedTransport implements KubeTransport {
     };
   }
 
+  async sendJson(): Promise<JsonResponse> {
+    return { status: 405, body: {} };
+  }
+
   async stream(_path: string, q: Readonly<Record<string, string>>, signal: AbortSignal): Promise<LineStream> {
     this.watchQueries.push({ ...q });
     const w = this.watches.shift();
