@@ -12,7 +12,8 @@ export function msToNanosString(ms: number): string {
 /** Epoch milliseconds as OpenTelemetry's `[seconds, nanoseconds]`. */
 export function msToHrTime(ms: number): [number, number] {
   const whole = Math.floor(ms);
-  let fracNanos = Math.round((ms - whole) * 1e6);
+  // A double near 1.6e12 ms resolves ~0.24 µs; below a microsecond its digits are noise.
+  let fracNanos = Math.round((ms - whole) * 1e3) * 1e3;
   let wholeMs = whole;
   if (fracNanos >= 1e6) {
     wholeMs += 1;
