@@ -73,4 +73,12 @@ export interface TraceRecord {
   readonly partial: boolean;
   /** True when any span has status ERROR. */
   readonly hasError: boolean;
+  /**
+   * True for a further record of a trace that was already emitted: spans that
+   * arrived after it settled. `spans` then holds only the new spans (their
+   * parent ids name spans already exported, which deterministic ids make
+   * valid), and `root` is the already-exported root span, given for context
+   * and sampling but NOT repeated in `spans`. Absent on a first emission.
+   */
+  readonly late?: true;
 }

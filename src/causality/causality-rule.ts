@@ -1,0 +1,42 @@
+/**
+ * What an action does to the object it acted on. Lifecycle spans hang under
+ * `create` / `scale-up` actions, termination spans under `delete` actions;
+ * `observe` actions only report on their object.
+ */
+export type ActionVerb = 'create' | 'delete' | 'scale-up' | 'scale-down' | 'observe';
+
+/** Every verb, for validation. */
+export const ACTION_VERBS: readonly ActionVerb[] = ['create', 'delete', 'scale-up', 'scale-down', 'observe'];
+
+/**
+ * One row of the causality table: plain JSON-able data, so operators and CRDs
+ * can add their own rules without code.
+ *
+ * A rule matches an Event when its reporting controller (reportingController,
+ * reportingComponent or source.component) equals `controller` (omitted or `*`
+ * matches any), its `reason` equals `reason` and its involved object's kind
+ * equals `involvedKind`. With `actedOnKind`, the object acted on is read from
+ * the note by the `note` regex's named group `name`; without it, the action is
+ * about the involved object itself.
+ */
+export interface CausalityRule {
+  readonly controller?: string;
+  readonly reason: string;
+  readonly involvedKind: string;
+  readonly actedOnKind?: string;
+  /** A regular expression source with a `(?<name>…)` group; required with `actedOnKind`. */
+  readonly note?: string;
+  readonly verb: ActionVerb;
+  /** When true, a Warning with this rule counts as "stuck" if its trace is cut off: the root ends in ERROR. */
+  readonly stuck?: boolean;
+}
+
+/** What a matched rule says about one Event. */
+export interface RuleMatch {
+  readonly verb: ActionVerb;
+  /** The kind acted on; the involved kind when the rule names none. */
+  readonly actedOnKind: string;
+  /** The name acted on, read from the note; undefined when it is the involved object itself. */
+  readonly actedOnName: string | undefined;
+  readonly stuck: boolean;
+}

@@ -1,0 +1,143 @@
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../model/clock.js';
+import type { ObjectProjection } from '../model/projection.js';
+
+/** How far an owner chain is followed; real chains are 2–4 deep (CronJob → Job → Pod). */
+export const MAX_OWNER_DEPTH = 32;
+
+/** Sizes of the graph's buffers. */
+export interface ObjectGraphOptions {
+  readonly clock: Clock;
+  readonly maxObjects: number;
+  readonly maxTombstones: number;
+  /** How long a deleted object is remembered, so late Events about it still resolve (kspan #39). */
+  readonly tombstoneTtlMs: number;
+  /** Called when a live object is evicted to respect `maxObjects`. */
+  readonly onEvict?: (bound: 'objects' | 'tombstones') => void;
+}
+
+/** A deleted object, remembered for a while. */
+export interface Tombstone {
+  readonly projection: ObjectProjection;
+  /** When the DELETED delta was observed, epoch ms. */
+  readonly deletedAt: number;
+}
+
+/** Where an owner chain leads. */
+export type RootResolution =
+  | { readonly status: 'root'; readonly root: ObjectProjection; readonly depth: number }
+  /** A link in the chain is not (yet) known: `missingUid` is the owner to wait for; `topmost` is the last known object. */
+  | { readonly status: 'missing'; readonly missingUid: string; readonly topmost: ObjectProjection }
+  /** The chain loops or is deeper than {@link MAX_OWNER_DEPTH}; `topmost` is where the walk stopped. */
+  | { readonly status: 'cycle' | 'too-deep'; readonly topmost: ObjectProjection };
+
+/**
+ * The object graph: a bounded LRU of projections by uid, an index from
+ * (kind, namespace, name) to the current uid, and tombstones of recently
+ * deleted objects with a TTL measured on the injected clock.
+ */
+export class ObjectGraph {
+  readonly #objects: LRUCache<string, ObjectProjection>;
+  readonly #tombstones: LRUCache<string, Tombstone>;
+  readonly #byName = new Map<string, string>();
+
+  constructor(options: ObjectGraphOptions) {
+    const onEvict = options.onEvict;
+    this.#objects = new LRUCache<string, ObjectProjection>({
+      max: options.maxObjects,
+      dispose: (value, key, reason) => {
+        if (reason === 'evict') {
+          this.#unindex(value, key);
+          onEvict?.('objects');
+        }
+      },
+    });
+    this.#tombstones = new LRUCache<string, Tombstone>({
+      max: options.maxTombstones,
+      ttl: options.tombstoneTtlMs,
+      // No timers in the core: lru-cache's default ttlResolution schedules one.
+      ttlResolution: 0,
+      perf: options.clock,
+      dispose: (_value, _key, reason) => {
+        if (reason === 'evict') onEvict?.('tombstones');
+      },
+    });
+  }
+
+  /** Live objects held. */
+  get size(): number {
+    return this.#objects.size;
+  }
+
+  /** Tombstones held. */
+  get tombstoneCount(): number {
+    return this.#tombstones.size;
+  }
+
+  /** Stores `p`, replacing any earlier projection of its uid; returns the earlier one. */
+  upsert(p: ObjectProjection): ObjectProjection | undefined {
+    const previous = this.#objects.get(p.uid);
+    this.#objects.set(p.uid, p);
+    this.#byName.set(nameKey(p.kind, p.namespace, p.name), p.uid);
+    return previous;
+  }
+
+  /** Moves an object to the tombstones; returns its last projection. */
+  remove(p: ObjectProjection, deletedAt: number): ObjectProjection | undefined {
+    const previous = this.#objects.get(p.uid);
+    this.#objects.delete(p.uid);
+    this.#unindex(p, p.uid);
+    this.#tombstones.set(p.uid, { projection: p, deletedAt });
+    return previous;
+  }
+
+  /** A live object, or a tombstoned one. */
+  get(uid: string): ObjectProjection | undefined {
+    return this.#objects.get(uid) ?? this.#tombstones.get(uid)?.projection;
+  }
+
+  /** True while `uid` is live (not deleted). */
+  isLive(uid: string): boolean {
+    return this.#objects.has(uid);
+  }
+
+  /** The tombstone of a deleted object, if still remembered. */
+  tombstone(uid: string): Tombstone | undefined {
+    return this.#tombstones.get(uid);
+  }
+
+  /** The uid of the live object with this kind, namespace and name. */
+  uidByName(kind: string, namespace: string, name: string): string | undefined {
+    return this.#byName.get(nameKey(kind, namespace, name));
+  }
+
+  /**
+   * Follows controller ownerReferences by uid to the root object. Cycle-safe and
+   * depth-bounded, iterative, so a 1,000-deep chain or a self-owner cannot hang
+   * or overflow the stack.
+   */
+  resolveRoot(start: ObjectProjection): RootResolution {
+    let current = start;
+    const seen: string[] = [start.uid];
+    for (let depth = 0; depth < MAX_OWNER_DEPTH; depth++) {
+      const ownerUid = current.controllerUid;
+      if (ownerUid === undefined) return { status: 'root', root: current, depth };
+      if (seen.includes(ownerUid)) return { status: 'cycle', topmost: current };
+      const owner = this.get(ownerUid);
+      if (owner === undefined) return { status: 'missing', missingUid: ownerUid, topmost: current };
+      seen.push(ownerUid);
+      current = owner;
+    }
+    return { status: 'too-deep', topmost: current };
+  }
+
+  #unindex(p: ObjectProjection, uid: string): void {
+    const key = nameKey(p.kind, p.namespace, p.name);
+    if (this.#byName.get(key) === uid) this.#byName.delete(key);
+  }
+}
+
+/** The index key of (kind, namespace, name). */
+export function nameKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}

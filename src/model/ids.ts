@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+
+/** The generation part of a trace id: a generation number, or `delete`. */
+export type IntentKey = number | 'delete';
+
+function hexOf(input: string, length: number): string {
+  return createHash('sha256').update(input).digest('hex').slice(0, length);
+}
+
+/** Trace id of an intent: first 32 hex of sha256(root uid + "/" + (generation | "delete")). */
+export function traceIdOf(rootUid: string, key: IntentKey): string {
+  return hexOf(`${rootUid}/${key}`, 32);
+}
+
+/** Lifecycle span id of an object in a trace: 16 hex of sha256(traceId + object uid). The root span is the root object's lifecycle span. */
+export function lifecycleSpanIdOf(traceId: string, objectUid: string): string {
+  return hexOf(traceId + objectUid, 16);
+}
+
+/** Termination span id of an object in a trace: 16 hex of sha256(traceId + object uid + "/terminate"). */
+export function terminationSpanIdOf(traceId: string, objectUid: string): string {
+  return hexOf(`${traceId}${objectUid}/terminate`, 16);
+}
+
+/** Action span id of an Event: 16 hex of sha256(event uid), the same in every trace and on every replica. */
+export function eventSpanIdOf(eventUid: string): string {
+  return hexOf(eventUid, 16);
+}

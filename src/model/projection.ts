@@ -1,0 +1,116 @@
+/**
+ * The compact projection of a Kubernetes object that the object graph keeps.
+ * Never the raw object: only what causality and the trace model need. Every
+ * field is always present (`undefined` when absent) so that all projections
+ * share one hidden class, which keeps the hot path monomorphic.
+ */
+
+/** One ownerReference, by uid. */
+export interface OwnerRef {
+  readonly uid: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly controller: boolean;
+}
+
+/** One status condition. Times are epoch milliseconds. */
+export interface ConditionState {
+  readonly type: string;
+  readonly status: string;
+  readonly reason: string | undefined;
+  readonly message: string | undefined;
+  readonly lastTransitionTime: number | undefined;
+}
+
+/** The managedFields entry that last touched `f:spec`. */
+export interface SpecChange {
+  readonly manager: string;
+  readonly operation: string;
+  /** Epoch milliseconds, when the entry has a valid time. */
+  readonly time: number | undefined;
+}
+
+/** The few status numbers that decide "done" for each kind. */
+export interface StatusNumbers {
+  readonly specReplicas: number | undefined;
+  readonly replicas: number | undefined;
+  readonly readyReplicas: number | undefined;
+  readonly updatedReplicas: number | undefined;
+  readonly availableReplicas: number | undefined;
+  readonly currentRevision: string | undefined;
+  readonly updateRevision: string | undefined;
+  readonly numberReady: number | undefined;
+  readonly desiredNumberScheduled: number | undefined;
+  readonly updatedNumberScheduled: number | undefined;
+  readonly succeeded: number | undefined;
+  readonly failed: number | undefined;
+  /** Pod (and legacy Job) phase. */
+  readonly phase: string | undefined;
+}
+
+/** What the graph keeps of one object. Times are epoch milliseconds. */
+export interface ObjectProjection {
+  readonly uid: string;
+  /** Interned. */
+  readonly kind: string;
+  /** Interned. */
+  readonly apiVersion: string;
+  /** Interned; `''` for cluster-scoped objects. */
+  readonly namespace: string;
+  readonly name: string;
+  readonly resourceVersion: string | undefined;
+  readonly generation: number | undefined;
+  readonly observedGeneration: number | undefined;
+  readonly owners: readonly OwnerRef[];
+  /** The uid of the owner with `controller: true`, if any: the owner chain follows it. */
+  readonly controllerUid: string | undefined;
+  readonly creationTimestamp: number | undefined;
+  readonly deletionTimestamp: number | undefined;
+  readonly deletionGracePeriodSeconds: number | undefined;
+  readonly specChange: SpecChange | undefined;
+  readonly conditions: readonly ConditionState[];
+  readonly status: StatusNumbers;
+  readonly nodeName: string | undefined;
+  /** The `tracing.k8s.io/traceparent` annotation (KEP-5915). */
+  readonly traceparent: string | undefined;
+  /** The older `trace.kubernetes.io/context` annotation. */
+  readonly traceContext: string | undefined;
+}
+
+/** The object an Event is about (core/v1 `involvedObject`, events.k8s.io `regarding`). */
+export interface ObjectRef {
+  /** Interned. */
+  readonly kind: string;
+  /** Interned; `''` when absent. */
+  readonly namespace: string;
+  readonly name: string;
+  /** `''` when the Event does not name a uid (e.g. Flux's Sync events). */
+  readonly uid: string;
+  readonly apiVersion: string;
+  readonly fieldPath: string | undefined;
+}
+
+/**
+ * An Event of either API version, in one shape. Times are epoch milliseconds.
+ * `firstTime` is the first occurrence, `lastTime` the latest one this delivery reports.
+ */
+export interface NormalEvent {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly resourceVersion: string | undefined;
+  readonly reason: string;
+  /** `Normal`, `Warning`, or whatever the reporter wrote. */
+  readonly type: string;
+  readonly note: string;
+  readonly noteTruncated: boolean;
+  /** Interned: reportingController, reportingComponent, or source.component. */
+  readonly controller: string;
+  /** reportingInstance or source.host; `''` when absent. */
+  readonly instance: string;
+  readonly involved: ObjectRef;
+  readonly related: ObjectRef | undefined;
+  readonly firstTime: number;
+  readonly lastTime: number;
+  readonly count: number;
+}

@@ -1,0 +1,110 @@
+import { NOTE_LIMIT_BYTES } from '../model/attributes.js';
+import type { NormalEvent, ObjectRef } from '../model/projection.js';
+import { intern } from './intern.js';
+import {
+  asNumber,
+  asRecord,
+  asString,
+  asTime,
+  type IssueSink,
+  type Json,
+  truncate,
+  wellFormed,
+} from './narrow.js';
+import { type Rejected, reject } from './rejection.js';
+
+/** True when `raw` is an Event of either API version (core/v1 or events.k8s.io). */
+export function isEventObject(raw: unknown): boolean {
+  const obj = asRecord(raw);
+  return obj !== undefined && obj.kind === 'Event';
+}
+
+/**
+ * Narrows a core/v1 or events.k8s.io/v1 Event into one shape.
+ * `fallbackTime` (when the delta was observed) stands in when the Event carries no valid time.
+ */
+export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSink): NormalEvent | Rejected {
+  const obj = asRecord(raw);
+  if (obj === undefined) return reject('not-an-object');
+  const meta = asRecord(obj.metadata);
+  const uid = meta === undefined ? undefined : asString(meta.uid);
+  if (uid === undefined || meta === undefined) return reject('missing-uid');
+  // events.k8s.io names the object `regarding`; core/v1 names it `involvedObject`.
+  const isNewApi = obj.regarding !== undefined || obj.involvedObject === undefined;
+  const involved = readRef(isNewApi ? obj.regarding : obj.involvedObject, sink);
+  if (involved === undefined) return reject('missing-involved-object');
+  const reason = asString(obj.reason);
+  if (reason === undefined) return reject('missing-reason');
+
+  const source = asRecord(isNewApi ? obj.deprecatedSource : obj.source);
+  const controller =
+    asString(obj.reportingController) ??
+    asString(obj.reportingComponent) ??
+    (source === undefined ? undefined : asString(source.component)) ??
+    'unknown';
+  const instance =
+    asString(obj.reportingInstance) ?? (source === undefined ? undefined : asString(source.host)) ?? '';
+
+  const rawNote = asString(isNewApi ? obj.note : obj.message) ?? '';
+  const note = truncate(wellFormed(rawNote, sink), NOTE_LIMIT_BYTES);
+  if (note.truncated) sink.issue('note-truncated');
+
+  const series = asRecord(obj.series);
+  const eventTime = asTime(obj.eventTime, sink);
+  const firstStamp = asTime(isNewApi ? obj.deprecatedFirstTimestamp : obj.firstTimestamp, sink);
+  const lastStamp = asTime(isNewApi ? obj.deprecatedLastTimestamp : obj.lastTimestamp, sink);
+  const seriesLast = series === undefined ? undefined : asTime(series.lastObservedTime, sink);
+  const created = asTime(meta.creationTimestamp, sink);
+
+  let firstTime = eventTime ?? firstStamp ?? lastStamp ?? seriesLast ?? created;
+  let lastTime = seriesLast ?? lastStamp ?? eventTime ?? firstStamp ?? created;
+  if (firstTime === undefined || lastTime === undefined) {
+    sink.issue('missing-timestamp');
+    firstTime = fallbackTime;
+    lastTime = fallbackTime;
+  }
+  if (lastTime < firstTime) lastTime = firstTime;
+
+  const count = positiveCount(
+    (series === undefined ? undefined : asNumber(series.count)) ??
+      asNumber(isNewApi ? obj.deprecatedCount : obj.count),
+  );
+
+  return {
+    uid,
+    namespace: intern(asString(meta.namespace) ?? ''),
+    name: asString(meta.name) ?? '',
+    resourceVersion: asString(meta.resourceVersion),
+    reason: intern(reason),
+    type: intern(asString(obj.type) ?? 'Normal'),
+    note: note.text,
+    noteTruncated: note.truncated,
+    controller: intern(controller),
+    instance: intern(instance),
+    involved,
+    related: isNewApi ? readRef(obj.related, sink) : undefined,
+    firstTime,
+    lastTime,
+    count,
+  };
+}
+
+function positiveCount(value: number | undefined): number {
+  return value !== undefined && value >= 1 ? Math.floor(value) : 1;
+}
+
+function readRef(value: unknown, _sink: IssueSink): ObjectRef | undefined {
+  const ref: Json | undefined = asRecord(value);
+  if (ref === undefined) return undefined;
+  const kind = asString(ref.kind);
+  const name = asString(ref.name);
+  if (kind === undefined || name === undefined) return undefined;
+  return {
+    kind: intern(kind),
+    namespace: intern(asString(ref.namespace) ?? ''),
+    name,
+    uid: asString(ref.uid) ?? '',
+    apiVersion: intern(asString(ref.apiVersion) ?? ''),
+    fieldPath: asString(ref.fieldPath),
+  };
+}

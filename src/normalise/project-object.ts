@@ -1,0 +1,187 @@
+import type {
+  ConditionState,
+  ObjectProjection,
+  OwnerRef,
+  SpecChange,
+  StatusNumbers,
+} from '../model/projection.js';
+import { intern } from './intern.js';
+import {
+  asArray,
+  asNumber,
+  asRecord,
+  asString,
+  asTime,
+  type IssueSink,
+  type Json,
+  truncate,
+  wellFormed,
+} from './narrow.js';
+import { type Rejected, reject } from './rejection.js';
+
+/** Conditions kept per object; real objects have at most a handful. */
+const MAX_CONDITIONS = 16;
+/** Owner references kept per object. */
+const MAX_OWNERS = 8;
+/** Condition messages are kept short: they end up as span event attributes. */
+const CONDITION_MESSAGE_LIMIT = 512;
+
+const ANNOTATION_TRACEPARENT = 'tracing.k8s.io/traceparent';
+const ANNOTATION_TRACE_CONTEXT = 'trace.kubernetes.io/context';
+
+const NO_OWNERS: readonly OwnerRef[] = Object.freeze([]);
+const NO_CONDITIONS: readonly ConditionState[] = Object.freeze([]);
+
+/**
+ * Narrows an object of any kind into the compact projection the graph keeps.
+ * The raw object is not retained. Missing uid, kind or name rejects it.
+ */
+export function projectObject(raw: unknown, sink: IssueSink): ObjectProjection | Rejected {
+  const obj = asRecord(raw);
+  if (obj === undefined) return reject('not-an-object');
+  const kind = asString(obj.kind);
+  if (kind === undefined) return reject('missing-kind');
+  const meta = asRecord(obj.metadata);
+  if (meta === undefined) return reject('missing-uid');
+  const uid = asString(meta.uid);
+  if (uid === undefined) return reject('missing-uid');
+  const name = asString(meta.name);
+  if (name === undefined) return reject('missing-name');
+
+  const owners = readOwners(meta.ownerReferences, uid, sink);
+  let controllerUid: string | undefined;
+  for (const owner of owners) {
+    if (owner.controller) {
+      controllerUid = owner.uid;
+      break;
+    }
+  }
+  const spec = asRecord(obj.spec);
+  const status = asRecord(obj.status);
+  const annotations = asRecord(meta.annotations);
+
+  return {
+    uid,
+    kind: intern(kind),
+    apiVersion: intern(asString(obj.apiVersion) ?? ''),
+    namespace: intern(asString(meta.namespace) ?? ''),
+    name,
+    resourceVersion: asString(meta.resourceVersion),
+    generation: asNumber(meta.generation),
+    observedGeneration: status === undefined ? undefined : asNumber(status.observedGeneration),
+    owners,
+    controllerUid,
+    creationTimestamp: asTime(meta.creationTimestamp, sink),
+    deletionTimestamp: asTime(meta.deletionTimestamp, sink),
+    deletionGracePeriodSeconds: asNumber(meta.deletionGracePeriodSeconds),
+    specChange: readSpecChange(meta.managedFields, sink),
+    conditions: status === undefined ? NO_CONDITIONS : readConditions(status.conditions, sink),
+    status: readStatus(spec, status),
+    nodeName: spec === undefined ? undefined : asString(spec.nodeName),
+    traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
+    traceContext: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACE_CONTEXT]),
+  };
+}
+
+function readOwners(value: unknown, selfUid: string, sink: IssueSink): readonly OwnerRef[] {
+  const list = asArray(value);
+  if (list.length === 0) return NO_OWNERS;
+  const owners: OwnerRef[] = [];
+  for (const item of list) {
+    if (owners.length >= MAX_OWNERS) break;
+    const ref = asRecord(item);
+    if (ref === undefined) continue;
+    const uid = asString(ref.uid);
+    if (uid === undefined) {
+      sink.issue('invalid-owner-reference');
+      continue;
+    }
+    if (uid === selfUid) {
+      // A self-owner would make the object its own root's child; drop the edge.
+      sink.issue('self-owner');
+      continue;
+    }
+    owners.push({
+      uid,
+      kind: intern(asString(ref.kind) ?? ''),
+      name: asString(ref.name) ?? '',
+      controller: ref.controller === true,
+    });
+  }
+  return owners.length === 0 ? NO_OWNERS : owners;
+}
+
+function readSpecChange(value: unknown, sink: IssueSink): SpecChange | undefined {
+  let best: SpecChange | undefined;
+  for (const item of asArray(value)) {
+    const entry = asRecord(item);
+    if (entry === undefined) continue;
+    const fields = asRecord(entry.fieldsV1);
+    if (fields === undefined || fields['f:spec'] === undefined) continue;
+    // Status-subresource writes never carry f:spec, so this is the desired-state writer.
+    const time = asTime(entry.time, sink);
+    if (best === undefined || (time !== undefined && (best.time === undefined || time >= best.time))) {
+      best = {
+        manager: intern(asString(entry.manager) ?? 'unknown'),
+        operation: intern(asString(entry.operation) ?? ''),
+        time,
+      };
+    }
+  }
+  return best;
+}
+
+function readConditions(value: unknown, sink: IssueSink): readonly ConditionState[] {
+  const list = asArray(value);
+  if (list.length === 0) return NO_CONDITIONS;
+  const out: ConditionState[] = [];
+  for (const item of list) {
+    if (out.length >= MAX_CONDITIONS) break;
+    const c = asRecord(item);
+    if (c === undefined) continue;
+    const type = asString(c.type);
+    const status = asString(c.status);
+    if (type === undefined || status === undefined) {
+      sink.issue('invalid-condition');
+      continue;
+    }
+    const message = asString(c.message);
+    out.push({
+      type: intern(type),
+      status: intern(status),
+      reason: optionalIntern(asString(c.reason)),
+      message:
+        message === undefined ? undefined : truncate(wellFormed(message, sink), CONDITION_MESSAGE_LIMIT).text,
+      lastTransitionTime: asTime(c.lastTransitionTime, sink),
+    });
+  }
+  return out;
+}
+
+function optionalIntern(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : intern(value);
+}
+
+function readStatus(spec: Json | undefined, status: Json | undefined): StatusNumbers {
+  return {
+    specReplicas: spec === undefined ? undefined : asNumber(spec.replicas),
+    replicas: status === undefined ? undefined : asNumber(status.replicas),
+    readyReplicas: status === undefined ? undefined : asNumber(status.readyReplicas),
+    updatedReplicas: status === undefined ? undefined : asNumber(status.updatedReplicas),
+    availableReplicas: status === undefined ? undefined : asNumber(status.availableReplicas),
+    currentRevision: status === undefined ? undefined : asString(status.currentRevision),
+    updateRevision: status === undefined ? undefined : asString(status.updateRevision),
+    numberReady: status === undefined ? undefined : asNumber(status.numberReady),
+    desiredNumberScheduled: status === undefined ? undefined : asNumber(status.desiredNumberScheduled),
+    updatedNumberScheduled: status === undefined ? undefined : asNumber(status.updatedNumberScheduled),
+    succeeded: status === undefined ? undefined : asNumber(status.succeeded),
+    failed: status === undefined ? undefined : asNumber(status.failed),
+    phase: status === undefined ? undefined : optionalIntern(asString(status.phase)),
+  };
+}
+
+/** The condition of `type`, if the projection has one. */
+export function conditionOf(p: ObjectProjection, type: string): ConditionState | undefined {
+  for (const c of p.conditions) if (c.type === type) return c;
+  return undefined;
+}
