@@ -45,14 +45,14 @@ if ! built "$etcd_dir" etcd; then
     && mv '$etcd_dir/etcd.tmp' '$etcd_dir/etcd'"
 fi
 
-# kwok and Jaeger build with `go install pkg@version`: their own go.mod and the
-# checksum database pin every dependency.
+# kwok builds with `go install pkg@version`: its own go.mod and the checksum
+# database pin every dependency.
 if ! built "$kwok_dir" kwok; then
   timed "kwok $KWOK_VERSION" env GOBIN="$kwok_dir" go install -trimpath -ldflags '-s -w' "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
 fi
 if ! built "$jaeger_dir" jaeger; then
-  timed "jaeger $JAEGER_VERSION" env GOBIN="$jaeger_dir" go install -trimpath -ldflags '-s -w' \
-    "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_COMMIT"
+  timed "jaeger $JAEGER_VERSION" bash -c "cd '$here/go/jaeger' && go build -trimpath -ldflags '-s -w' \
+    -o '$jaeger_dir/jaeger.tmp' github.com/jaegertracing/jaeger/cmd/jaeger && mv '$jaeger_dir/jaeger.tmp' '$jaeger_dir/jaeger'"
 fi
 # kwok's stage definitions live in its module; keep a copy beside the binary.
 if [ ! -d "$kwok_dir/stages" ]; then
