@@ -82,7 +82,7 @@ export const DEFAULT_RESOURCES: readonly string[] = [
   'nodes',
 ];
 
-/** Every default, in one place; the flag table's "default" column is derived from it. */
+/** Every default, in one place (the engine bounds match assembly's DEFAULT_LIMITS); the flag table's "default" column is derived from it. */
 export const DEFAULT_CONFIG: KubetrailConfig = {
   watch: [],
   resources: DEFAULT_RESOURCES,
@@ -96,10 +96,10 @@ export const DEFAULT_CONFIG: KubetrailConfig = {
   slowTraceMs: 60_000,
   settleMs: 5_000,
   maxTraceMs: 900_000,
-  maxObjects: 200_000,
-  maxOpenTraces: 10_000,
-  maxSpansPerTrace: 2_000,
-  maxPending: 50_000,
+  maxObjects: 250_000,
+  maxOpenTraces: 20_000,
+  maxSpansPerTrace: 5_000,
+  maxPending: 20_000,
   exportQueueSize: 8_192,
   metricsAddr: ':9464',
   logLevel: 'info',
