@@ -1,0 +1,105 @@
+/**
+ * Runs the real `kubetrail` CLI (dist/src/cli/main.js) as a child process
+ * against the local control plane, the way a user runs it, and reads its
+ * structured logs and /metrics.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { eventually, type LocalCluster, repoRoot } from '../cluster/cluster.js';
+
+/** A running kubetrail. */
+export interface KubetrailProcess {
+  readonly child: ChildProcess;
+  readonly metricsUrl: string;
+  /** Every log line so far (stdout and stderr), in order. */
+  readonly logs: string[];
+  /** The current /metrics text. */
+  metrics(): Promise<string>;
+  /** One sample of a metric, summed over the series whose labels contain `labels`. */
+  metric(name: string, labels?: string): Promise<number>;
+  /** SIGTERM, then the exit code (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts kubetrail with `args` against `cluster`; resolves when /readyz says ready (unless `waitReady` is false). */
+export async function startKubetrail(
+  cluster: LocalCluster,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; waitReady?: boolean } = {},
+): Promise<KubetrailProcess> {
+  const port = await freePort();
+  const metricsUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'dist/src/cli/main.js'),
+      '--kubeconfig',
+      cluster.kubeconfig,
+      '--metrics-addr',
+      `127.0.0.1:${port}`,
+      ...args,
+    ],
+    { env: { ...cluster.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const logs: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream?.on('data', (b: Buffer) => {
+      rest += b.toString();
+      const lines = rest.split('\n');
+      rest = lines.pop() ?? '';
+      logs.push(...lines);
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const metrics = async (): Promise<string> => {
+    const res = await fetch(`${metricsUrl}/metrics`);
+    return res.text();
+  };
+  const proc: KubetrailProcess = {
+    child,
+    metricsUrl,
+    logs,
+    metrics,
+    async metric(name, labels = '') {
+      const text = await metrics();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(name)) continue;
+        const m = /^([a-z_:]+)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+        if (m?.[1] === name && (m[2] ?? '').includes(labels)) sum += Number(m[3]);
+      }
+      return sum;
+    },
+    async stop(graceMs = 20_000) {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  if (options.waitReady !== false) {
+    await eventually('kubetrail /readyz', 60_000, async () => {
+      if (child.exitCode !== null) throw new Error(`kubetrail exited ${child.exitCode}:\n${logs.join('\n')}`);
+      const res = await fetch(`${metricsUrl}/readyz`).catch(() => undefined);
+      return res?.ok ? true : undefined;
+    });
+  }
+  return proc;
+}
