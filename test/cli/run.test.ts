@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type CliDeps, runCli } from '../../src/cli/run.js';
+import { createSink } from '../../src/export/create-sink.js';
+import { MemoryWriter } from '../../src/export/line-writer.js';
+import type { Delta } from '../../src/model/delta.js';
+import { smallTrace } from '../export/fixtures.js';
+
+function harness(files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const writer = new MemoryWriter();
+  const seen: { deltas?: number; settleMs?: number; rules?: readonly unknown[] } = {};
+  const deps: CliDeps = {
+    env: {},
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    version: '9.9.9',
+    readText: (p) => {
+      const text = files[p];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+      return text;
+    },
+    core: {
+      parseRecording: (text) => {
+        if (text.startsWith('bad')) throw new Error('line 1: not JSON');
+        return text
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((): Delta => ({ time: 0, type: 'ADDED', object: {} }));
+      },
+      replay: (deltas, settings) => {
+        seen.deltas = deltas.length;
+        seen.settleMs = settings.settleMs;
+        seen.rules = settings.rules;
+        return [smallTrace()];
+      },
+    },
+    createSink: (o) => createSink({ ...o, writer }),
+    runLive: () => Promise.resolve(2),
+  };
+  return { deps, out, err, writer, seen };
+}
+
+describe('runCli', () => {
+  it('replays a file through the engine into the tree exporter', async () => {
+    const h = harness({ 'rec.jsonl': '{}\n{}\n' });
+    const code = await runCli(['replay', 'rec.jsonl', '--settle-ms', '10'], h.deps);
+    assert.equal(code, 0);
+    assert.equal(h.seen.deltas, 2);
+    assert.equal(h.seen.settleMs, 10);
+    assert.match(h.writer.text(), /^Deployment\.Update {2}default\/px {2}2\.500s {2}4 spans/);
+  });
+
+  it('writes OTLP-JSON with --exporter json', async () => {
+    const h = harness({ 'rec.jsonl': '{}\n' });
+    assert.equal(await runCli(['replay', 'rec.jsonl', '--exporter', 'json'], h.deps), 0);
+    const lines = h.writer.text().trimEnd().split('\n');
+    assert.equal(lines.length, 1);
+    const doc = JSON.parse(lines[0] ?? '') as { resourceSpans: unknown[] };
+    assert.equal(doc.resourceSpans.length, 4);
+  });
+
+  it('passes extra causality rules from --rules', async () => {
+    const rule = { reason: 'Provisioned', involvedKind: 'Widget', verb: 'observe' };
+    const h = harness({ 'rec.jsonl': '{}\n', 'rules.json': JSON.stringify([rule]) });
+    assert.equal(await runCli(['replay', 'rec.jsonl', '--rules', 'rules.json'], h.deps), 0);
+    assert.deepEqual(h.seen.rules, [rule]);
+  });
+
+  it('says clearly when the recording is missing or malformed', async () => {
+    const h = harness({ 'bad.jsonl': 'bad' });
+    assert.equal(await runCli(['replay', 'missing.jsonl'], h.deps), 1);
+    assert.deepEqual(h.err, ['kubetrail: cannot read recording missing.jsonl: ENOENT\n']);
+    assert.equal(await runCli(['replay', 'bad.jsonl'], h.deps), 1);
+    assert.equal(h.err[1], 'kubetrail: cannot parse recording bad.jsonl: line 1: not JSON\n');
+  });
+
+  it('lists configuration problems one per line and exits 2', async () => {
+    const h = harness();
+    assert.equal(await runCli(['replay', 'x', '--settle-ms', 'x', '--nope'], h.deps), 2);
+    assert.deepEqual(h.err, [
+      'kubetrail: unknown flag --nope\n',
+      'kubetrail: --settle-ms: "x" is not an integer\n',
+      'Run kubetrail --help for usage.\n',
+    ]);
+  });
+
+  it('prints help and version', async () => {
+    const h = harness();
+    assert.equal(await runCli(['--help'], h.deps), 0);
+    assert.match(h.out.join(''), /Usage:\n {2}kubetrail \[flags\]/);
+    assert.equal(await runCli(['--version'], h.deps), 0);
+    assert.equal(h.out.at(-1), 'kubetrail 9.9.9\n');
+  });
+
+  it('runs live mode with no command', async () => {
+    const h = harness();
+    let called = false;
+    const code = await runCli([], {
+      ...h.deps,
+      runLive: (config) => {
+        called = config.exporter === 'otlp';
+        return Promise.resolve(0);
+      },
+    });
+    assert.equal(code, 0);
+    assert.equal(called, true);
+  });
+});
