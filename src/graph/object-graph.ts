@@ -122,13 +122,24 @@ export class ObjectGraph {
     for (let depth = 0; depth < MAX_OWNER_DEPTH; depth++) {
       const ownerUid = current.controllerUid;
       if (ownerUid === undefined) return { status: 'root', root: current, depth };
-      if (seen.includes(ownerUid)) return { status: 'cycle', topmost: current };
+      const loopAt = seen.indexOf(ownerUid);
+      if (loopAt >= 0) return { status: 'cycle', topmost: this.#canonical(seen, loopAt) ?? current };
       const owner = this.get(ownerUid);
       if (owner === undefined) return { status: 'missing', missingUid: ownerUid, topmost: current };
       seen.push(ownerUid);
       current = owner;
     }
     return { status: 'too-deep', topmost: current };
+  }
+
+  /** Every member of a loop must agree on one root: the member with the smallest uid. */
+  #canonical(seen: readonly string[], from: number): ObjectProjection | undefined {
+    let best: string | undefined;
+    for (let i = from; i < seen.length; i++) {
+      const uid = seen[i];
+      if (uid !== undefined && (best === undefined || uid < best)) best = uid;
+    }
+    return best === undefined ? undefined : this.get(best);
   }
 
   #unindex(p: ObjectProjection, uid: string): void {

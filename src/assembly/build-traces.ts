@@ -1,0 +1,659 @@
+import type { ActionVerb } from '../causality/causality-rule.js';
+import { nameKey, type ObjectGraph } from '../graph/object-graph.js';
+import * as A from '../model/attributes.js';
+import { eventSpanIdOf, lifecycleSpanIdOf, terminationSpanIdOf } from '../model/ids.js';
+import type { ObjectProjection, ObjectRef } from '../model/projection.js';
+import type {
+  AttributeValue,
+  SpanEventRecord,
+  SpanLinkRecord,
+  SpanRecord,
+  SpanStatus,
+} from '../model/span-record.js';
+import { deletionRequestedAt, outcomeOf } from './outcome.js';
+import type { ActionFact, Intent, RootGroup, Transition } from './root-group.js';
+
+/** How far (ms) a create/delete action may be from the object's own timestamp and still be "the" action. */
+export const MATCH_WINDOW_MS = 10_000;
+/** Slack for second-resolution timestamps when deciding whether an object belongs to the traced period. */
+const HORIZON_SLACK_MS = 2_000;
+/** Parent chains longer than this are treated as broken and re-attached to the root. */
+const MAX_PARENT_DEPTH = 128;
+
+const CREATE_VERBS: readonly ActionVerb[] = ['create', 'scale-up'];
+const DELETE_VERBS: readonly ActionVerb[] = ['delete'];
+
+interface BaseNode {
+  parent: Node | undefined;
+  inferred: boolean;
+  /** The intent (trace) this node belongs to, once resolved. */
+  intent: Intent | undefined;
+  spanId: string;
+}
+
+interface RootNode extends BaseNode {
+  readonly kind: 'root';
+  readonly of: Intent;
+}
+
+interface ActionNode extends BaseNode {
+  readonly kind: 'action';
+  readonly fact: ActionFact;
+  readonly targetKey: string | undefined;
+  readonly involvedKey: string;
+  readonly involvedNamespace: string;
+}
+
+interface ObjectNode extends BaseNode {
+  readonly kind: 'lifecycle' | 'termination';
+  readonly object: ObjectProjection;
+  readonly start: number;
+  /** Undefined while the object has not reached the end of this span. */
+  readonly end: number | undefined;
+  /** The action matched as creating (lifecycle) or deleting (termination) it. */
+  readonly action: ActionNode | undefined;
+}
+
+type Node = RootNode | ActionNode | ObjectNode;
+type SpanNode = ActionNode | ObjectNode;
+
+/** One built trace of a group. */
+export interface BuiltTrace {
+  readonly intent: Intent;
+  readonly root: SpanRecord;
+  /** Root first, then by start time. */
+  readonly spans: readonly SpanRecord[];
+}
+
+/**
+ * Builds every trace of a root group from all its facts at once. Parents are
+ * decided from data (uids, rule targets, timestamps), never from arrival order,
+ * so any permutation of the same deltas gives the same trees.
+ */
+export function buildTraces(
+  group: RootGroup,
+  graph: ObjectGraph,
+  maxTraceMs: number,
+): Map<Intent, BuiltTrace> {
+  return new TraceBuilder(group, graph, maxTraceMs).build();
+}
+
+class TraceBuilder {
+  readonly #group: RootGroup;
+  readonly #graph: ObjectGraph;
+  readonly #maxTraceMs: number;
+  readonly #roots = new Map<Intent, RootNode>();
+  readonly #actions: ActionNode[] = [];
+  readonly #byTarget = new Map<string, ActionNode[]>();
+  readonly #lifecycle = new Map<string, ObjectNode | null>();
+  readonly #termination = new Map<string, ObjectNode | null>();
+  #horizon = Number.NEGATIVE_INFINITY;
+
+  constructor(group: RootGroup, graph: ObjectGraph, maxTraceMs: number) {
+    this.#group = group;
+    this.#graph = graph;
+    this.#maxTraceMs = maxTraceMs;
+  }
+
+  build(): Map<Intent, BuiltTrace> {
+    const out = new Map<Intent, BuiltTrace>();
+    const group = this.#group;
+    if (group.intents.length === 0) return out;
+    for (const intent of group.intents) {
+      this.#roots.set(intent, {
+        kind: 'root',
+        of: intent,
+        parent: undefined,
+        inferred: false,
+        intent,
+        spanId: lifecycleSpanIdOf(intent.traceId, group.rootUid),
+      });
+    }
+    this.#indexActions();
+    this.#horizon = this.#computeHorizon();
+
+    const nodes: SpanNode[] = [];
+    for (const a of this.#actions) {
+      this.#decideActionParent(a);
+      nodes.push(a);
+    }
+    // Objects the group observed on their own watch, and the ones its actions name.
+    for (const uid of group.members.keys()) {
+      this.#lifecycleNode(uid);
+      this.#terminationNode(uid);
+    }
+    for (const a of this.#actions) {
+      const uid = a.fact.event.involved.uid;
+      if (uid !== '') {
+        this.#lifecycleNode(uid);
+        this.#terminationNode(uid);
+      }
+    }
+    for (const n of this.#lifecycle.values()) if (n !== null) nodes.push(n);
+    for (const n of this.#termination.values()) if (n !== null) nodes.push(n);
+
+    const perIntent = new Map<Intent, SpanNode[]>();
+    for (const intent of group.intents) perIntent.set(intent, []);
+    for (const n of nodes) {
+      const intent = this.#resolveIntent(n);
+      n.intent = intent;
+      n.spanId =
+        n.kind === 'action'
+          ? eventSpanIdOf(n.fact.event.uid)
+          : n.kind === 'lifecycle'
+            ? lifecycleSpanIdOf(intent.traceId, n.object.uid)
+            : terminationSpanIdOf(intent.traceId, n.object.uid);
+      perIntent.get(intent)?.push(n);
+    }
+    for (const [intent, members] of perIntent) out.set(intent, this.#render(intent, members));
+    return out;
+  }
+
+  #indexActions(): void {
+    for (const fact of this.#group.actions.values()) {
+      const ev = fact.event;
+      const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
+      const m = fact.match;
+      const node: ActionNode = {
+        kind: 'action',
+        fact,
+        targetKey: m?.actedOnName === undefined ? undefined : nameKey(m.actedOnKind, ns, m.actedOnName),
+        involvedKey: nameKey(ev.involved.kind, ns, ev.involved.name),
+        involvedNamespace: ns,
+        parent: undefined,
+        inferred: false,
+        intent: undefined,
+        spanId: '',
+      };
+      this.#actions.push(node);
+      if (node.targetKey !== undefined) {
+        const list = this.#byTarget.get(node.targetKey);
+        if (list === undefined) this.#byTarget.set(node.targetKey, [node]);
+        else list.push(node);
+      }
+    }
+    for (const list of this.#byTarget.values()) list.sort(compareActions);
+    // Deterministic iteration whatever the insertion order.
+    this.#actions.sort(compareActions);
+  }
+
+  #computeHorizon(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const i of this.#group.intents) if (i.start !== undefined && i.start < earliest) earliest = i.start;
+    if (earliest === Number.POSITIVE_INFINITY) {
+      for (const a of this.#actions) if (a.fact.start < earliest) earliest = a.fact.start;
+    }
+    return earliest === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : earliest - HORIZON_SLACK_MS;
+  }
+
+  /** The root node of the intent in force at `t`: the latest one started by then, else the earliest. */
+  #rootAt(t: number): RootNode {
+    const intents = this.#group.intents;
+    let chosen = intents[0];
+    for (const i of intents) if ((i.start ?? Number.NEGATIVE_INFINITY) <= t) chosen = i;
+    const node = chosen === undefined ? undefined : this.#roots.get(chosen);
+    if (node === undefined) throw new Error('root group without intents');
+    return node;
+  }
+
+  #isRoot(ref: ObjectRef, ns: string): boolean {
+    const root = this.#group.root;
+    if (ref.uid !== '') return ref.uid === root.uid;
+    return ref.kind === root.kind && ns === root.namespace && ref.name === root.name;
+  }
+
+  #decideActionParent(a: ActionNode): void {
+    const ev = a.fact.event;
+    const t = a.fact.start;
+    const m = a.fact.match;
+    // An observation about another object (SawCompletedJob) sits with that object.
+    if (m?.verb === 'observe' && m.actedOnName !== undefined) {
+      const uid = this.#graph.uidByName(m.actedOnKind, a.involvedNamespace, m.actedOnName);
+      const life = uid === undefined ? null : this.#lifecycleNode(uid);
+      if (life !== null) {
+        a.parent = life;
+        return;
+      }
+    }
+    if (this.#isRoot(ev.involved, a.involvedNamespace)) {
+      a.parent = this.#rootAt(t);
+      return;
+    }
+    const x = ev.involved.uid === '' ? undefined : this.#graph.get(ev.involved.uid);
+    if (m?.verb === 'delete') {
+      const term = x === undefined ? null : this.#terminationNode(x.uid);
+      const del = term ?? closest(this.#byTarget.get(a.involvedKey), DELETE_VERBS, t, MATCH_WINDOW_MS, a);
+      if (del !== undefined) {
+        a.parent = del;
+        return;
+      }
+    }
+    const direct = this.#objectParent(a.involvedKey, x, t, a);
+    if (direct !== undefined) {
+      a.parent = direct;
+      return;
+    }
+    a.parent = x === undefined ? this.#rootAt(t) : this.#ownerParent(x, t, 0);
+    a.inferred = true;
+  }
+
+  /**
+   * The span an object "belongs to" at time t: the latest action on it by then,
+   * unless that is the action that created it, in which case its lifecycle span.
+   */
+  #objectParent(
+    key: string,
+    x: ObjectProjection | undefined,
+    t: number,
+    exclude?: ActionNode,
+  ): Node | undefined {
+    const latest = latestBefore(this.#byTarget.get(key), t, exclude);
+    const life = x === undefined ? null : this.#lifecycleNode(x.uid);
+    if (life === null) return latest;
+    if (latest === undefined || latest === life.action || latest.fact.start < life.start) return life;
+    return latest;
+  }
+
+  /** Up the owner chain to the first owner with a span at time t; the root when none has. */
+  #ownerParent(p: ObjectProjection, t: number, depth: number): Node {
+    const ownerUid = p.controllerUid;
+    if (ownerUid === undefined || ownerUid === this.#group.rootUid || depth > MAX_PARENT_DEPTH) {
+      return this.#rootAt(t);
+    }
+    const owner = this.#graph.get(ownerUid);
+    if (owner === undefined) return this.#rootAt(t);
+    return (
+      this.#objectParent(nameKey(owner.kind, owner.namespace, owner.name), owner, t) ??
+      this.#ownerParent(owner, t, depth + 1)
+    );
+  }
+
+  #lifecycleNode(uid: string): ObjectNode | null {
+    const memo = this.#lifecycle.get(uid);
+    if (memo !== undefined) return memo;
+    this.#lifecycle.set(uid, null); // guards against owner cycles while deciding
+    const p = this.#graph.get(uid);
+    if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
+    const c = p.creationTimestamp;
+    const member = this.#group.members.get(uid);
+    const create = closest(
+      this.#byTarget.get(nameKey(p.kind, p.namespace, p.name)),
+      CREATE_VERBS,
+      c,
+      MATCH_WINDOW_MS,
+    );
+    let parent: Node;
+    let inferred = false;
+    if (create !== undefined) parent = create;
+    else if (member !== undefined || c >= this.#horizon) {
+      parent = this.#ownerParent(p, c, 0);
+      inferred = true;
+    } else return null;
+    const node: ObjectNode = {
+      kind: 'lifecycle',
+      object: p,
+      start: c,
+      end: this.#lifecycleEnd(p, c),
+      action: create,
+      parent,
+      inferred,
+      intent: undefined,
+      spanId: '',
+    };
+    this.#lifecycle.set(uid, node);
+    return node;
+  }
+
+  #lifecycleEnd(p: ObjectProjection, start: number): number | undefined {
+    const member = this.#group.members.get(p.uid);
+    let end = member?.doneAt;
+    if (end === undefined) {
+      const outcome = outcomeOf(p);
+      if (outcome.state === 'done' || outcome.state === 'failed') end = outcome.time;
+    }
+    if (end === undefined) end = deletionRequestedAt(p) ?? member?.deletedAt;
+    return end === undefined ? undefined : Math.max(end, start);
+  }
+
+  #terminationNode(uid: string): ObjectNode | null {
+    const memo = this.#termination.get(uid);
+    if (memo !== undefined) return memo;
+    this.#termination.set(uid, null);
+    const p = this.#graph.get(uid);
+    if (p === undefined || uid === this.#group.rootUid) return null;
+    const member = this.#group.members.get(uid);
+    const deletedAt = member?.deletedAt ?? this.#graph.tombstone(uid)?.deletedAt;
+    const d = deletionRequestedAt(p) ?? deletedAt;
+    if (d === undefined) return null;
+    const del = closest(
+      this.#byTarget.get(nameKey(p.kind, p.namespace, p.name)),
+      DELETE_VERBS,
+      d,
+      MATCH_WINDOW_MS,
+    );
+    let parent: Node;
+    let inferred = false;
+    if (del !== undefined) parent = del;
+    else if (member !== undefined || d >= this.#horizon) {
+      parent = this.#ownerTerminationParent(p, d, 0);
+      inferred = true;
+    } else return null;
+    const node: ObjectNode = {
+      kind: 'termination',
+      object: p,
+      start: d,
+      end: deletedAt === undefined ? undefined : Math.max(deletedAt, d),
+      action: del,
+      parent,
+      inferred,
+      intent: undefined,
+      spanId: '',
+    };
+    this.#termination.set(uid, node);
+    return node;
+  }
+
+  /** A delete with no Event (the garbage collector) hangs under its owner's termination, else under what the owner was doing. */
+  #ownerTerminationParent(p: ObjectProjection, t: number, depth: number): Node {
+    const ownerUid = p.controllerUid;
+    if (ownerUid === undefined || ownerUid === this.#group.rootUid || depth > MAX_PARENT_DEPTH) {
+      return this.#rootAt(t);
+    }
+    const term = this.#terminationNode(ownerUid);
+    if (term !== null) return term;
+    const owner = this.#graph.get(ownerUid);
+    if (owner === undefined) return this.#rootAt(t);
+    return (
+      this.#objectParent(nameKey(owner.kind, owner.namespace, owner.name), owner, t) ??
+      this.#ownerTerminationParent(owner, t, depth + 1)
+    );
+  }
+
+  /** Walks up to a root node; a loop or an absurd depth re-attaches the node to the root as inferred. */
+  #resolveIntent(n: Node): Intent {
+    if (n.intent !== undefined) return n.intent;
+    const path: Node[] = [];
+    let cur: Node | undefined = n;
+    while (cur !== undefined && cur.intent === undefined) {
+      if (path.length > MAX_PARENT_DEPTH || path.includes(cur)) {
+        cur = undefined;
+        break;
+      }
+      path.push(cur);
+      cur = cur.parent;
+    }
+    if (cur?.intent === undefined) {
+      const fallback = this.#rootAt(startOf(n));
+      n.parent = fallback;
+      n.inferred = true;
+      n.intent = fallback.of;
+      return fallback.of;
+    }
+    for (const p of path) p.intent = cur.intent;
+    return cur.intent;
+  }
+
+  #render(intent: Intent, nodes: readonly SpanNode[]): BuiltTrace {
+    let minStart = Number.POSITIVE_INFINITY;
+    let maxEnd = Number.NEGATIVE_INFINITY;
+    let stuck: string | undefined;
+    for (const n of nodes) {
+      const s = startOf(n);
+      if (s < minStart) minStart = s;
+      const e = n.kind === 'action' ? n.fact.lastTime : (n.end ?? s);
+      if (e > maxEnd) maxEnd = e;
+      if (n.kind === 'action' && n.fact.match?.stuck === true && n.fact.event.type === 'Warning') {
+        stuck ??= `${n.fact.event.involved.kind}.${n.fact.event.reason}`;
+      }
+    }
+    const root = this.#renderRoot(intent, minStart, maxEnd, stuck);
+    const rootEnd = root.endTime;
+    const spans: SpanRecord[] = [root];
+    for (const n of nodes) spans.push(this.#renderNode(n, rootEnd));
+    spans.sort((a, b) =>
+      a === root ? -1 : b === root ? 1 : a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : 1),
+    );
+    return { intent, root, spans };
+  }
+
+  #renderRoot(intent: Intent, minStart: number, maxEnd: number, stuck: string | undefined): SpanRecord {
+    const rootObj = this.#group.root;
+    const end = intent.end;
+    const start =
+      intent.start ?? (minStart === Number.POSITIVE_INFINITY ? (end?.time ?? intent.openedAt) : minStart);
+    let endTime: number;
+    if (end?.time !== undefined) endTime = end.time;
+    else if (maxEnd !== Number.NEGATIVE_INFINITY) endTime = maxEnd;
+    else endTime = start;
+    if (end?.reason === 'cut-off') endTime = Math.min(endTime, start + this.#maxTraceMs);
+    if (endTime < start) endTime = start;
+    let status: SpanStatus = UNSET;
+    if (end?.reason === 'error') status = { code: 'ERROR', message: end.message ?? 'failed' };
+    else if (
+      stuck !== undefined &&
+      (end === undefined || end.reason === 'cut-off' || end.reason === 'shutdown')
+    ) {
+      status = { code: 'ERROR', message: `stuck: ${stuck}` };
+    }
+    const attributes: Record<string, AttributeValue> = {};
+    objectAttributes(attributes, rootObj.kind, rootObj.namespace, rootObj.name, rootObj.uid);
+    attributes[A.ATTR_KUBETRAIL_MANAGER] = intent.manager;
+    if (intent.managerOperation !== '') attributes[A.ATTR_KUBETRAIL_OPERATION] = intent.managerOperation;
+    attributes[A.ATTR_KUBETRAIL_INTENT] = intent.operation.toLowerCase();
+    if (intent.key !== 'delete') attributes[A.ATTR_KUBETRAIL_GENERATION] = intent.key;
+    attributes[A.ATTR_KUBETRAIL_TRACE_END] = end?.reason ?? 'shutdown';
+    attributes[A.ATTR_KUBETRAIL_PARTIAL] = intent.partial;
+    const links: SpanLinkRecord[] = [];
+    for (const ctx of [rootObj.traceparent, rootObj.traceContext]) {
+      const link = parseTraceparent(ctx);
+      if (link !== undefined) links.push(link);
+    }
+    return {
+      traceId: intent.traceId,
+      spanId: lifecycleSpanIdOf(intent.traceId, rootObj.uid),
+      name: `${rootObj.kind}.${intent.operation}`,
+      role: 'intent',
+      service: intent.manager,
+      startTime: start,
+      endTime,
+      status,
+      attributes,
+      events: this.#conditionEvents(rootObj, start, endTime),
+      links,
+    };
+  }
+
+  #renderNode(n: SpanNode, traceEnd: number): SpanRecord {
+    const intent = n.intent;
+    if (intent === undefined) throw new Error('node rendered before its trace was resolved');
+    const parentSpanId = n.parent?.spanId;
+    if (n.kind === 'action') return renderAction(n, intent.traceId, parentSpanId);
+    const p = n.object;
+    const open = n.end === undefined;
+    const end = n.end ?? Math.max(n.start, traceEnd);
+    const attributes: Record<string, AttributeValue> = {};
+    objectAttributes(attributes, p.kind, p.namespace, p.name, p.uid);
+    if (n.inferred) attributes[A.ATTR_KUBETRAIL_PARENT_INFERRED] = true;
+    if (open) attributes[A.ATTR_KUBETRAIL_SPAN_OPEN] = true;
+    const outcome = n.kind === 'lifecycle' ? outcomeOf(p) : undefined;
+    const parentService =
+      n.parent?.kind === 'action'
+        ? n.parent.fact.event.controller
+        : n.kind === 'lifecycle'
+          ? 'kube-controller-manager'
+          : 'garbage-collector';
+    const service = p.kind === 'Pod' ? 'kubelet' : parentService;
+    const record: SpanRecord = {
+      traceId: intent.traceId,
+      spanId: n.spanId,
+      ...(parentSpanId === undefined ? {} : { parentSpanId }),
+      name: `${p.kind}.${n.kind === 'lifecycle' ? 'Lifecycle' : 'Termination'}`,
+      role: n.kind,
+      service,
+      ...(p.kind === 'Pod' && p.nodeName !== undefined ? { serviceInstance: p.nodeName } : {}),
+      startTime: n.start,
+      endTime: end,
+      status: outcome?.state === 'failed' ? { code: 'ERROR', message: outcome.message } : UNSET,
+      attributes,
+      events:
+        n.kind === 'lifecycle'
+          ? this.#conditionEvents(p, n.start, open ? Number.POSITIVE_INFINITY : end)
+          : NO_EVENTS,
+      links: NO_LINKS,
+    };
+    return record;
+  }
+
+  /** Condition transitions of `p` between `from` and `to`, from its watch history and its last projection. */
+  #conditionEvents(p: ObjectProjection, from: number, to: number): SpanEventRecord[] {
+    const seen: Transition[] = [];
+    const member = this.#group.members.get(p.uid);
+    if (member !== undefined) seen.push(...member.transitions);
+    for (const c of p.conditions) {
+      if (c.lastTransitionTime === undefined) continue;
+      if (seen.some((t) => t.type === c.type && t.status === c.status && t.time === c.lastTransitionTime))
+        continue;
+      seen.push({
+        type: c.type,
+        status: c.status,
+        reason: c.reason,
+        message: c.message,
+        time: c.lastTransitionTime,
+      });
+    }
+    const out: SpanEventRecord[] = [];
+    for (const t of seen) {
+      if (t.time < from || t.time > to) continue;
+      const attributes: Record<string, AttributeValue> = {
+        [A.ATTR_K8S_CONDITION_TYPE]: t.type,
+        [A.ATTR_K8S_CONDITION_STATUS]: t.status,
+      };
+      if (t.reason !== undefined) attributes[A.ATTR_K8S_CONDITION_REASON] = t.reason;
+      if (t.message !== undefined) attributes[A.ATTR_K8S_CONDITION_MESSAGE] = t.message;
+      out.push({ name: `${t.type}=${t.status}`, time: t.time, attributes });
+    }
+    out.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return out;
+  }
+}
+
+const UNSET: SpanStatus = Object.freeze({ code: 'UNSET' });
+const NO_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
+const NO_LINKS: readonly SpanLinkRecord[] = Object.freeze([]);
+
+function renderAction(n: ActionNode, traceId: string, parentSpanId: string | undefined): SpanRecord {
+  const fact = n.fact;
+  const ev = fact.event;
+  const attributes: Record<string, AttributeValue> = {};
+  objectAttributes(attributes, ev.involved.kind, n.involvedNamespace, ev.involved.name, ev.involved.uid);
+  if (ev.involved.apiVersion !== '') attributes[A.ATTR_K8S_OBJECT_API_VERSION] = ev.involved.apiVersion;
+  attributes[A.ATTR_K8S_EVENT_UID] = ev.uid;
+  attributes[A.ATTR_K8S_EVENT_REASON] = ev.reason;
+  attributes[A.ATTR_K8S_EVENT_TYPE] = ev.type;
+  attributes[A.ATTR_K8S_EVENT_NOTE] = ev.note;
+  if (ev.noteTruncated) attributes[A.ATTR_K8S_EVENT_NOTE_TRUNCATED] = true;
+  attributes[A.ATTR_K8S_EVENT_REPORTING_CONTROLLER] = ev.controller;
+  if (ev.instance !== '') attributes[A.ATTR_K8S_EVENT_REPORTING_INSTANCE] = ev.instance;
+  attributes[A.ATTR_K8S_EVENT_COUNT] = fact.count;
+  if (fact.lastTime !== fact.start) attributes[A.ATTR_K8S_EVENT_LAST_TIME] = fact.lastTime;
+  if (ev.involved.fieldPath !== undefined) attributes[A.ATTR_K8S_EVENT_FIELD_PATH] = ev.involved.fieldPath;
+  const m = fact.match;
+  if (m?.actedOnName !== undefined) {
+    attributes[A.ATTR_K8S_EVENT_ACTED_ON_KIND] = m.actedOnKind;
+    attributes[A.ATTR_K8S_EVENT_ACTED_ON_NAME] = m.actedOnName;
+  }
+  if (n.inferred) attributes[A.ATTR_KUBETRAIL_PARENT_INFERRED] = true;
+  return {
+    traceId,
+    spanId: n.spanId,
+    ...(parentSpanId === undefined ? {} : { parentSpanId }),
+    name: `${ev.involved.kind}.${ev.reason}`,
+    role: 'action',
+    service: ev.controller,
+    ...(ev.instance === '' ? {} : { serviceInstance: ev.instance }),
+    startTime: fact.start,
+    endTime: Math.max(fact.lastTime, fact.start),
+    status: ev.type === 'Warning' ? { code: 'ERROR', message: ev.note } : UNSET,
+    attributes,
+    events: NO_EVENTS,
+    links: NO_LINKS,
+  };
+}
+
+function objectAttributes(
+  out: Record<string, AttributeValue>,
+  kind: string,
+  namespace: string,
+  name: string,
+  uid: string,
+): void {
+  if (namespace !== '') out[A.ATTR_K8S_NAMESPACE_NAME] = namespace;
+  if (!A.SEMCONV_KINDS.has(kind)) out[A.ATTR_K8S_OBJECT_KIND] = kind;
+  out[A.nameAttributeKey(kind)] = name;
+  if (uid !== '') out[A.uidAttributeKey(kind)] = uid;
+}
+
+function startOf(n: Node): number {
+  if (n.kind === 'action') return n.fact.start;
+  if (n.kind === 'root') return n.of.start ?? n.of.openedAt;
+  return n.start;
+}
+
+function compareActions(a: ActionNode, b: ActionNode): number {
+  if (a.fact.start !== b.fact.start) return a.fact.start - b.fact.start;
+  const ua = a.fact.event.uid;
+  const ub = b.fact.event.uid;
+  return ua < ub ? -1 : ua > ub ? 1 : 0;
+}
+
+/** The action in `list` with a verb in `verbs` nearest to `t` within `window`; ties go to the earlier one. */
+function closest(
+  list: readonly ActionNode[] | undefined,
+  verbs: readonly ActionVerb[],
+  t: number,
+  window: number,
+  exclude?: ActionNode,
+): ActionNode | undefined {
+  if (list === undefined) return undefined;
+  let best: ActionNode | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const a of list) {
+    const verb = a.fact.match?.verb;
+    if (a === exclude || verb === undefined || !verbs.includes(verb)) continue;
+    const d = Math.abs(a.fact.start - t);
+    if (d <= window && d < bestDistance) {
+      best = a;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** The latest non-observing action in `list` started at or before `t` (list is sorted). */
+function latestBefore(
+  list: readonly ActionNode[] | undefined,
+  t: number,
+  exclude?: ActionNode,
+): ActionNode | undefined {
+  if (list === undefined) return undefined;
+  let best: ActionNode | undefined;
+  for (const a of list) {
+    if (a.fact.start > t) break;
+    if (a === exclude || a.fact.match?.verb === 'observe') continue;
+    best = a;
+  }
+  return best;
+}
+
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
+
+/** A W3C traceparent (as KEP-5915 annotates objects) as a span link. */
+function parseTraceparent(value: string | undefined): SpanLinkRecord | undefined {
+  if (value === undefined) return undefined;
+  const m = TRACEPARENT.exec(value.trim().toLowerCase());
+  const traceId = m?.[1];
+  const spanId = m?.[2];
+  if (traceId === undefined || spanId === undefined || /^0+$/.test(traceId) || /^0+$/.test(spanId))
+    return undefined;
+  return { traceId, spanId, attributes: { [A.ATTR_KUBETRAIL_LINK_SOURCE]: 'annotation' } };
+}

@@ -1,0 +1,162 @@
+import type { RuleMatch } from '../causality/causality-rule.js';
+import type { IntentKey } from '../model/ids.js';
+import type { NormalEvent, ObjectProjection } from '../model/projection.js';
+import type { TraceEnd } from '../model/span-record.js';
+import type { Schedulable } from './due-queue.js';
+
+/** Why and when an intent's root span ended. */
+export interface IntentEnd {
+  readonly reason: TraceEnd;
+  /** When the intent ended in data time; undefined means "at its last span". */
+  readonly time: number | undefined;
+  /** Clock time the end was observed: the settle window counts from here. */
+  readonly observedAt: number;
+  readonly message: string | undefined;
+}
+
+/** One intent of a root object: a create, a generation bump, or a delete. One trace. */
+export interface Intent {
+  readonly key: IntentKey;
+  readonly traceId: string;
+  readonly operation: 'Create' | 'Update' | 'Delete';
+  /** When the change was made (managedFields time, creationTimestamp, deletion request); undefined when unknown. */
+  readonly start: number | undefined;
+  /** Clock time the engine learnt of it. */
+  readonly openedAt: number;
+  readonly manager: string;
+  readonly managerOperation: string;
+  readonly partial: boolean;
+  end: IntentEnd | undefined;
+  /** Span ids already emitted; undefined until the first emission. */
+  emitted: Set<string> | undefined;
+  /** The group's version when this intent was last emitted. */
+  emittedVersion: number;
+}
+
+/** An action (one Event, however often repeated) as the group knows it. */
+export interface ActionFact {
+  event: NormalEvent;
+  readonly match: RuleMatch | undefined;
+  /** Time of the earliest occurrence observed. */
+  start: number;
+  /** Time of the latest occurrence observed. */
+  lastTime: number;
+  count: number;
+  /** The smallest count delivered: its occurrence is where the span starts. */
+  minCount: number;
+}
+
+/** A condition transition seen on a watched object. */
+export interface Transition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason: string | undefined;
+  readonly message: string | undefined;
+  readonly time: number;
+}
+
+/** What the group learnt about one object from its own watch deltas (not the initial list). */
+export interface MemberFact {
+  readonly uid: string;
+  readonly transitions: Transition[];
+  /** When the object first reached its kind's "done", data time. */
+  doneAt: number | undefined;
+  /** When its DELETED delta was observed. */
+  deletedAt: number | undefined;
+}
+
+/** Transitions kept per object. */
+export const MAX_TRANSITIONS = 32;
+
+/**
+ * Everything known about one root object's intents and their consequences.
+ * Spans are not built as facts arrive; they are built from all facts when a
+ * trace is emitted, so arrival order cannot change the tree.
+ */
+export class RootGroup implements Schedulable {
+  readonly rootUid: string;
+  root: ObjectProjection;
+  readonly intents: Intent[] = [];
+  readonly actions = new Map<string, ActionFact>();
+  readonly members = new Map<string, MemberFact>();
+  /** Clock time of the last new fact. */
+  lastActivity: number;
+  /** Bumped on every new fact; emitted intents compare it to find late spans. */
+  version = 0;
+  dueStamp = 0;
+  dueAt = Number.POSITIVE_INFINITY;
+
+  constructor(root: ObjectProjection, now: number) {
+    this.rootUid = root.uid;
+    this.root = root;
+    this.lastActivity = now;
+  }
+
+  /** Records new activity at clock time `now`. */
+  touch(now: number): void {
+    if (now > this.lastActivity) this.lastActivity = now;
+    this.version += 1;
+  }
+
+  /** The intent with `key`, if known. */
+  intent(key: IntentKey): Intent | undefined {
+    for (const i of this.intents) if (i.key === key) return i;
+    return undefined;
+  }
+
+  /** Adds an intent, keeping the list ordered by start (unknown starts first). */
+  addIntent(intent: Intent): void {
+    this.intents.push(intent);
+    this.intents.sort(byStart);
+  }
+
+  /** The member fact of `uid`, created on first use. */
+  member(uid: string): MemberFact {
+    let m = this.members.get(uid);
+    if (m === undefined) {
+      m = { uid, transitions: [], doneAt: undefined, deletedAt: undefined };
+      this.members.set(uid, m);
+    }
+    return m;
+  }
+
+  /** True when every intent is emitted and nothing arrived since. */
+  get settled(): boolean {
+    for (const i of this.intents)
+      if (i.emitted === undefined || i.emittedVersion !== this.version) return false;
+    return true;
+  }
+}
+
+function byStart(a: Intent, b: Intent): number {
+  const sa = a.start ?? Number.NEGATIVE_INFINITY;
+  const sb = b.start ?? Number.NEGATIVE_INFINITY;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  return a.openedAt - b.openedAt;
+}
+
+/** Records the conditions of `p` as transitions of `member` (deduplicated, bounded). */
+export function recordTransitions(member: MemberFact, p: ObjectProjection): boolean {
+  let added = false;
+  for (const c of p.conditions) {
+    if (c.lastTransitionTime === undefined) continue;
+    let known = false;
+    for (const t of member.transitions) {
+      if (t.type === c.type && t.status === c.status && t.time === c.lastTransitionTime) {
+        known = true;
+        break;
+      }
+    }
+    if (known) continue;
+    if (member.transitions.length >= MAX_TRANSITIONS) member.transitions.shift();
+    member.transitions.push({
+      type: c.type,
+      status: c.status,
+      reason: c.reason,
+      message: c.message,
+      time: c.lastTransitionTime,
+    });
+    added = true;
+  }
+  return added;
+}

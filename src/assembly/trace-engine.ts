@@ -1,0 +1,752 @@
+import { LRUCache } from 'lru-cache';
+import { BUILTIN_RULES } from '../causality/builtin-rules.js';
+import type { CausalityRule } from '../causality/causality-rule.js';
+import { RuleTable } from '../causality/rule-table.js';
+import { nameKey, ObjectGraph } from '../graph/object-graph.js';
+import type { Clock } from '../model/clock.js';
+import type { Delta, DeltaType } from '../model/delta.js';
+import { type IntentKey, traceIdOf } from '../model/ids.js';
+import type { NormalEvent, ObjectProjection } from '../model/projection.js';
+import type { SpanRecord, TraceRecord } from '../model/span-record.js';
+import { asRecord, type IssueSink } from '../normalise/narrow.js';
+import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
+import { projectObject } from '../normalise/project-object.js';
+import { isRejected } from '../normalise/rejection.js';
+import { type BuiltTrace, buildTraces } from './build-traces.js';
+import { DueQueue } from './due-queue.js';
+import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
+import { Counters, type EngineStats } from './engine-stats.js';
+import { deletionRequestedAt, outcomeOf } from './outcome.js';
+import { PendingBuffer } from './pending-buffer.js';
+import { type Intent, type IntentEnd, RootGroup, recordTransitions } from './root-group.js';
+
+/** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */
+export interface TraceEngineOptions {
+  /** The only time source. */
+  readonly clock: Clock;
+  /** Storage bounds; see {@link EngineLimits}. Validated eagerly. */
+  readonly limits?: Partial<EngineLimits>;
+  /** The causality table; defaults to {@link BUILTIN_RULES}. */
+  readonly rules?: readonly CausalityRule[];
+  /** Quiet period after a root ends before its trace is emitted. Default 5 s. */
+  readonly settleMs?: number;
+  /** Maximum trace length; an intent still open after it is cut off. Default 15 min. */
+  readonly maxTraceMs?: number;
+  /** When the source started, epoch ms: intents older than this are marked partial. */
+  readonly startedAt?: number;
+  /** Live mode: Events last seen before this (epoch ms) are ignored. */
+  readonly skipEventsBefore?: number;
+  /** How long an item waits for a missing object before falling back to names and rule targets. Default 3 s. */
+  readonly pendingMs?: number;
+  /** Roots whose kind has no notion of "done" (CronJob, plain custom resources) end after this much quiet. Default 30 s. */
+  readonly idleMs?: number;
+  /** How long an emitted trace's facts are kept so late spans still find their parents. Default 5 min. */
+  readonly retainMs?: number;
+  /** How long deleted objects are remembered. Default 10 min. */
+  readonly tombstoneTtlMs?: number;
+}
+
+type PendingItem =
+  | {
+      readonly kind: 'event';
+      readonly event: NormalEvent;
+      readonly waitingOn: string;
+      readonly arrivedAt: number;
+    }
+  | {
+      readonly kind: 'object';
+      readonly projection: ObjectProjection;
+      readonly type: DeltaType;
+      readonly time: number;
+      readonly waitingOn: string;
+      readonly arrivedAt: number;
+    };
+
+/** Distinct kinds counted by name in stats; beyond this they count as `other`. */
+const MAX_COUNTED_KINDS = 256;
+/** An ended trace waits for quiet, but never longer than this many settle periods. */
+const MAX_SETTLE_PERIODS = 6;
+
+/**
+ * The pure core: deltas in, settled traces out. No IO, no timers; time comes
+ * from the injected clock. See DESIGN.md "The trace model" and "Causality".
+ */
+export class TraceEngine {
+  readonly #clock: Clock;
+  readonly #limits: EngineLimits;
+  readonly #rules: RuleTable;
+  readonly #settleMs: number;
+  readonly #maxTraceMs: number;
+  readonly #startedAt: number | undefined;
+  readonly #skipEventsBefore: number | undefined;
+  readonly #pendingMs: number;
+  readonly #idleMs: number;
+  readonly #retainMs: number;
+
+  readonly #graph: ObjectGraph;
+  readonly #groups = new Map<string, RootGroup>();
+  readonly #queue = new DueQueue<RootGroup>();
+  readonly #pending: PendingBuffer<PendingItem>;
+  /** Rule target (kind/ns/name) → root uid: resolves Events about objects never seen (kspan's unknown uids). */
+  readonly #targets: LRUCache<string, string>;
+  /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
+  readonly #emitted: LRUCache<string, true>;
+  #outbox: TraceRecord[] = [];
+
+  readonly #byType = new Counters();
+  readonly #byKind = new Counters();
+  readonly #rejected = new Counters();
+  readonly #repaired = new Counters();
+  readonly #evictions = new Counters();
+  #kindsCounted = 0;
+  #tracesEmitted = 0;
+  #lateRecords = 0;
+  #spansEmitted = 0;
+  readonly #sink: IssueSink;
+
+  /** Validates every option eagerly; a bad one throws a TypeError. */
+  constructor(options: TraceEngineOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    const clock = options.clock;
+    if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
+      throw new TypeError('options.clock must have a now() method');
+    }
+    this.#clock = clock;
+    this.#limits = resolveLimits(options.limits);
+    if (options.rules !== undefined && !Array.isArray(options.rules))
+      throw new TypeError('options.rules must be an array');
+    this.#rules = new RuleTable(options.rules ?? BUILTIN_RULES);
+    this.#settleMs = durationOption('settleMs', options.settleMs, 5_000);
+    this.#maxTraceMs = durationOption('maxTraceMs', options.maxTraceMs, 15 * 60_000);
+    if (this.#maxTraceMs === 0) throw new TypeError('maxTraceMs must be greater than 0');
+    this.#pendingMs = durationOption('pendingMs', options.pendingMs, 3_000);
+    this.#idleMs = durationOption('idleMs', options.idleMs, 30_000);
+    this.#retainMs = durationOption('retainMs', options.retainMs, 5 * 60_000);
+    const tombstoneTtlMs = durationOption('tombstoneTtlMs', options.tombstoneTtlMs, 10 * 60_000);
+    this.#startedAt = instantOption('startedAt', options.startedAt);
+    this.#skipEventsBefore = instantOption('skipEventsBefore', options.skipEventsBefore);
+
+    this.#graph = new ObjectGraph({
+      clock,
+      maxObjects: this.#limits.maxObjects,
+      maxTombstones: this.#limits.maxTombstones,
+      tombstoneTtlMs: Math.max(1, tombstoneTtlMs),
+      onEvict: (bound) => this.#evictions.add(bound),
+    });
+    this.#pending = new PendingBuffer<PendingItem>(this.#limits.maxPending);
+    this.#targets = new LRUCache<string, string>({ max: this.#limits.maxObjects });
+    this.#emitted = new LRUCache<string, true>({ max: this.#limits.maxOpenTraces * 4 });
+    const repaired = this.#repaired;
+    this.#sink = { issue: (reason) => repaired.add(reason) };
+  }
+
+  /** Applies one watch delta. Never throws on bad input: it is counted by reason and dropped. */
+  apply(delta: Delta): void {
+    try {
+      this.#apply(delta);
+    } catch {
+      // A bug must not take the watcher down; the counter makes it visible.
+      this.#rejected.add('internal-error');
+    }
+  }
+
+  /** Traces that settled as of clock.now(), plus late records of traces already emitted. */
+  tick(): TraceRecord[] {
+    const now = this.#clock.now();
+    for (const item of this.#pending.expire(now, this.#pendingMs)) this.#retry(item, true);
+    const out = this.#takeOutbox();
+    for (;;) {
+      const group = this.#queue.popDue(now);
+      if (group === undefined) break;
+      if (this.#groups.get(group.rootUid) !== group) continue;
+      this.#process(group, now, false, out);
+    }
+    return this.#count(out);
+  }
+
+  /** Everything still open, emitted now: open intents are marked cut off with end `shutdown`. */
+  flush(): TraceRecord[] {
+    const now = this.#clock.now();
+    for (const item of this.#pending.drain()) this.#retry(item, true);
+    const out = this.#takeOutbox();
+    for (const group of [...this.#groups.values()]) this.#process(group, now, true, out);
+    return this.#count(out);
+  }
+
+  /** Plain counters and gauges. */
+  stats(): EngineStats {
+    return {
+      deltasByType: this.#byType.snapshot(),
+      deltasByKind: this.#byKind.snapshot(),
+      rejected: this.#rejected.snapshot(),
+      repaired: this.#repaired.snapshot(),
+      evictions: this.#evictions.snapshot(),
+      tracesEmitted: this.#tracesEmitted,
+      lateRecords: this.#lateRecords,
+      spansEmitted: this.#spansEmitted,
+      objects: this.#graph.size,
+      tombstones: this.#graph.tombstoneCount,
+      openTraces: this.#groups.size,
+      pending: this.#pending.size,
+    };
+  }
+
+  // ---- input -------------------------------------------------------------
+
+  #apply(delta: Delta): void {
+    const d = asRecord(delta);
+    if (d === undefined) {
+      this.#rejected.add('not-a-delta');
+      return;
+    }
+    const type = d.type;
+    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') {
+      this.#rejected.add('invalid-delta-type');
+      return;
+    }
+    let time: number;
+    if (typeof d.time === 'number' && Number.isFinite(d.time)) time = d.time;
+    else {
+      this.#repaired.add('invalid-delta-time');
+      time = this.#clock.now();
+    }
+    this.#byType.add(type);
+    const raw = d.object;
+    this.#countKind(asRecord(raw)?.kind);
+    const initial = d.initial === true;
+    if (isEventObject(raw)) this.#applyEvent(raw, type, time, initial);
+    else this.#applyObject(raw, type, time, initial);
+  }
+
+  #countKind(kind: unknown): void {
+    const name = typeof kind === 'string' && kind.length > 0 ? kind : '(none)';
+    if (this.#byKind.get(name) === 0) {
+      if (this.#kindsCounted >= MAX_COUNTED_KINDS) {
+        this.#byKind.add('other');
+        return;
+      }
+      this.#kindsCounted += 1;
+    }
+    this.#byKind.add(name);
+  }
+
+  #applyEvent(raw: unknown, type: DeltaType, time: number, initial: boolean): void {
+    if (type === 'DELETED') {
+      // Events expire by TTL; their deletion says nothing about the cluster.
+      this.#rejected.add('event-deleted');
+      return;
+    }
+    const ev = normaliseEvent(raw, time, this.#sink);
+    if (isRejected(ev)) {
+      this.#rejected.add(ev.rejected);
+      return;
+    }
+    if (initial) {
+      this.#rejected.add('initial-event');
+      return;
+    }
+    if (this.#skipEventsBefore !== undefined && ev.lastTime < this.#skipEventsBefore) {
+      this.#rejected.add('stale-event');
+      return;
+    }
+    this.#routeEvent(ev, false);
+  }
+
+  #applyObject(raw: unknown, type: DeltaType, time: number, initial: boolean): void {
+    const p = projectObject(raw, this.#sink);
+    if (isRejected(p)) {
+      this.#rejected.add(p.rejected);
+      return;
+    }
+    const live = this.#graph.isLive(p.uid) ? this.#graph.get(p.uid) : undefined;
+    if (type === 'DELETED') {
+      if (live === undefined && this.#graph.tombstone(p.uid) !== undefined) {
+        this.#rejected.add('duplicate');
+        return;
+      }
+      this.#graph.remove(p, time);
+    } else {
+      if (
+        live !== undefined &&
+        p.resourceVersion !== undefined &&
+        live.resourceVersion === p.resourceVersion
+      ) {
+        this.#rejected.add('duplicate');
+        return;
+      }
+      this.#graph.upsert(p);
+    }
+    for (const item of this.#pending.take(p.uid)) this.#retry(item, false);
+    if (initial) {
+      // The initial list fills the graph without emitting history.
+      const group = this.#groups.get(p.uid);
+      if (group !== undefined) group.root = p;
+      return;
+    }
+    this.#afterObject(p, live, type, time, false);
+  }
+
+  #afterObject(
+    p: ObjectProjection,
+    previous: ObjectProjection | undefined,
+    type: DeltaType,
+    time: number,
+    fallback: boolean,
+  ): void {
+    const root = this.#rootOf(p, fallback, (waitingOn) => ({
+      kind: 'object',
+      projection: p,
+      type,
+      time,
+      waitingOn,
+      arrivedAt: this.#clock.now(),
+    }));
+    if (root === undefined) return;
+    if (root.uid === p.uid) this.#rootDelta(p, previous, type, time);
+    else this.#memberDelta(root, p, type, time);
+  }
+
+  #retry(item: PendingItem, fallback: boolean): void {
+    if (item.kind === 'event') this.#routeEvent(item.event, fallback);
+    else this.#afterObject(item.projection, undefined, item.type, item.time, fallback);
+  }
+
+  /** The root of `p`'s owner chain; undefined when the item was parked to wait for a missing owner. */
+  #rootOf(
+    p: ObjectProjection,
+    fallback: boolean,
+    park: (waitingOn: string) => PendingItem,
+  ): ObjectProjection | undefined {
+    const res = this.#graph.resolveRoot(p);
+    switch (res.status) {
+      case 'root':
+        return res.root;
+      case 'missing':
+        if (fallback) {
+          this.#repaired.add('owner-missing');
+          return res.topmost;
+        }
+        this.#park(park(res.missingUid));
+        return undefined;
+      case 'cycle':
+        this.#repaired.add('owner-cycle');
+        return res.topmost;
+      case 'too-deep':
+        this.#repaired.add('owner-chain-too-deep');
+        return res.topmost;
+    }
+  }
+
+  #park(item: PendingItem): void {
+    const evicted = this.#pending.add(item);
+    if (evicted !== undefined) {
+      this.#evictions.add('pending');
+      this.#retry(evicted, true);
+    }
+  }
+
+  #routeEvent(ev: NormalEvent, fallback: boolean): void {
+    const inv = ev.involved;
+    const ns = inv.namespace === '' ? ev.namespace : inv.namespace;
+    let root: ObjectProjection | undefined;
+    if (inv.uid !== '') {
+      const x = this.#graph.get(inv.uid);
+      if (x !== undefined) {
+        root = this.#rootOf(x, fallback, (waitingOn) => ({
+          kind: 'event',
+          event: ev,
+          waitingOn,
+          arrivedAt: this.#clock.now(),
+        }));
+        if (root === undefined) return;
+      } else if (!fallback) {
+        this.#park({ kind: 'event', event: ev, waitingOn: inv.uid, arrivedAt: this.#clock.now() });
+        return;
+      }
+    }
+    root ??= this.#rootByName(inv.kind, ns, inv.name);
+    if (root === undefined) {
+      this.#rejected.add('unresolved');
+      return;
+    }
+    this.#addAction(this.#groupFor(root), ev, ns);
+  }
+
+  /** Fallback for an object never seen by uid: the live object of that name, else what acted on that name. */
+  #rootByName(kind: string, ns: string, name: string): ObjectProjection | undefined {
+    const key = nameKey(kind, ns, name);
+    const uid = this.#graph.uidByName(kind, ns, name);
+    const x = uid === undefined ? undefined : this.#graph.get(uid);
+    if (x !== undefined) {
+      this.#repaired.add('resolved-by-name');
+      return this.#rootOf(x, true, () => {
+        throw new Error('unreachable: fallback never parks');
+      });
+    }
+    const rootUid = this.#targets.get(key);
+    if (rootUid === undefined) return undefined;
+    this.#repaired.add('resolved-by-rule-target');
+    return this.#groups.get(rootUid)?.root ?? this.#graph.get(rootUid);
+  }
+
+  #addAction(group: RootGroup, ev: NormalEvent, ns: string): void {
+    const fact = group.actions.get(ev.uid);
+    if (fact !== undefined) {
+      let changed = false;
+      if (ev.count < fact.minCount) {
+        fact.minCount = ev.count;
+        fact.start = Math.min(fact.start, ev.count === 1 ? ev.firstTime : ev.lastTime);
+        changed = true;
+      }
+      if (ev.count > fact.count || ev.lastTime > fact.lastTime) {
+        fact.count = Math.max(fact.count, ev.count);
+        fact.lastTime = Math.max(fact.lastTime, ev.lastTime);
+        fact.event = ev;
+        changed = true;
+      }
+      if (!changed) {
+        this.#rejected.add('duplicate');
+        return;
+      }
+    } else {
+      if (group.actions.size >= this.#limits.maxSpansPerTrace) {
+        const oldest = group.actions.keys().next().value;
+        if (oldest !== undefined) group.actions.delete(oldest);
+        this.#evictions.add('spansPerTrace');
+      }
+      const match = this.#rules.match(ev);
+      // An Event first seen already repeated: the span starts at the occurrence we saw, not at history.
+      const start = ev.count === 1 ? ev.firstTime : ev.lastTime;
+      group.actions.set(ev.uid, {
+        event: ev,
+        match,
+        start,
+        lastTime: Math.max(start, ev.lastTime),
+        count: ev.count,
+        minCount: ev.count,
+      });
+      if (match?.actedOnName !== undefined) {
+        this.#targets.set(nameKey(match.actedOnKind, ns, match.actedOnName), group.rootUid);
+      }
+    }
+    this.#touch(group);
+  }
+
+  // ---- groups and intents ------------------------------------------------
+
+  #groupFor(root: ObjectProjection): RootGroup {
+    let group = this.#groups.get(root.uid);
+    if (group === undefined) {
+      group = new RootGroup(root, this.#clock.now());
+      this.#groups.set(root.uid, group);
+      if (this.#groups.size > this.#limits.maxOpenTraces) this.#evictOldestGroup();
+    }
+    if (group.intents.length === 0) this.#openCurrentIntent(group);
+    return group;
+  }
+
+  #evictOldestGroup(): void {
+    const oldest = this.#groups.values().next().value;
+    if (oldest === undefined) return;
+    this.#evictions.add('openTraces');
+    this.#process(oldest, this.#clock.now(), true, this.#outbox);
+    this.#groups.delete(oldest.rootUid);
+    this.#queue.cancel(oldest);
+  }
+
+  /** An intent for the root's current state, opened because its consequences arrived first. */
+  #openCurrentIntent(group: RootGroup): void {
+    const p = group.root;
+    const now = this.#clock.now();
+    if (p.deletionTimestamp !== undefined) {
+      this.#addIntent(group, 'delete', deletionRequestedAt(p), 'unknown', '');
+      return;
+    }
+    const gen = p.generation ?? 0;
+    const start = p.specChange?.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
+    const intent = this.#addIntent(
+      group,
+      gen,
+      start,
+      p.specChange?.manager ?? 'unknown',
+      p.specChange?.operation ?? '',
+    );
+    const outcome = outcomeOf(p);
+    if (outcome.state === 'done') {
+      intent.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
+    } else if (outcome.state === 'failed') {
+      intent.end = { reason: 'error', time: undefined, observedAt: now, message: outcome.message };
+    }
+  }
+
+  #addIntent(
+    group: RootGroup,
+    key: IntentKey,
+    start: number | undefined,
+    manager: string,
+    managerOperation: string,
+  ): Intent {
+    const existing = group.intent(key);
+    if (existing !== undefined) return existing;
+    const operation = key === 'delete' ? 'Delete' : key <= 1 ? 'Create' : 'Update';
+    const intent: Intent = {
+      key,
+      traceId: traceIdOf(group.rootUid, key),
+      operation,
+      start,
+      openedAt: this.#clock.now(),
+      manager,
+      managerOperation,
+      partial: start === undefined || (this.#startedAt !== undefined && start < this.#startedAt),
+      end: undefined,
+      emitted: undefined,
+      emittedVersion: -1,
+    };
+    group.addIntent(intent);
+    // A newer intent supersedes older ones still open (kspan #40: never mix generations).
+    if (start !== undefined) {
+      for (const other of group.intents) {
+        if (other === intent || other.end !== undefined) continue;
+        if (other.start === undefined || other.start <= start) {
+          other.end = {
+            reason: 'superseded',
+            time: start,
+            observedAt: this.#clock.now(),
+            message: undefined,
+          };
+        }
+      }
+    }
+    return intent;
+  }
+
+  #rootDelta(
+    p: ObjectProjection,
+    previous: ObjectProjection | undefined,
+    type: DeltaType,
+    time: number,
+  ): void {
+    const now = this.#clock.now();
+    let group = this.#groups.get(p.uid);
+    const gen = p.generation ?? 0;
+    const manager = p.specChange?.manager ?? 'unknown';
+    const managerOp = p.specChange?.operation ?? '';
+    if (type === 'DELETED' || p.deletionTimestamp !== undefined) {
+      group ??= this.#newGroup(p);
+      const requested = deletionRequestedAt(p);
+      const del = this.#addIntent(group, 'delete', Math.min(requested ?? time, time), 'unknown', '');
+      if (type === 'DELETED') {
+        group.member(p.uid).deletedAt = time;
+        del.end ??= { reason: 'converged', time, observedAt: now, message: undefined };
+      }
+    } else {
+      let latestGen: number | undefined;
+      let latestStart = Number.NEGATIVE_INFINITY;
+      for (const i of group?.intents ?? []) {
+        if (i.key === 'delete') continue;
+        if (latestGen === undefined || i.key > latestGen) latestGen = i.key;
+        if (i.start !== undefined && i.start > latestStart) latestStart = i.start;
+      }
+      if (latestGen === undefined) {
+        const bumped = previous?.generation !== undefined && gen > previous.generation;
+        if (type === 'ADDED' || bumped) {
+          group ??= this.#newGroup(p);
+          const create = type === 'ADDED' && gen <= 1;
+          const start = create ? (p.creationTimestamp ?? time) : specTime(p, time, latestStart);
+          this.#addIntent(group, gen, start, manager, managerOp);
+        }
+      } else if (group !== undefined && gen > latestGen) {
+        this.#addIntent(group, gen, specTime(p, time, latestStart), manager, managerOp);
+      }
+    }
+    if (group === undefined) return;
+    group.root = p;
+    recordTransitions(group.member(p.uid), p);
+    const current = group.intent(gen);
+    if (current !== undefined && current.end === undefined && p.deletionTimestamp === undefined) {
+      const outcome = outcomeOf(p);
+      if (outcome.state === 'done') {
+        const at =
+          outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time) ? outcome.time : time;
+        current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
+      } else if (outcome.state === 'failed') {
+        current.end = {
+          reason: 'error',
+          time: outcome.time ?? time,
+          observedAt: now,
+          message: outcome.message,
+        };
+      }
+    }
+    this.#touch(group);
+  }
+
+  #newGroup(p: ObjectProjection): RootGroup {
+    const group = new RootGroup(p, this.#clock.now());
+    this.#groups.set(p.uid, group);
+    if (this.#groups.size > this.#limits.maxOpenTraces) this.#evictOldestGroup();
+    return group;
+  }
+
+  #memberDelta(root: ObjectProjection, p: ObjectProjection, type: DeltaType, time: number): void {
+    const group = this.#groupFor(root);
+    if (!group.members.has(p.uid) && group.members.size >= this.#limits.maxSpansPerTrace) {
+      const oldest = group.members.keys().next().value;
+      if (oldest !== undefined) group.members.delete(oldest);
+      this.#evictions.add('spansPerTrace');
+    }
+    const member = group.member(p.uid);
+    recordTransitions(member, p);
+    if (member.doneAt === undefined) {
+      const outcome = outcomeOf(p);
+      if (outcome.state === 'done') member.doneAt = outcome.time ?? time;
+    }
+    if (type === 'DELETED') member.deletedAt = time;
+    this.#touch(group);
+  }
+
+  #touch(group: RootGroup): void {
+    group.touch(this.#clock.now());
+    const due = this.#dueOf(group);
+    // An earlier entry will pop first and reschedule; only pull the schedule forward.
+    if (group.dueStamp !== 0 && group.dueAt <= due) return;
+    this.#queue.schedule(group, due);
+  }
+
+  #cutoffAt(i: Intent): number {
+    const base =
+      i.start !== undefined && !i.partial ? Math.max(i.start, i.openedAt - this.#maxTraceMs) : i.openedAt;
+    return base + this.#maxTraceMs;
+  }
+
+  #isIdleKind(group: RootGroup): boolean {
+    return outcomeOf(group.root).state === 'unknown';
+  }
+
+  #settleAt(group: RootGroup, end: IntentEnd): number {
+    const quiet = Math.min(group.lastActivity, end.observedAt + (MAX_SETTLE_PERIODS - 1) * this.#settleMs);
+    return Math.max(end.observedAt, quiet) + this.#settleMs;
+  }
+
+  #dueOf(group: RootGroup): number {
+    let due = Number.POSITIVE_INFINITY;
+    const idle = this.#isIdleKind(group);
+    for (const i of group.intents) {
+      if (i.emitted === undefined) {
+        if (i.end !== undefined) due = Math.min(due, this.#settleAt(group, i.end));
+        else {
+          due = Math.min(due, this.#cutoffAt(i));
+          if (idle) due = Math.min(due, group.lastActivity + this.#idleMs);
+        }
+      } else if (i.emittedVersion !== group.version) {
+        due = Math.min(due, group.lastActivity + this.#settleMs);
+      }
+    }
+    return due === Number.POSITIVE_INFINITY ? group.lastActivity + this.#retainMs : due;
+  }
+
+  // ---- output ------------------------------------------------------------
+
+  #process(group: RootGroup, now: number, force: boolean, out: TraceRecord[]): void {
+    const idle = this.#isIdleKind(group);
+    for (const i of group.intents) {
+      if (i.emitted !== undefined || i.end !== undefined) continue;
+      if (force) i.end = { reason: 'shutdown', time: undefined, observedAt: now, message: undefined };
+      else if (now >= this.#cutoffAt(i)) {
+        i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
+      } else if (idle && now >= group.lastActivity + this.#idleMs) {
+        i.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
+      }
+    }
+    const first: Intent[] = [];
+    const late: Intent[] = [];
+    for (const i of group.intents) {
+      if (i.emitted === undefined) {
+        if (
+          i.end !== undefined &&
+          (force || i.end.reason === 'cut-off' || now >= this.#settleAt(group, i.end))
+        ) {
+          first.push(i);
+        }
+      } else if (
+        i.emittedVersion !== group.version &&
+        (force || now >= group.lastActivity + this.#settleMs)
+      ) {
+        late.push(i);
+      }
+    }
+    if (first.length > 0 || late.length > 0) {
+      const built = buildTraces(group, this.#graph, this.#maxTraceMs);
+      for (const i of first) this.#emitFirst(i, built.get(i), group.version, out);
+      for (const i of late) this.#emitLate(i, built.get(i), group.version, out);
+    }
+    if (!force && group.settled && now >= group.lastActivity + this.#retainMs) {
+      this.#groups.delete(group.rootUid);
+      this.#queue.cancel(group);
+      return;
+    }
+    if (!force) this.#queue.schedule(group, Math.max(now + 1, this.#dueOf(group)));
+  }
+
+  #emitFirst(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
+    i.emittedVersion = version;
+    if (built === undefined) {
+      i.emitted = new Set();
+      return;
+    }
+    i.emitted = new Set(built.spans.map((s) => s.spanId));
+    if (this.#emitted.has(i.traceId)) {
+      // Its facts were dropped after an earlier emission: the root is already out.
+      const spans = built.spans.filter((s) => s !== built.root);
+      if (spans.length > 0) out.push(record(i, built.root, spans, true));
+      return;
+    }
+    this.#emitted.set(i.traceId, true);
+    out.push(record(i, built.root, built.spans, false));
+  }
+
+  #emitLate(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
+    i.emittedVersion = version;
+    const emitted = i.emitted;
+    if (built === undefined || emitted === undefined) return;
+    const fresh = built.spans.filter((s) => !emitted.has(s.spanId));
+    if (fresh.length === 0) return;
+    for (const s of fresh) emitted.add(s.spanId);
+    out.push(record(i, built.root, fresh, true));
+  }
+
+  #takeOutbox(): TraceRecord[] {
+    const out = this.#outbox;
+    this.#outbox = [];
+    return out;
+  }
+
+  #count(out: TraceRecord[]): TraceRecord[] {
+    for (const r of out) {
+      this.#tracesEmitted += 1;
+      if (r.late === true) this.#lateRecords += 1;
+      this.#spansEmitted += r.spans.length;
+    }
+    return out;
+  }
+}
+
+function specTime(p: ObjectProjection, observed: number, notBefore: number): number {
+  const t = p.specChange?.time;
+  // A stale managedFields time (an older writer's) must not move the intent before the last one.
+  if (t === undefined || t > observed || t < notBefore) return observed;
+  return t;
+}
+
+function record(i: Intent, root: SpanRecord, spans: readonly SpanRecord[], late: boolean): TraceRecord {
+  const hasError = root.status.code === 'ERROR' || spans.some((s) => s.status.code === 'ERROR');
+  const base = {
+    traceId: i.traceId,
+    root,
+    spans,
+    end: i.end?.reason ?? 'shutdown',
+    partial: i.partial,
+    hasError,
+  } as const;
+  return late ? { ...base, late: true } : base;
+}

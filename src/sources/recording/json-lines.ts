@@ -1,0 +1,91 @@
+import type { Delta, DeltaType } from '../../model/delta.js';
+import { RecordingError } from './recording-error.js';
+
+const TYPES: ReadonlySet<string> = new Set<DeltaType>(['ADDED', 'MODIFIED', 'DELETED']);
+
+/**
+ * Parses a JSON Lines recording one line at a time (DESIGN.md "Recording and
+ * replay format"): `{"time":RFC3339,"type":"ADDED|MODIFIED|DELETED","object":{…}}`,
+ * optionally `"initial":true`. Feed it lines or arbitrary chunks; it counts lines
+ * so errors can name theirs.
+ */
+export class JsonLinesParser {
+  readonly #source: string | undefined;
+  #line = 0;
+  #rest = '';
+
+  constructor(source?: string) {
+    this.#source = source;
+  }
+
+  /** Lines consumed so far. */
+  get lineNumber(): number {
+    return this.#line;
+  }
+
+  /** Parses one line (without its newline); undefined for a blank line. Throws a RecordingError. */
+  parseLine(text: string): Delta | undefined {
+    this.#line += 1;
+    return parseJsonLine(text, this.#line, this.#source);
+  }
+
+  /** Parses every complete line in `chunk`, keeping a trailing partial line for the next call. */
+  push(chunk: string): Delta[] {
+    const text = this.#rest + chunk;
+    const lines = text.split('\n');
+    this.#rest = lines.pop() ?? '';
+    const out: Delta[] = [];
+    for (const line of lines) {
+      const delta = this.parseLine(line);
+      if (delta !== undefined) out.push(delta);
+    }
+    return out;
+  }
+
+  /** Parses what is left after the last chunk. */
+  end(): Delta[] {
+    const rest = this.#rest;
+    this.#rest = '';
+    if (rest.length === 0) return [];
+    const delta = this.parseLine(rest);
+    return delta === undefined ? [] : [delta];
+  }
+}
+
+/** Parses one JSON Lines recording line numbered `line`; undefined for a blank line. */
+export function parseJsonLine(text: string, line: number, source?: string): Delta | undefined {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return undefined;
+  const fail = (message: string, cause?: unknown): RecordingError =>
+    new RecordingError(message, { code: 'ERR_RECORDING_LINE', line, source, cause });
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (cause) {
+    throw fail('not valid JSON', cause);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fail('expected a JSON object');
+  const rec = value as Readonly<Record<string, unknown>>;
+  const type = rec.type;
+  if (typeof type !== 'string' || !TYPES.has(type)) throw fail('"type" must be ADDED, MODIFIED or DELETED');
+  if (typeof rec.time !== 'string') throw fail('"time" must be an RFC 3339 string');
+  const time = Date.parse(rec.time);
+  if (Number.isNaN(time)) throw fail(`"time" is not an RFC 3339 timestamp: ${JSON.stringify(rec.time)}`);
+  const object = rec.object;
+  if (typeof object !== 'object' || object === null || Array.isArray(object))
+    throw fail('"object" must be an object');
+  if (rec.initial !== undefined && typeof rec.initial !== 'boolean')
+    throw fail('"initial" must be a boolean');
+  return rec.initial === true
+    ? { time, type: type as DeltaType, object, initial: true }
+    : { time, type: type as DeltaType, object };
+}
+
+/** Parses a whole JSON Lines recording. */
+export function parseJsonLines(text: string, source?: string): Delta[] {
+  const parser = new JsonLinesParser(source);
+  const out = parser.push(text);
+  for (const d of parser.end()) out.push(d);
+  return out;
+}
