@@ -32,7 +32,7 @@ interface Row {
   readonly depth: number;
 }
 
-/** Depth-first order, children by start time then span id, so the output never depends on arrival order. */
+/** Depth-first order, children by start time, so the tree reads top to bottom in time. */
 function orderSpans(trace: TraceRecord): Row[] {
   const ids = new Set<string>();
   for (const s of trace.spans) ids.add(s.spanId);
@@ -50,8 +50,11 @@ function orderSpans(trace: TraceRecord): Row[] {
       tops.push(s);
     }
   }
+  // Ties keep the core's order (root first, then start time), which is already deterministic.
+  const index = new Map<SpanRecord, number>();
+  trace.spans.forEach((s, i) => index.set(s, i));
   const byStart = (a: SpanRecord, b: SpanRecord): number =>
-    a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+    a.startTime - b.startTime || (index.get(a) ?? 0) - (index.get(b) ?? 0);
   // The root first, then any span whose parent is outside the trace.
   tops.sort((a, b) => (a === trace.root ? -1 : b === trace.root ? 1 : byStart(a, b)));
   const rows: Row[] = [];
