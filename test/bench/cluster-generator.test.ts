@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { replay } from '../../src/assembly/replay.js';
+import type { TraceEngine } from '../../src/assembly/trace-engine.js';
+import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { generateClusterRecording } from './cluster-generator.js';
 
 function digest(lines: readonly string[]): string {
@@ -39,5 +42,23 @@ describe('generateClusterRecording', () => {
     assert.ok(notes.some((n) => /^Created pod: svc-0-\S+$/.test(n)));
     assert.ok(notes.some((n) => /^Deleted pod: svc-0-\S+$/.test(n)));
     assert.ok(r.lines.length > 10 * 80, `${r.lines.length} lines`);
+  });
+
+  it('replays without rejections into one trace per intent, errors included', () => {
+    const r = generateClusterRecording({ deployments: 30, seed: 3, failureRate: 0.2, nodes: 5 });
+    const deltas = parseRecording(`${r.lines.join('\n')}\n`, 'generated');
+    assert.equal(deltas.length, r.lines.length);
+    let engine: TraceEngine | undefined;
+    const traces = replay(deltas, { onEngine: (e) => (engine = e) });
+    assert.ok(engine);
+    assert.deepEqual(Object.entries(engine.stats().rejected), []);
+    const firstEmissions = traces.filter((t) => t.late !== true);
+    const deploymentRoots = firstEmissions.filter((t) => t.root.name.startsWith('Deployment.'));
+    assert.equal(deploymentRoots.length, 60, 'a create and a rollout per Deployment');
+    assert.ok(
+      deploymentRoots.some((t) => t.hasError),
+      'stuck rollouts end in ERROR',
+    );
+    assert.ok(deploymentRoots.filter((t) => !t.hasError).length >= 40);
   });
 });
