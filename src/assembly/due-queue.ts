@@ -24,6 +24,11 @@ export class DueQueue<T extends Schedulable> {
     return this.#heap.length;
   }
 
+  /** The earliest scheduled time (possibly of a stale entry); +Infinity when empty. */
+  peekAt(): number {
+    return this.#heap[0]?.at ?? Number.POSITIVE_INFINITY;
+  }
+
   /** Schedules `item` at `at`, replacing its earlier schedule. */
   schedule(item: T, at: number): void {
     if (item.dueStamp !== 0 && item.dueAt === at) return;

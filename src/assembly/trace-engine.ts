@@ -143,6 +143,9 @@ export class TraceEngine {
   /** Applies one watch delta. Never throws on bad input: it is counted by reason and dropped. */
   apply(delta: Delta): void {
     try {
+      // What settled before this delta is emitted without it, whenever the caller ticks.
+      const now = this.#clock.now();
+      if (this.#queue.peekAt() <= now) this.#drainDue(now, this.#outbox);
       this.#apply(delta);
     } catch {
       // A bug must not take the watcher down; the counter makes it visible.
@@ -155,13 +158,17 @@ export class TraceEngine {
     const now = this.#clock.now();
     for (const item of this.#pending.expire(now, this.#pendingMs)) this.#retry(item, true);
     const out = this.#takeOutbox();
+    this.#drainDue(now, out);
+    return this.#count(out);
+  }
+
+  #drainDue(now: number, out: TraceRecord[]): void {
     for (;;) {
       const group = this.#queue.popDue(now);
       if (group === undefined) break;
       if (this.#groups.get(group.rootUid) !== group) continue;
       this.#process(group, now, false, out);
     }
-    return this.#count(out);
   }
 
   /** Everything still open, emitted now: open intents are marked cut off with end `shutdown`. */
@@ -277,6 +284,9 @@ export class TraceEngine {
       this.#graph.upsert(p);
     }
     for (const item of this.#pending.take(p.uid)) this.#retry(item, false);
+    if (this.#pending.size > 0) {
+      for (const item of this.#pending.take(byNameKey(p.kind, p.namespace, p.name))) this.#retry(item, false);
+    }
     if (initial) {
       // The initial list fills the graph without emitting history.
       const group = this.#groups.get(p.uid);
@@ -366,6 +376,16 @@ export class TraceEngine {
     }
     root ??= this.#rootByName(inv.kind, ns, inv.name);
     if (root === undefined) {
+      if (inv.uid === '' && !fallback) {
+        // No uid to wait for (e.g. Flux's Sync events): wait for an object of that name.
+        this.#park({
+          kind: 'event',
+          event: ev,
+          waitingOn: byNameKey(inv.kind, ns, inv.name),
+          arrivedAt: this.#clock.now(),
+        });
+        return;
+      }
       this.#rejected.add('unresolved');
       return;
     }
@@ -729,6 +749,11 @@ export class TraceEngine {
     }
     return out;
   }
+}
+
+/** The pending key of an item waiting for an object by name; cannot collide with a uid. */
+function byNameKey(kind: string, ns: string, name: string): string {
+  return `name:${nameKey(kind, ns, name)}`;
 }
 
 function specTime(p: ObjectProjection, observed: number, notBefore: number): number {
