@@ -52,7 +52,7 @@ function orderSpans(trace: TraceRecord): Row[] {
   }
   // Ties keep the core's order (root first, then start time), which is already deterministic.
   const index = new Map<SpanRecord, number>();
-  trace.spans.forEach((s, i) => index.set(s, i));
+  for (const [i, s] of trace.spans.entries()) index.set(s, i);
   const byStart = (a: SpanRecord, b: SpanRecord): number =>
     a.startTime - b.startTime || (index.get(a) ?? 0) - (index.get(b) ?? 0);
   // The root first, then any span whose parent is outside the trace.
