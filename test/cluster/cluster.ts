@@ -238,7 +238,8 @@ export async function jaegerSpans(
     'query.service_name': service,
     'query.start_time_min': since.toISOString(),
     'query.start_time_max': new Date(Date.now() + 60_000).toISOString(),
-    'query.search_depth': '1000',
+    // Jaeger v2.13 names the result limit num_traces (later releases: search_depth).
+    'query.num_traces': '1000',
   });
   const res = await fetch(`${jaegerUrl}/api/v3/traces?${q}`);
   if (res.status === 404) return undefined;
@@ -254,4 +255,25 @@ export async function jaegerServices(jaegerUrl: string): Promise<string[]> {
   if (!res.ok) throw new Error(`jaeger ${res.status}`);
   const body = (await res.json()) as { data?: string[] | null };
   return body.data ?? [];
+}
+
+/** Every span of one trace, from Jaeger's v3 API; undefined while Jaeger has not got it. */
+export async function jaegerTrace(jaegerUrl: string, traceId: string): Promise<JaegerSpan[] | undefined> {
+  const res = await fetch(`${jaegerUrl}/api/v3/traces/${traceId}`);
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`jaeger ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { result?: { resourceSpans?: OtlpResourceSpans[] } };
+  const spans = flattenSpans(body.result?.resourceSpans ?? []);
+  return spans.length > 0 ? spans : undefined;
+}
+
+/** Spans from a file of OTLP-JSON lines (kubetrail's `json` exporter). */
+export function spansFromJsonLines(text: string): JaegerSpan[] {
+  const spans: JaegerSpan[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const body = JSON.parse(line) as { resourceSpans?: OtlpResourceSpans[] };
+    spans.push(...flattenSpans(body.resourceSpans ?? []));
+  }
+  return spans;
 }

@@ -55,7 +55,7 @@ wait_for() {
   local name=$1 limit=$2 i; shift 2
   for ((i = 0; i < limit * 4; i++)); do
     if "$@" > /dev/null 2>&1; then log "$name ready"; return; fi
-    running "$name" || { tail -20 "$state/logs/$name.log" >&2; die "$name exited; log above ($state/logs/$name.log)"; }
+    kill -0 "$(cat "$state/pids/$name.pid")" 2>/dev/null || { tail -20 "$state/logs/$name.log" >&2; die "$name exited; log above ($state/logs/$name.log)"; }
     sleep 0.25
   done
   tail -20 "$state/logs/$name.log" >&2
@@ -96,7 +96,8 @@ start kube-apiserver "6443" "$k8s_bin/kube-apiserver" \
   --service-cluster-ip-range=10.0.0.0/24 --service-account-issuer=https://127.0.0.1:6443 \
   --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
   --allow-privileged=true --token-auth-file="$pki/tokens.csv" \
-  --tracing-config-file="$state/tracing.yaml" --enable-priority-and-fairness=false
+  --tracing-config-file="$state/tracing.yaml" --enable-priority-and-fairness=false \
+  --endpoint-reconciler-type=none
 wait_for kube-apiserver 120 curl -sfk -H "Authorization: Bearer $token" https://127.0.0.1:6443/readyz
 
 # The apiserver writes a self-signed serving cert into --cert-dir; it is the CA clients trust.
@@ -125,7 +126,7 @@ start kube-controller-manager "10257" "$k8s_bin/kube-controller-manager" \
   --kubeconfig="$kubeconfig" --authentication-kubeconfig="$kubeconfig" --authorization-kubeconfig="$kubeconfig" \
   --bind-address=127.0.0.1 --secure-port=10257 --leader-elect=false \
   --service-account-private-key-file="$pki/sa.key" --root-ca-file="$ca" \
-  --use-service-account-credentials --controllers='*,-nodeipam,-service-lb-controller,-route'
+  --use-service-account-credentials --controllers='*,-node-ipam-controller'
 wait_for kube-controller-manager 60 curl -sfk https://127.0.0.1:10257/healthz
 
 start kube-scheduler "10259" "$k8s_bin/kube-scheduler" \

@@ -1,0 +1,236 @@
+// In-cluster install, proven on the real control plane: the manifests apply
+// and pass the restricted Pod Security admission, kubetrail's ServiceAccount
+// can trace a Deployment with no "forbidden" anywhere, it can read no secrets
+// and write nothing but its Lease, and two replicas elect one leader that a
+// standby replaces when it dies.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  e2eSkipReason,
+  ensureCluster,
+  eventually,
+  type LocalCluster,
+  repoRoot,
+  spansFromJsonLines,
+} from '../cluster/cluster.js';
+import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+
+const skip = e2eSkipReason();
+const SA = 'system:serviceaccount:kubetrail:kubetrail';
+
+describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeout: 15 * 60_000 }, () => {
+  let cluster: LocalCluster;
+  let saKubeconfig: string;
+  let dir: string;
+  const ns = `incluster-${Date.now().toString(36)}`;
+  const running: KubetrailProcess[] = [];
+
+  before(async () => {
+    cluster = await ensureCluster();
+    dir = await mkdtemp(join(tmpdir(), 'kubetrail-incluster-'));
+    await cluster.kubectl(['apply', '-k', join(repoRoot, 'manifests')]);
+    await cluster.kubectl(['create', 'namespace', ns]);
+    const token = (
+      await cluster.kubectl(['create', 'token', 'kubetrail', '-n', 'kubetrail', '--duration=1h'])
+    ).trim();
+    // The admin kubeconfig with the ServiceAccount's token in place of the admin's.
+    const admin = readFileSync(cluster.kubeconfig, 'utf8');
+    saKubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      saKubeconfig,
+      admin.replace(/token: .*/, `token: ${token}`).replace(/name: admin/g, 'name: kubetrail'),
+    );
+  });
+  after(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    await cluster?.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+  });
+
+  it('builds with kustomize and passes restricted Pod Security admission', async () => {
+    const built = await cluster.kubectl(['kustomize', join(repoRoot, 'manifests')]);
+    assert.match(built, /kind: ClusterRole\n/);
+    assert.doesNotMatch(built, /secrets|"\*"|'\*'|- \*/, 'no secrets and no wildcards in any rule');
+    // kwok runs the Pods; the namespace enforces the restricted standard, so a
+    // non-compliant Pod spec would never be created.
+    await cluster.kubectl(['rollout', 'status', '-n', 'kubetrail', 'deployment/kubetrail', '--timeout=120s']);
+  });
+
+  it('grants least privilege: no secrets, no writes but its own Lease', async () => {
+    const can = async (...args: string[]) =>
+      (await cluster.kubectl(['auth', 'can-i', ...args, '--as', SA]).catch((e: Error) => e.message)).includes(
+        'yes',
+      );
+    for (const verb of ['get', 'list', 'watch']) {
+      assert.equal(await can(verb, 'secrets', '-A'), false, `${verb} secrets`);
+      assert.equal(
+        await can(verb, 'secrets', '-n', 'kubetrail'),
+        false,
+        `${verb} secrets in its own namespace`,
+      );
+    }
+    assert.equal(await can('list', 'configmaps', '-A'), false);
+    for (const r of [
+      'pods',
+      'deployments.apps',
+      'replicasets.apps',
+      'events.events.k8s.io',
+      'nodes',
+      'jobs.batch',
+    ]) {
+      assert.equal(await can('watch', r, '-A'), true, `watch ${r}`);
+      for (const verb of ['create', 'update', 'patch', 'delete'])
+        assert.equal(await can(verb, r, '-A'), false, `${verb} ${r}`);
+    }
+    assert.equal(await can('update', 'leases.coordination.k8s.io/kubetrail', '-n', 'kubetrail'), true);
+    assert.equal(await can('update', 'leases.coordination.k8s.io/other', '-n', 'kubetrail'), false);
+    assert.equal(await can('update', 'leases.coordination.k8s.io/kubetrail', '-n', 'kube-system'), false);
+    assert.equal(await can('create', 'pods/exec', '-A'), false);
+  });
+
+  it('traces a Deployment as the ServiceAccount with no "forbidden" anywhere', async () => {
+    const out = join(dir, 'sa-spans.jsonl');
+    const kt = await startKubetrail({ ...cluster, kubeconfig: saKubeconfig }, [
+      '--exporter',
+      'json',
+      '--output',
+      out,
+      '--settle-ms',
+      '2000',
+      '--log-level',
+      'debug',
+    ]);
+    running.push(kt);
+    await cluster.kubectl(['apply', '-n', ns, '-f', '-'], deployment('rbac-web', 2));
+    const spans = await eventually('the Deployment trace in the JSON output', 120_000, async () => {
+      const all = spansFromJsonLines(readFileSync(out, 'utf8'));
+      const mine = all.filter((s) => s.attributes['k8s.namespace.name'] === ns);
+      return mine.some((s) => s.name === 'Deployment.Create') && mine.some((s) => s.name === 'Pod.Scheduled')
+        ? mine
+        : undefined;
+    });
+    assert.ok(spans.length >= 5);
+    await kt.stop();
+    const forbidden = kt.logs.filter((l) => /forbidden/i.test(l));
+    assert.deepEqual(forbidden, [], 'no "forbidden" in kubetrail logs');
+    assert.equal(await kt.metric('kubetrail_watch_restarts_total', 'reason="error"'), 0);
+  });
+
+  it('elects one leader among two replicas, and the standby takes over when it dies', async () => {
+    const lease = `kubetrail-e2e-${Date.now().toString(36)}`;
+    // The test Lease needs its own name; grant the ServiceAccount that name too.
+    await cluster.kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'kubetrail-e2e-lease', namespace: 'kubetrail' },
+        rules: [
+          {
+            apiGroups: ['coordination.k8s.io'],
+            resources: ['leases'],
+            resourceNames: [lease],
+            verbs: ['get', 'update'],
+          },
+        ],
+      }),
+    );
+    await cluster
+      .kubectl([
+        'create',
+        'rolebinding',
+        'kubetrail-e2e-lease',
+        '-n',
+        'kubetrail',
+        '--role=kubetrail-e2e-lease',
+        '--serviceaccount=kubetrail:kubetrail',
+      ])
+      .catch(() => undefined);
+    const replica = async (name: string) => {
+      const out = join(dir, `${name}.jsonl`);
+      writeFileSync(out, '');
+      const kt = await startKubetrail({ ...cluster, kubeconfig: saKubeconfig }, [
+        '--exporter',
+        'json',
+        '--output',
+        out,
+        '--settle-ms',
+        '2000',
+        '--leader-elect',
+        '--lease-namespace',
+        'kubetrail',
+        '--lease-name',
+        lease,
+        '--identity',
+        name,
+      ]);
+      running.push(kt);
+      return { name, kt, out };
+    };
+    const a = await replica('replica-a');
+    const b = await replica('replica-b');
+    const leaders = async () => [
+      (await a.kt.metric('kubetrail_leader')) === 1,
+      (await b.kt.metric('kubetrail_leader')) === 1,
+    ];
+    const first = await eventually('one leader', 30_000, async () => {
+      const [la, lb] = await leaders();
+      return la !== lb ? (la ? a : b) : undefined;
+    });
+    const standby = first === a ? b : a;
+    // Exactly one exports.
+    await cluster.kubectl(['apply', '-n', ns, '-f', '-'], deployment('le-one', 1));
+    await eventually('le-one exported by the leader', 120_000, async () =>
+      spansFromJsonLines(readFileSync(first.out, 'utf8')).some(
+        (s) => s.attributes['k8s.deployment.name'] === 'le-one',
+      )
+        ? true
+        : undefined,
+    );
+    assert.equal(
+      spansFromJsonLines(readFileSync(standby.out, 'utf8')).filter(
+        (s) => s.attributes['k8s.namespace.name'] === ns,
+      ).length,
+      0,
+      'the standby exports nothing',
+    );
+    // Kill the leader without a chance to release the Lease: the standby waits out the lease.
+    const killedAt = Date.now();
+    first.kt.child.kill('SIGKILL');
+    await eventually('the standby to lead', 40_000, async () =>
+      (await standby.kt.metric('kubetrail_leader')) === 1 ? true : undefined,
+    );
+    const takeoverMs = Date.now() - killedAt;
+    assert.ok(
+      takeoverMs < 15_000 + 2 * 2_000 + 2_000,
+      `takeover within the lease duration (+ retries): ${takeoverMs} ms`,
+    );
+    await cluster.kubectl(['apply', '-n', ns, '-f', '-'], deployment('le-two', 1));
+    const two = await eventually('le-two exported by the new leader', 120_000, async () => {
+      const s = spansFromJsonLines(readFileSync(standby.out, 'utf8')).filter(
+        (x) => x.attributes['k8s.deployment.name'] === 'le-two' && x.name === 'Deployment.Create',
+      );
+      return s.length > 0 ? s : undefined;
+    });
+    assert.equal(two.length, 1, 'one root span for le-two: not split, not duplicated');
+  });
+});
+
+function deployment(name: string, replicas: number): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: 'kubetrail.invalid/web:1' }] },
+      },
+    },
+  });
+}
