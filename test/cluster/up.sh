@@ -139,7 +139,7 @@ stages=$(find "$kwok_bin/stages" -name '*.yaml' | sort | sed 's/^/--config=/')
 start kwok "10247" "$kwok_bin/kwok" --kubeconfig="$kubeconfig" $stages \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --manage-nodes-with-label-selector= --manage-single-node= --node-ip=127.0.0.1 \
-  --server-address=127.0.0.1:10247
+  --server-address=127.0.0.1:10247 --node-lease-duration-seconds=40
 wait_for kwok 60 curl -sf http://127.0.0.1:10247/healthz
 
 kubectl=("$k8s_bin/kubectl" --kubeconfig="$kubeconfig")

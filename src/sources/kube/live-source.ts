@@ -114,7 +114,11 @@ export class LiveSource {
 
   /** Resolves, starts every reflector, and resolves once each has listed (the graph is full). */
   async start(): Promise<void> {
-    const resources = this.resolved.length > 0 ? this.resolved : await this.resolve();
+    const resolved = this.resolved.length > 0 ? this.resolved : await this.resolve();
+    // Objects list before Events, so the graph knows owners when history starts.
+    const resources = [...resolved].sort(
+      (a, b) => Number(a.resource === 'events') - Number(b.resource === 'events'),
+    );
     const excluded = (this.#o.excludeNamespaces ?? []).map((ns) => `metadata.namespace!=${ns}`).join(',');
     for (const r of resources) {
       const scopes = r.namespaced && this.#o.namespaces?.length ? this.#o.namespaces : [undefined];
