@@ -179,10 +179,11 @@ class TraceBuilder {
 
   #computeHorizon(): number {
     let earliest = Number.POSITIVE_INFINITY;
-    for (const i of this.#group.intents) if (i.start !== undefined && i.start < earliest) earliest = i.start;
-    if (earliest === Number.POSITIVE_INFINITY) {
-      for (const a of this.#actions) if (a.fact.start < earliest) earliest = a.fact.start;
+    // Lazy intents (opened from their consequences) may date from long ago: they do not widen the horizon.
+    for (const i of this.#group.intents) {
+      if (!i.lazy && i.start !== undefined && i.start < earliest) earliest = i.start;
     }
+    for (const a of this.#actions) if (a.fact.start < earliest) earliest = a.fact.start;
     return earliest === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : earliest - HORIZON_SLACK_MS;
   }
 
@@ -275,7 +276,6 @@ class TraceBuilder {
     const p = this.#graph.get(uid);
     if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
     const c = p.creationTimestamp;
-    const member = this.#group.members.get(uid);
     const create = closest(
       this.#byTarget.get(nameKey(p.kind, p.namespace, p.name)),
       CREATE_VERBS,
@@ -285,7 +285,8 @@ class TraceBuilder {
     let parent: Node;
     let inferred = false;
     if (create !== undefined) parent = create;
-    else if (member !== undefined || c >= this.#horizon) {
+    else if (c >= this.#horizon) {
+      // Created during the traced period without a creating Event: a guess by owner and time.
       parent = this.#ownerParent(p, c, 0);
       inferred = true;
     } else return null;
@@ -334,7 +335,7 @@ class TraceBuilder {
     let parent: Node;
     let inferred = false;
     if (del !== undefined) parent = del;
-    else if (member !== undefined || d >= this.#horizon) {
+    else if (member?.deletedAt !== undefined || d >= this.#horizon) {
       parent = this.#ownerTerminationParent(p, d, 0);
       inferred = true;
     } else return null;

@@ -26,7 +26,11 @@ export interface Intent {
   readonly manager: string;
   readonly managerOperation: string;
   readonly partial: boolean;
+  /** Opened because its consequences arrived, not because the change itself was observed. */
+  readonly lazy: boolean;
   end: IntentEnd | undefined;
+  /** A lazy intent whose facts all belonged to other intents was not emitted; its root is not out yet. */
+  skippedEmpty: boolean;
   /** Span ids already emitted; undefined until the first emission. */
   emitted: Set<string> | undefined;
   /** The group's version when this intent was last emitted. */

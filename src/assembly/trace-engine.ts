@@ -479,7 +479,7 @@ export class TraceEngine {
     const p = group.root;
     const now = this.#clock.now();
     if (p.deletionTimestamp !== undefined) {
-      this.#addIntent(group, 'delete', deletionRequestedAt(p), 'unknown', '');
+      this.#addIntent(group, 'delete', deletionRequestedAt(p), 'unknown', '', true);
       return;
     }
     const gen = p.generation ?? 0;
@@ -490,6 +490,7 @@ export class TraceEngine {
       start,
       p.specChange?.manager ?? 'unknown',
       p.specChange?.operation ?? '',
+      true,
     );
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {
@@ -505,6 +506,7 @@ export class TraceEngine {
     start: number | undefined,
     manager: string,
     managerOperation: string,
+    lazy = false,
   ): Intent {
     const existing = group.intent(key);
     if (existing !== undefined) return existing;
@@ -518,7 +520,9 @@ export class TraceEngine {
       manager,
       managerOperation,
       partial: start === undefined || (this.#startedAt !== undefined && start < this.#startedAt),
+      lazy,
       end: undefined,
+      skippedEmpty: false,
       emitted: undefined,
       emittedVersion: -1,
     };
@@ -714,6 +718,12 @@ export class TraceEngine {
       i.emitted = new Set();
       return;
     }
+    if (i.lazy && built.spans.length <= 1) {
+      // Opened for facts that turned out to belong to another intent: nothing to say.
+      i.emitted = new Set();
+      i.skippedEmpty = true;
+      return;
+    }
     i.emitted = new Set(built.spans.map((s) => s.spanId));
     if (this.#emitted.has(i.traceId)) {
       // Its facts were dropped after an earlier emission: the root is already out.
@@ -729,6 +739,13 @@ export class TraceEngine {
     i.emittedVersion = version;
     const emitted = i.emitted;
     if (built === undefined || emitted === undefined) return;
+    if (i.skippedEmpty) {
+      if (built.spans.length <= 1) return;
+      i.skippedEmpty = false;
+      i.emitted = undefined;
+      this.#emitFirst(i, built, version, out);
+      return;
+    }
     const fresh = built.spans.filter((s) => !emitted.has(s.spanId));
     if (fresh.length === 0) return;
     for (const s of fresh) emitted.add(s.spanId);
