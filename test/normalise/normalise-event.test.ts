@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { NOTE_LIMIT_BYTES } from '../../src/model/attributes.js';
+import type { NormalEvent } from '../../src/model/projection.js';
+import type { IssueSink } from '../../src/normalise/narrow.js';
+import { normaliseEvent } from '../../src/normalise/normalise-event.js';
+import { isRejected } from '../../src/normalise/rejection.js';
+
+function sink(): IssueSink & { issues: string[] } {
+  const issues: string[] = [];
+  return { issues, issue: (r) => issues.push(r) };
+}
+
+function ok(raw: unknown, s = sink()): NormalEvent {
+  const ev = normaliseEvent(raw, 42, s);
+  assert.ok(!isRejected(ev), `rejected: ${JSON.stringify(ev)}`);
+  return ev;
+}
+
+const coreV1 = {
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name: 'web.1', namespace: 'shop', uid: 'ev-1', resourceVersion: '7' },
+  involvedObject: {
+    kind: 'Pod',
+    name: 'web-1',
+    namespace: 'shop',
+    uid: 'pod-1',
+    apiVersion: 'v1',
+    fieldPath: 'spec.containers{app}',
+  },
+  reason: 'Pulled',
+  message: 'Container image "web:1" already present on machine',
+  source: { component: 'kubelet', host: 'node-1' },
+  count: 3,
+  firstTimestamp: '2026-11-22T10:00:00Z',
+  lastTimestamp: '2026-11-22T10:00:09Z',
+  type: 'Normal',
+};
+
+const eventsV1 = {
+  apiVersion: 'events.k8s.io/v1',
+  kind: 'Event',
+  metadata: { name: 'web.2', namespace: 'shop', uid: 'ev-2' },
+  regarding: { kind: 'Pod', name: 'web-1', namespace: 'shop', uid: 'pod-1', apiVersion: 'v1' },
+  related: { kind: 'Node', name: 'node-1', uid: 'node-uid' },
+  reason: 'FailedScheduling',
+  note: '0/3 nodes are available',
+  type: 'Warning',
+  reportingController: 'default-scheduler',
+  reportingInstance: 'default-scheduler-cp',
+  eventTime: '2026-11-22T10:00:00.250000Z',
+  series: { count: 4, lastObservedTime: '2026-11-22T10:01:00.500000Z' },
+};
+
+describe('normaliseEvent', () => {
+  it('reads a core/v1 Event', () => {
+    const ev = ok(coreV1);
+    assert.equal(ev.uid, 'ev-1');
+    assert.equal(ev.controller, 'kubelet');
+    assert.equal(ev.instance, 'node-1');
+    assert.equal(ev.count, 3);
+    assert.equal(ev.firstTime, Date.parse('2026-11-22T10:00:00Z'));
+    assert.equal(ev.lastTime, Date.parse('2026-11-22T10:00:09Z'));
+    assert.equal(ev.involved.fieldPath, 'spec.containers{app}');
+    assert.equal(ev.note, coreV1.message);
+  });
+
+  it('reads an events.k8s.io/v1 Event with a series into the same shape', () => {
+    const ev = ok(eventsV1);
+    assert.equal(ev.controller, 'default-scheduler');
+    assert.equal(ev.instance, 'default-scheduler-cp');
+    assert.equal(ev.involved.uid, 'pod-1');
+    assert.equal(ev.related?.kind, 'Node');
+    assert.equal(ev.count, 4);
+    assert.equal(ev.firstTime, Date.parse('2026-11-22T10:00:00.250Z'));
+    assert.equal(ev.lastTime, Date.parse('2026-11-22T10:01:00.500Z'));
+    assert.equal(ev.type, 'Warning');
+  });
+
+  it('reads an events.k8s.io Event written by a legacy recorder (deprecated fields)', () => {
+    const ev = ok({
+      ...eventsV1,
+      eventTime: null,
+      series: undefined,
+      reportingController: undefined,
+      deprecatedSource: { component: 'deployment-controller' },
+      deprecatedFirstTimestamp: '2026-11-22T09:00:00Z',
+      deprecatedLastTimestamp: '2026-11-22T10:00:00Z',
+      deprecatedCount: 2,
+    });
+    assert.equal(ev.controller, 'deployment-controller');
+    assert.equal(ev.count, 2);
+    assert.equal(ev.firstTime, Date.parse('2026-11-22T09:00:00Z'));
+  });
+
+  it('prefers reportingComponent over an empty one and source.component', () => {
+    assert.equal(ok({ ...coreV1, reportingComponent: '' }).controller, 'kubelet');
+    assert.equal(ok({ ...coreV1, reportingComponent: 'kubelet-x' }).controller, 'kubelet-x');
+  });
+
+  it('truncates a 1 MB note to the bound and says so', () => {
+    const s = sink();
+    const ev = ok({ ...coreV1, message: 'x'.repeat(1 << 20) }, s);
+    assert.equal(ev.note.length, NOTE_LIMIT_BYTES);
+    assert.equal(ev.noteTruncated, true);
+    assert.ok(s.issues.includes('note-truncated'));
+  });
+
+  it('does not split a surrogate pair when truncating', () => {
+    const ev = ok({ ...coreV1, message: `${'a'.repeat(NOTE_LIMIT_BYTES - 1)}😀tail` });
+    assert.equal(ev.note.length, NOTE_LIMIT_BYTES - 1);
+    assert.ok(!/[\ud800-\udbff]$/.test(ev.note), 'no lone high surrogate at the end');
+  });
+
+  it('keeps emoji and repairs lone surrogates', () => {
+    assert.equal(ok({ ...coreV1, message: 'ok 🚀 done' }).note, 'ok 🚀 done');
+    const s = sink();
+    const ev = ok({ ...coreV1, message: 'bad \ud800 half' }, s);
+    assert.equal(ev.note, 'bad \ufffd half');
+    assert.ok(s.issues.includes('invalid-utf16'));
+  });
+
+  it('falls back to the delta time when no timestamp is valid, and counts it', () => {
+    const s = sink();
+    const ev = ok({ ...coreV1, firstTimestamp: 'not a time', lastTimestamp: null, eventTime: 12 }, s);
+    assert.equal(ev.firstTime, 42);
+    assert.ok(s.issues.includes('invalid-timestamp'));
+    assert.ok(s.issues.includes('missing-timestamp'));
+  });
+
+  it('rejects what cannot be an Event, by reason', () => {
+    const cases: [unknown, string][] = [
+      [null, 'not-an-object'],
+      ['Event', 'not-an-object'],
+      [{ ...coreV1, metadata: {} }, 'missing-uid'],
+      [{ ...coreV1, involvedObject: undefined }, 'missing-involved-object'],
+      [{ ...coreV1, involvedObject: { kind: 'Pod' } }, 'missing-involved-object'],
+      [{ ...coreV1, reason: '' }, 'missing-reason'],
+    ];
+    for (const [raw, reason] of cases) {
+      const r = normaliseEvent(raw, 0, sink());
+      assert.ok(isRejected(r));
+      assert.equal(r.rejected, reason);
+    }
+  });
+
+  it('treats a count below 1 as 1', () => {
+    assert.equal(ok({ ...coreV1, count: -5 }).count, 1);
+  });
+});
