@@ -134,7 +134,7 @@ export class TraceEngine {
       onEvict: (bound) => this.#evictions.add(bound),
     });
     this.#pending = new PendingBuffer<PendingItem>(this.#limits.maxPending);
-    this.#targets = new LRUCache<string, string>({ max: this.#limits.maxObjects });
+    this.#targets = new LRUCache<string, string>({ max: Math.max(1000, this.#limits.maxObjects >> 2) });
     this.#emitted = new LRUCache<string, true>({ max: this.#limits.maxOpenTraces * 4 });
     const repaired = this.#repaired;
     this.#sink = { issue: (reason) => repaired.add(reason) };

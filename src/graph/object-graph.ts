@@ -39,7 +39,8 @@ export type RootResolution =
 export class ObjectGraph {
   readonly #objects: LRUCache<string, ObjectProjection>;
   readonly #tombstones: LRUCache<string, Tombstone>;
-  readonly #byName = new Map<string, string>();
+  /** kind/namespace → name → uid; nested so no per-object key string is built or kept. */
+  readonly #byName = new Map<string, Map<string, string>>();
 
   constructor(options: ObjectGraphOptions) {
     const onEvict = options.onEvict;
@@ -78,7 +79,13 @@ export class ObjectGraph {
   upsert(p: ObjectProjection): ObjectProjection | undefined {
     const previous = this.#objects.get(p.uid);
     this.#objects.set(p.uid, p);
-    this.#byName.set(nameKey(p.kind, p.namespace, p.name), p.uid);
+    const scope = scopeKey(p.kind, p.namespace);
+    let names = this.#byName.get(scope);
+    if (names === undefined) {
+      names = new Map();
+      this.#byName.set(scope, names);
+    }
+    names.set(p.name, p.uid);
     return previous;
   }
 
@@ -108,7 +115,7 @@ export class ObjectGraph {
 
   /** The uid of the live object with this kind, namespace and name. */
   uidByName(kind: string, namespace: string, name: string): string | undefined {
-    return this.#byName.get(nameKey(kind, namespace, name));
+    return this.#byName.get(scopeKey(kind, namespace))?.get(name);
   }
 
   /**
@@ -143,9 +150,16 @@ export class ObjectGraph {
   }
 
   #unindex(p: ObjectProjection, uid: string): void {
-    const key = nameKey(p.kind, p.namespace, p.name);
-    if (this.#byName.get(key) === uid) this.#byName.delete(key);
+    const scope = scopeKey(p.kind, p.namespace);
+    const names = this.#byName.get(scope);
+    if (names === undefined || names.get(p.name) !== uid) return;
+    names.delete(p.name);
+    if (names.size === 0) this.#byName.delete(scope);
   }
+}
+
+function scopeKey(kind: string, namespace: string): string {
+  return `${kind}/${namespace}`;
 }
 
 /** The index key of (kind, namespace, name). */

@@ -77,7 +77,7 @@ export function projectObject(raw: unknown, sink: IssueSink): ObjectProjection |
     specChange: readSpecChange(meta.managedFields, sink),
     conditions: status === undefined ? NO_CONDITIONS : readConditions(status.conditions, sink),
     status: readStatus(spec, status),
-    nodeName: spec === undefined ? undefined : asString(spec.nodeName),
+    nodeName: spec === undefined ? undefined : optionalIntern(asString(spec.nodeName)),
     traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
     traceContext: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACE_CONTEXT]),
   };
@@ -101,12 +101,9 @@ function readOwners(value: unknown, selfUid: string, sink: IssueSink): readonly 
       sink.issue('self-owner');
       continue;
     }
-    owners.push({
-      uid,
-      kind: intern(asString(ref.kind) ?? ''),
-      name: asString(ref.name) ?? '',
-      controller: ref.controller === true,
-    });
+    owners.push(
+      sharedOwner(uid, asString(ref.kind) ?? '', asString(ref.name) ?? '', ref.controller === true),
+    );
   }
   return owners.length === 0 ? NO_OWNERS : owners;
 }
@@ -162,7 +159,37 @@ function optionalIntern(value: string | undefined): string | undefined {
   return value === undefined ? undefined : intern(value);
 }
 
+/** Owner references shared by all the children of one owner (a ReplicaSet's pods): bounded, cleared when full. */
+const OWNER_CACHE_MAX = 50_000;
+const ownerCache = new Map<string, OwnerRef>();
+
+function sharedOwner(uid: string, kind: string, name: string, controller: boolean): OwnerRef {
+  const found = ownerCache.get(uid);
+  if (found !== undefined && found.name === name && found.kind === kind && found.controller === controller)
+    return found;
+  if (ownerCache.size >= OWNER_CACHE_MAX) ownerCache.clear();
+  const ref: OwnerRef = Object.freeze({ uid, kind: intern(kind), name, controller });
+  ownerCache.set(uid, ref);
+  return ref;
+}
+
+/** Statuses with no numbers (Pods, most objects) are shared per phase rather than allocated per object. */
+const phaseOnly = new Map<string | undefined, StatusNumbers>();
+
 function readStatus(spec: Json | undefined, status: Json | undefined): StatusNumbers {
+  const s = readStatusFields(spec, status);
+  for (const key in s) {
+    if (key !== 'phase' && s[key as keyof StatusNumbers] !== undefined) return s;
+  }
+  let shared = phaseOnly.get(s.phase);
+  if (shared === undefined) {
+    shared = Object.freeze(s);
+    if (phaseOnly.size < 64) phaseOnly.set(s.phase, shared);
+  }
+  return shared;
+}
+
+function readStatusFields(spec: Json | undefined, status: Json | undefined): StatusNumbers {
   return {
     specReplicas: spec === undefined ? undefined : asNumber(spec.replicas),
     replicas: status === undefined ? undefined : asNumber(status.replicas),
