@@ -116,7 +116,9 @@ describe('kspan captures', () => {
     assert.equal(out[1]?.type, 'ADDED');
     assert.equal(out[2]?.time, Date.parse('2020-11-27T12:04:06.5Z'));
     assert.equal(out[2]?.type, 'MODIFIED', 'a uid seen before is a MODIFIED');
-    const meta = (out[2]?.object as { metadata: { creationTimestamp: unknown } }).metadata;
+    const third = out[2];
+    assert.ok(third !== undefined);
+    const meta = (third.object as { metadata: { creationTimestamp: unknown } }).metadata;
     assert.equal(meta.creationTimestamp, '2020-11-27T12:04:05Z', 'timestamps stay strings');
   });
 
