@@ -1,7 +1,12 @@
 import type { ActionVerb } from '../causality/causality-rule.js';
 import { nameKey, type ObjectGraph } from '../graph/object-graph.js';
 import * as A from '../model/attributes.js';
-import { eventSpanIdOf, lifecycleSpanIdOf, terminationSpanIdOf } from '../model/ids.js';
+import {
+  eventOccurrenceSpanIdOf,
+  eventSpanIdOf,
+  lifecycleSpanIdOf,
+  terminationSpanIdOf,
+} from '../model/ids.js';
 import type { ObjectProjection, ObjectRef } from '../model/projection.js';
 import type {
   AttributeValue,
@@ -10,6 +15,7 @@ import type {
   SpanRecord,
   SpanStatus,
 } from '../model/span-record.js';
+import { sameSecond } from '../normalise/refine-time.js';
 import { deletionRequestedAt, outcomeOf } from './outcome.js';
 import type { ActionFact, Intent, RootGroup, Transition } from './root-group.js';
 
@@ -39,6 +45,12 @@ interface RootNode extends BaseNode {
 interface ActionNode extends BaseNode {
   readonly kind: 'action';
   readonly fact: ActionFact;
+  /** This span's part of the Event: all its occurrences, or those of one intent (see #indexActions). */
+  readonly start: number;
+  readonly lastTime: number;
+  readonly count: number;
+  /** The count of the part's first occurrence when the Event is split across intents; 0 for the first part. */
+  readonly partFrom: number;
   readonly targetKey: string | undefined;
   readonly involvedKey: string;
   readonly involvedNamespace: string;
@@ -139,7 +151,9 @@ class TraceBuilder {
       n.intent = intent;
       n.spanId =
         n.kind === 'action'
-          ? eventSpanIdOf(n.fact.event.uid)
+          ? n.partFrom === 0
+            ? eventSpanIdOf(n.fact.event.uid)
+            : eventOccurrenceSpanIdOf(n.fact.event.uid, n.partFrom)
           : n.kind === 'lifecycle'
             ? lifecycleSpanIdOf(intent.traceId, n.object.uid)
             : terminationSpanIdOf(intent.traceId, n.object.uid);
@@ -154,27 +168,73 @@ class TraceBuilder {
       const ev = fact.event;
       const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
       const m = fact.match;
-      const node: ActionNode = {
-        kind: 'action',
-        fact,
-        targetKey: m?.actedOnName === undefined ? undefined : nameKey(m.actedOnKind, ns, m.actedOnName),
-        involvedKey: nameKey(ev.involved.kind, ns, ev.involved.name),
-        involvedNamespace: ns,
-        parent: undefined,
-        inferred: false,
-        intent: undefined,
-        spanId: '',
-      };
-      this.#actions.push(node);
-      if (node.targetKey !== undefined) {
-        const list = this.#byTarget.get(node.targetKey);
-        if (list === undefined) this.#byTarget.set(node.targetKey, [node]);
-        else list.push(node);
+      const targetKey = m?.actedOnName === undefined ? undefined : nameKey(m.actedOnKind, ns, m.actedOnName);
+      const involvedKey = nameKey(ev.involved.kind, ns, ev.involved.name);
+      for (const part of this.#partsOf(fact)) {
+        const node: ActionNode = {
+          kind: 'action',
+          fact,
+          start: part.start,
+          lastTime: part.lastTime,
+          count: part.count,
+          partFrom: part.from,
+          targetKey,
+          involvedKey,
+          involvedNamespace: ns,
+          parent: undefined,
+          inferred: false,
+          intent: undefined,
+          spanId: '',
+        };
+        this.#actions.push(node);
+        if (targetKey !== undefined) {
+          const list = this.#byTarget.get(targetKey);
+          if (list === undefined) this.#byTarget.set(targetKey, [node]);
+          else list.push(node);
+        }
       }
     }
     for (const list of this.#byTarget.values()) list.sort(compareActions);
     // Deterministic iteration whatever the insertion order.
     this.#actions.sort(compareActions);
+  }
+
+  /**
+   * An Event that acts on a named object again and again (a StatefulSet's
+   * "create Pod db-1" each time db-1 is re-created) acts anew each time: its
+   * occurrences after a later intent started are that intent's, as a span of
+   * their own. Observations (BackOff, Pulling) stay one span.
+   */
+  #partsOf(fact: ActionFact): { start: number; lastTime: number; count: number; from: number }[] {
+    const whole = [{ start: fact.start, lastTime: fact.lastTime, count: fact.count, from: 0 }];
+    const occ = fact.occurrences;
+    const m = fact.match;
+    if (occ.length < 2 || m === undefined || m.actedOnName === undefined || m.verb === 'observe')
+      return whole;
+    const intents = this.#group.intents;
+    if (intents.length < 2) return whole;
+    const parts: { start: number; lastTime: number; count: number; from: number }[] = [];
+    let first = 0;
+    for (let k = 1; k <= occ.length; k++) {
+      const head = occ[first];
+      const o = occ[k];
+      if (head === undefined) break;
+      if (o !== undefined && this.#rootAt(o.time) === this.#rootAt(head.time)) continue;
+      let last = head.time;
+      let count = head.count;
+      for (let j = first; j < k; j++) {
+        const x = occ[j];
+        if (x === undefined) continue;
+        if (x.time > last) last = x.time;
+        count = x.count;
+      }
+      parts.push({ start: head.time, lastTime: last, count, from: parts.length === 0 ? 0 : head.count });
+      first = k;
+    }
+    if (parts.length <= 1) return whole;
+    const head = parts[0];
+    if (head !== undefined) head.start = fact.start;
+    return parts;
   }
 
   #computeHorizon(): number {
@@ -183,7 +243,7 @@ class TraceBuilder {
     for (const i of this.#group.intents) {
       if (!i.lazy && i.start !== undefined && i.start < earliest) earliest = i.start;
     }
-    for (const a of this.#actions) if (a.fact.start < earliest) earliest = a.fact.start;
+    for (const a of this.#actions) if (a.start < earliest) earliest = a.start;
     return earliest === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : earliest - HORIZON_SLACK_MS;
   }
 
@@ -205,7 +265,7 @@ class TraceBuilder {
 
   #decideActionParent(a: ActionNode): void {
     const ev = a.fact.event;
-    const t = a.fact.start;
+    const t = a.start;
     const m = a.fact.match;
     // An observation about another object (SawCompletedJob) sits with that object.
     if (m?.verb === 'observe' && m.actedOnName !== undefined) {
@@ -222,14 +282,16 @@ class TraceBuilder {
     }
     const x = ev.involved.uid === '' ? undefined : this.#graph.get(ev.involved.uid);
     if (m?.verb === 'delete') {
-      const term = x === undefined ? null : this.#terminationNode(x.uid);
+      // Only an action on the involved object itself (the kubelet's Killing) is part of its
+      // termination; a ReplicaSet's "Deleted pod" is not part of the ReplicaSet's.
+      const term = x === undefined || m.actedOnName !== undefined ? null : this.#terminationNode(x.uid);
       const del = term ?? closest(this.#byTarget.get(a.involvedKey), DELETE_VERBS, t, MATCH_WINDOW_MS, a);
       if (del !== undefined) {
         a.parent = del;
         return;
       }
     }
-    const direct = this.#objectParent(a.involvedKey, x, t, a);
+    const direct = this.#objectParent(a.involvedKey, x, t, a, m?.verb);
     if (direct !== undefined) {
       a.parent = direct;
       return;
@@ -247,11 +309,16 @@ class TraceBuilder {
     x: ObjectProjection | undefined,
     t: number,
     exclude?: ActionNode,
+    verb?: ActionVerb,
   ): Node | undefined {
-    const latest = latestBefore(this.#byTarget.get(key), t, exclude);
+    const list = this.#byTarget.get(key);
+    const causes = verb === undefined ? undefined : CAUSES[verb];
+    const latest =
+      (causes === undefined ? undefined : causeOf(list, causes, t, exclude)) ??
+      latestBefore(list, t, exclude);
     const life = x === undefined ? null : this.#lifecycleNode(x.uid);
     if (life === null) return latest;
-    if (latest === undefined || latest === life.action || latest.fact.start < life.start) return life;
+    if (latest === undefined || latest === life.action || latest.start < life.start) return life;
     return latest;
   }
 
@@ -401,7 +468,7 @@ class TraceBuilder {
     for (const n of nodes) {
       const s = startOf(n);
       if (s < minStart) minStart = s;
-      const e = n.kind === 'action' ? n.fact.lastTime : (n.end ?? s);
+      const e = n.kind === 'action' ? n.lastTime : (n.end ?? s);
       if (e > maxEnd) maxEnd = e;
       if (n.kind === 'action' && n.fact.match?.stuck === true && n.fact.event.type === 'Warning') {
         stuck ??= `${n.fact.event.involved.kind}.${n.fact.event.reason}`;
@@ -555,8 +622,8 @@ function renderAction(n: ActionNode, traceId: string, parentSpanId: string | und
   if (ev.noteTruncated) attributes[A.ATTR_K8S_EVENT_NOTE_TRUNCATED] = true;
   attributes[A.ATTR_K8S_EVENT_REPORTING_CONTROLLER] = ev.controller;
   if (ev.instance !== '') attributes[A.ATTR_K8S_EVENT_REPORTING_INSTANCE] = ev.instance;
-  attributes[A.ATTR_K8S_EVENT_COUNT] = fact.count;
-  if (fact.lastTime !== fact.start) attributes[A.ATTR_K8S_EVENT_LAST_TIME] = fact.lastTime;
+  attributes[A.ATTR_K8S_EVENT_COUNT] = n.count;
+  if (n.lastTime !== n.start) attributes[A.ATTR_K8S_EVENT_LAST_TIME] = n.lastTime;
   if (ev.involved.fieldPath !== undefined) attributes[A.ATTR_K8S_EVENT_FIELD_PATH] = ev.involved.fieldPath;
   const m = fact.match;
   if (m?.actedOnName !== undefined) {
@@ -572,8 +639,8 @@ function renderAction(n: ActionNode, traceId: string, parentSpanId: string | und
     role: 'action',
     service: ev.controller,
     ...(ev.instance === '' ? {} : { serviceInstance: ev.instance }),
-    startTime: fact.start,
-    endTime: Math.max(fact.lastTime, fact.start),
+    startTime: n.start,
+    endTime: Math.max(n.lastTime, n.start),
     status: ev.type === 'Warning' ? { code: 'ERROR', message: ev.note } : UNSET,
     attributes,
     events: NO_EVENTS,
@@ -595,16 +662,16 @@ function objectAttributes(
 }
 
 function startOf(n: Node): number {
-  if (n.kind === 'action') return n.fact.start;
+  if (n.kind === 'action') return n.start;
   if (n.kind === 'root') return n.of.start ?? n.of.openedAt;
   return n.start;
 }
 
 function compareActions(a: ActionNode, b: ActionNode): number {
-  if (a.fact.start !== b.fact.start) return a.fact.start - b.fact.start;
+  if (a.start !== b.start) return a.start - b.start;
   const ua = a.fact.event.uid;
   const ub = b.fact.event.uid;
-  return ua < ub ? -1 : ua > ub ? 1 : 0;
+  return ua < ub ? -1 : ua > ub ? 1 : a.partFrom - b.partFrom;
 }
 
 /** The action in `list` with a verb in `verbs` nearest to `t` within `window`; ties go to the earlier one. */
@@ -621,13 +688,48 @@ function closest(
   for (const a of list) {
     const verb = a.fact.match?.verb;
     if (a === exclude || verb === undefined || !verbs.includes(verb)) continue;
-    const d = Math.abs(a.fact.start - t);
+    const d = Math.abs(a.start - t);
     if (d <= window && d < bestDistance) {
       best = a;
       bestDistance = d;
     }
   }
   return best;
+}
+
+/** What may have caused an action of each verb on an object's children: a "Deleted pod" follows a scale-down. */
+const CAUSES: Partial<Record<ActionVerb, readonly ActionVerb[]>> = {
+  create: ['scale-up', 'create'],
+  delete: ['scale-down', 'delete'],
+};
+
+/**
+ * The action in `list` with a verb in `verbs` that caused something at `t`: the
+ * latest one started by then, unless one refined into the same second as `t`
+ * follows it. Two stamps of one second refined by their observations may be
+ * observed out of order (the event recorder is asynchronous), so within a second
+ * the order is a guess and a cause observed just after its effect is accepted.
+ */
+function causeOf(
+  list: readonly ActionNode[] | undefined,
+  verbs: readonly ActionVerb[],
+  t: number,
+  exclude: ActionNode | undefined,
+): ActionNode | undefined {
+  if (list === undefined) return undefined;
+  let before: ActionNode | undefined;
+  let after: ActionNode | undefined;
+  for (const a of list) {
+    const verb = a.fact.match?.verb;
+    if (a === exclude || verb === undefined || !verbs.includes(verb)) continue;
+    if (a.start <= t) before = a;
+    else {
+      if (sameSecond(a.start, t)) after = a;
+      break;
+    }
+  }
+  if (before !== undefined && (after === undefined || sameSecond(before.start, t))) return before;
+  return after ?? before;
 }
 
 /** The latest non-observing action in `list` started at or before `t` (list is sorted). */
@@ -639,7 +741,7 @@ function latestBefore(
   if (list === undefined) return undefined;
   let best: ActionNode | undefined;
   for (const a of list) {
-    if (a.fact.start > t) break;
+    if (a.start > t) break;
     if (a === exclude || a.fact.match?.verb === 'observe') continue;
     best = a;
   }

@@ -2,6 +2,7 @@ import type { RuleMatch } from '../causality/causality-rule.js';
 import type { IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
+import { sameSecond } from '../normalise/refine-time.js';
 import type { Schedulable } from './due-queue.js';
 
 /** Why and when an intent's root span ended. */
@@ -19,15 +20,20 @@ export interface Intent {
   readonly key: IntentKey;
   readonly traceId: string;
   readonly operation: 'Create' | 'Update' | 'Delete';
-  /** When the change was made (managedFields time, creationTimestamp, deletion request); undefined when unknown. */
-  readonly start: number | undefined;
+  /**
+   * When the change was made (managedFields time, creationTimestamp, deletion
+   * request), refined by the earliest delta that showed it; undefined when unknown.
+   */
+  start: number | undefined;
+  /** Observation time of the delta the start and manager were read from: the earliest wins. */
+  seenAt: number;
   /** Clock time the engine learnt of it. */
   readonly openedAt: number;
-  readonly manager: string;
-  readonly managerOperation: string;
-  readonly partial: boolean;
-  /** Opened because its consequences arrived, not because the change itself was observed. */
-  readonly lazy: boolean;
+  manager: string;
+  managerOperation: string;
+  partial: boolean;
+  /** Opened because its consequences arrived, not because the change itself was observed (until it is). */
+  lazy: boolean;
   end: IntentEnd | undefined;
   /** A lazy intent whose facts all belonged to other intents was not emitted; its root is not out yet. */
   skippedEmpty: boolean;
@@ -36,6 +42,15 @@ export interface Intent {
   /** The group's version when this intent was last emitted. */
   emittedVersion: number;
 }
+
+/** One occurrence of a repeated Event: its count and when it happened (refined by the delta that showed it). */
+export interface Occurrence {
+  readonly count: number;
+  time: number;
+}
+
+/** Occurrences kept per Event: the first, and the latest ones. */
+export const MAX_OCCURRENCES = 16;
 
 /** An action (one Event, however often repeated) as the group knows it. */
 export interface ActionFact {
@@ -48,6 +63,11 @@ export interface ActionFact {
   count: number;
   /** The smallest count delivered: its occurrence is where the span starts. */
   minCount: number;
+  /**
+   * The occurrences seen, by count (bounded by {@link MAX_OCCURRENCES}). Those
+   * after a later intent started belong to that intent's trace.
+   */
+  readonly occurrences: Occurrence[];
 }
 
 /** A condition transition seen on a watched object. */
@@ -114,6 +134,11 @@ export class RootGroup implements Schedulable {
     this.intents.sort(byStart);
   }
 
+  /** Restores the order after an intent's start moved. */
+  reorder(): void {
+    this.intents.sort(byStart);
+  }
+
   /** The member fact of `uid`, created on first use. */
   member(uid: string): MemberFact {
     let m = this.members.get(uid);
@@ -136,18 +161,36 @@ function byStart(a: Intent, b: Intent): number {
   const sa = a.start ?? Number.NEGATIVE_INFINITY;
   const sb = b.start ?? Number.NEGATIVE_INFINITY;
   if (sa !== sb) return sa < sb ? -1 : 1;
-  return a.openedAt - b.openedAt;
+  // Same start: the order must not depend on arrival, so by key (generations, then delete).
+  const ka = a.key === 'delete' ? Number.POSITIVE_INFINITY : a.key;
+  const kb = b.key === 'delete' ? Number.POSITIVE_INFINITY : b.key;
+  return ka - kb;
 }
 
-/** Records the conditions of `p` as transitions of `member` (deduplicated, bounded). */
+/**
+ * Records the conditions of `p` as transitions of `member` (deduplicated, bounded).
+ * Refinements of one whole-second stamp are one transition, at the earliest.
+ */
 export function recordTransitions(member: MemberFact, p: ObjectProjection): boolean {
   let added = false;
+  const list = member.transitions;
   for (const c of p.conditions) {
-    if (c.lastTransitionTime === undefined) continue;
+    const time = c.lastTransitionTime;
+    if (time === undefined) continue;
     let known = false;
-    for (const t of member.transitions) {
-      if (t.type === c.type && t.status === c.status && t.time === c.lastTransitionTime) {
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i];
+      if (t === undefined || t.type !== c.type || t.status !== c.status) continue;
+      if (t.time === time) {
         known = true;
+        break;
+      }
+      if (sameSecond(t.time, time)) {
+        known = true;
+        if (time < t.time) {
+          list[i] = { ...t, time };
+          added = true;
+        }
         break;
       }
     }
@@ -158,7 +201,7 @@ export function recordTransitions(member: MemberFact, p: ObjectProjection): bool
       status: c.status,
       reason: c.reason,
       message: c.message,
-      time: c.lastTransitionTime,
+      time,
     });
     added = true;
   }

@@ -8,6 +8,7 @@ import type { Delta, DeltaType } from '../model/delta.js';
 import { type IntentKey, traceIdOf } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
+import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
 import { projectObject } from '../normalise/project-object.js';
@@ -18,7 +19,14 @@ import { durationOption, type EngineLimits, instantOption, resolveLimits } from 
 import { Counters, type EngineStats } from './engine-stats.js';
 import { deletionRequestedAt, outcomeOf } from './outcome.js';
 import { PendingBuffer } from './pending-buffer.js';
-import { type Intent, type IntentEnd, RootGroup, recordTransitions } from './root-group.js';
+import {
+  type ActionFact,
+  type Intent,
+  type IntentEnd,
+  MAX_OCCURRENCES,
+  RootGroup,
+  recordTransitions,
+} from './root-group.js';
 
 /** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */
 export interface TraceEngineOptions {
@@ -260,11 +268,12 @@ export class TraceEngine {
   }
 
   #applyObject(raw: unknown, type: DeltaType, time: number, initial: boolean): void {
-    const p = projectObject(raw, this.#sink);
-    if (isRejected(p)) {
-      this.#rejected.add(p.rejected);
+    const projected = projectObject(raw, this.#sink, time);
+    if (isRejected(projected)) {
+      this.#rejected.add(projected.rejected);
       return;
     }
+    const p = keepEarliest(projected, this.#graph.get(projected.uid));
     const live = this.#graph.isLive(p.uid) ? this.#graph.get(p.uid) : undefined;
     if (type === 'DELETED') {
       if (live === undefined && this.#graph.tombstone(p.uid) !== undefined) {
@@ -410,24 +419,18 @@ export class TraceEngine {
   }
 
   #addAction(group: RootGroup, ev: NormalEvent, ns: string): void {
+    // The occurrence this delivery reports: the first one's time for count 1, else the latest's.
+    const at = ev.count === 1 ? ev.firstTime : ev.lastTime;
     const fact = group.actions.get(ev.uid);
     if (fact !== undefined) {
-      let changed = false;
-      if (ev.count < fact.minCount) {
-        fact.minCount = ev.count;
-        fact.start = Math.min(fact.start, ev.count === 1 ? ev.firstTime : ev.lastTime);
-        changed = true;
-      }
-      if (ev.count > fact.count || ev.lastTime > fact.lastTime) {
-        fact.count = Math.max(fact.count, ev.count);
-        fact.lastTime = Math.max(fact.lastTime, ev.lastTime);
-        fact.event = ev;
-        changed = true;
-      }
-      if (!changed) {
+      if (!addOccurrence(fact, ev.count, at)) {
         this.#rejected.add('duplicate');
         return;
       }
+      if (ev.count > fact.count) fact.event = ev;
+      fact.count = Math.max(fact.count, ev.count);
+      fact.minCount = Math.min(fact.minCount, ev.count);
+      summarise(fact);
     } else {
       if (group.actions.size >= this.#limits.maxSpansPerTrace) {
         const oldest = group.actions.keys().next().value;
@@ -436,14 +439,14 @@ export class TraceEngine {
       }
       const match = this.#rules.match(ev);
       // An Event first seen already repeated: the span starts at the occurrence we saw, not at history.
-      const start = ev.count === 1 ? ev.firstTime : ev.lastTime;
       group.actions.set(ev.uid, {
         event: ev,
         match,
-        start,
-        lastTime: Math.max(start, ev.lastTime),
+        start: at,
+        lastTime: at,
         count: ev.count,
         minCount: ev.count,
+        occurrences: [{ count: ev.count, time: at }],
       });
       if (match?.actedOnName !== undefined) {
         this.#targets.set(nameKey(match.actedOnKind, ns, match.actedOnName), group.rootUid);
@@ -507,19 +510,34 @@ export class TraceEngine {
     manager: string,
     managerOperation: string,
     lazy = false,
+    seenAt = Number.POSITIVE_INFINITY,
   ): Intent {
     const existing = group.intent(key);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      // The delta that first showed the change says when and by whom, whatever the arrival order.
+      if (!lazy && (seenAt < existing.seenAt || existing.lazy)) {
+        existing.seenAt = seenAt;
+        existing.start = start;
+        existing.manager = manager;
+        existing.managerOperation = managerOperation;
+        existing.partial = this.#isPartial(start);
+        existing.lazy = false;
+        group.reorder();
+        this.#supersede(group);
+      }
+      return existing;
+    }
     const operation = key === 'delete' ? 'Delete' : key <= 1 ? 'Create' : 'Update';
     const intent: Intent = {
       key,
       traceId: traceIdOf(group.rootUid, key),
       operation,
       start,
+      seenAt,
       openedAt: this.#clock.now(),
       manager,
       managerOperation,
-      partial: start === undefined || (this.#startedAt !== undefined && start < this.#startedAt),
+      partial: this.#isPartial(start),
       lazy,
       end: undefined,
       skippedEmpty: false,
@@ -527,21 +545,38 @@ export class TraceEngine {
       emittedVersion: -1,
     };
     group.addIntent(intent);
-    // A newer intent supersedes older ones still open (kspan #40: never mix generations).
-    if (start !== undefined) {
-      for (const other of group.intents) {
-        if (other === intent || other.end !== undefined) continue;
-        if (other.start === undefined || other.start <= start) {
-          other.end = {
-            reason: 'superseded',
-            time: start,
-            observedAt: this.#clock.now(),
-            message: undefined,
-          };
+    this.#supersede(group);
+    return intent;
+  }
+
+  #isPartial(start: number | undefined): boolean {
+    return start === undefined || (this.#startedAt !== undefined && start < this.#startedAt);
+  }
+
+  /**
+   * A newer intent supersedes older ones still open (kspan #40: never mix
+   * generations): each ends where the next one started. Decided from the
+   * starts, so the result does not depend on which intent arrived first.
+   */
+  #supersede(group: RootGroup): void {
+    const intents = group.intents;
+    for (let i = 0; i < intents.length; i++) {
+      const intent = intents[i];
+      if (intent === undefined || intent.emitted !== undefined) continue;
+      let next: number | undefined;
+      for (let j = i + 1; j < intents.length; j++) {
+        const s = intents[j]?.start;
+        if (s !== undefined && (intent.start === undefined || s >= intent.start)) {
+          next = s;
+          break;
         }
       }
+      if (next === undefined) continue;
+      const end = intent.end;
+      if (end === undefined || (end.reason === 'superseded' && end.time !== undefined && end.time > next)) {
+        intent.end = { reason: 'superseded', time: next, observedAt: this.#clock.now(), message: undefined };
+      }
     }
-    return intent;
   }
 
   #rootDelta(
@@ -558,42 +593,55 @@ export class TraceEngine {
     if (type === 'DELETED' || p.deletionTimestamp !== undefined) {
       group ??= this.#newGroup(p);
       const requested = deletionRequestedAt(p);
-      const del = this.#addIntent(group, 'delete', Math.min(requested ?? time, time), 'unknown', '');
+      const del = this.#addIntent(
+        group,
+        'delete',
+        Math.min(requested ?? time, time),
+        'unknown',
+        '',
+        false,
+        time,
+      );
       if (type === 'DELETED') {
         group.member(p.uid).deletedAt = time;
         del.end ??= { reason: 'converged', time, observedAt: now, message: undefined };
       }
     } else {
-      let latestGen: number | undefined;
-      let latestStart = Number.NEGATIVE_INFINITY;
+      let known = false;
+      let lowerStart = Number.NEGATIVE_INFINITY;
       for (const i of group?.intents ?? []) {
         if (i.key === 'delete') continue;
-        if (latestGen === undefined || i.key > latestGen) latestGen = i.key;
-        if (i.start !== undefined && i.start > latestStart) latestStart = i.start;
+        known = true;
+        if (i.key < gen && i.start !== undefined && i.start > lowerStart) lowerStart = i.start;
       }
-      if (latestGen === undefined) {
-        const bumped = previous?.generation !== undefined && gen > previous.generation;
-        if (type === 'ADDED' || bumped) {
-          group ??= this.#newGroup(p);
-          const create = type === 'ADDED' && gen <= 1;
-          const start = create ? (p.creationTimestamp ?? time) : specTime(p, time, latestStart);
-          this.#addIntent(group, gen, start, manager, managerOp);
-        }
-      } else if (group !== undefined && gen > latestGen) {
-        this.#addIntent(group, gen, specTime(p, time, latestStart), manager, managerOp);
+      const bumped = previous?.generation !== undefined && gen !== previous.generation;
+      if (type === 'ADDED' || bumped || known) {
+        group ??= this.#newGroup(p);
+        const create = gen <= 1;
+        const start = create ? (p.creationTimestamp ?? time) : specTime(p, time, lowerStart);
+        this.#addIntent(group, gen, start, manager, managerOp, false, time);
       }
     }
     if (group === undefined) return;
-    group.root = p;
+    // A delta older than what the group holds must not roll the root back.
+    if (!isOlder(p, group.root)) group.root = p;
     recordTransitions(group.member(p.uid), p);
     const current = group.intent(gen);
-    if (current !== undefined && current.end === undefined && p.deletionTimestamp === undefined) {
+    if (current !== undefined && current.emitted === undefined && p.deletionTimestamp === undefined) {
       const outcome = outcomeOf(p);
+      const end = current.end;
       if (outcome.state === 'done') {
         const at =
           outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time) ? outcome.time : time;
-        current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
-      } else if (outcome.state === 'failed') {
+        // Convergence seen before the next intent started wins over "superseded", in any arrival order.
+        if (
+          end === undefined ||
+          (end.reason === 'superseded' && end.time !== undefined && at <= end.time) ||
+          (end.reason === 'converged' && end.time !== undefined && at < end.time)
+        ) {
+          current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
+        }
+      } else if (outcome.state === 'failed' && end === undefined) {
         current.end = {
           reason: 'error',
           time: outcome.time ?? time,
@@ -621,9 +669,11 @@ export class TraceEngine {
     }
     const member = group.member(p.uid);
     recordTransitions(member, p);
-    if (member.doneAt === undefined) {
-      const outcome = outcomeOf(p);
-      if (outcome.state === 'done') member.doneAt = outcome.time ?? time;
+    const outcome = outcomeOf(p);
+    if (outcome.state === 'done') {
+      // The first time it was done, whatever order the deltas came in.
+      const at = outcome.time ?? time;
+      if (member.doneAt === undefined || at < member.doneAt) member.doneAt = at;
     }
     if (type === 'DELETED') member.deletedAt = time;
     this.#touch(group);
@@ -771,6 +821,42 @@ export class TraceEngine {
 /** The pending key of an item waiting for an object by name; cannot collide with a uid. */
 function byNameKey(kind: string, ns: string, name: string): string {
   return `name:${nameKey(kind, ns, name)}`;
+}
+
+/** True when `p` is an older state of `than` (by resourceVersion, when both are numeric). */
+function isOlder(p: ObjectProjection, than: ObjectProjection): boolean {
+  if (p.uid !== than.uid || p.resourceVersion === undefined || than.resourceVersion === undefined)
+    return false;
+  const a = Number(p.resourceVersion);
+  const b = Number(than.resourceVersion);
+  return Number.isFinite(a) && Number.isFinite(b) && a < b;
+}
+
+/** Records occurrence `count` at `time`, the earliest observation winning; false when it adds nothing. */
+function addOccurrence(fact: ActionFact, count: number, time: number): boolean {
+  const list = fact.occurrences;
+  let i = 0;
+  while (i < list.length && (list[i]?.count ?? 0) < count) i++;
+  const found = list[i];
+  if (found !== undefined && found.count === count) {
+    if (time >= found.time) return false;
+    found.time = time;
+    return true;
+  }
+  list.splice(i, 0, { count, time });
+  // Bounded: the first occurrence and the latest ones are kept.
+  if (list.length > MAX_OCCURRENCES) list.splice(1, 1);
+  return true;
+}
+
+/** Start and last time of a fact from its occurrences. */
+function summarise(fact: ActionFact): void {
+  const list = fact.occurrences;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const o of list) if (o.time > last) last = o.time;
+  const first = list[0]?.time ?? fact.start;
+  fact.start = first;
+  fact.lastTime = Math.max(first, last);
 }
 
 function specTime(p: ObjectProjection, observed: number, notBefore: number): number {

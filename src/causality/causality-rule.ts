@@ -24,7 +24,11 @@ export interface CausalityRule {
   readonly reason: string;
   readonly involvedKind: string;
   readonly actedOnKind?: string;
-  /** A regular expression source with a `(?<name>…)` group; required with `actedOnKind`. */
+  /**
+   * A regular expression source with a `(?<name>…)` group; required with `actedOnKind`.
+   * It is compiled with the `i` flag (case-insensitive): controllers change the case of
+   * their notes between releases ("create Pod" before v1.37, "Create Pod" since).
+   */
   readonly note?: string;
   readonly verb: ActionVerb;
   /** When true, a Warning with this rule counts as "stuck" if its trace is cut off: the root ends in ERROR. */

@@ -100,7 +100,8 @@ function compile(rule: CausalityRule, index: number): CompiledRule {
   if (typeof rule.note !== 'string') throw new TypeError(`${where}: actedOnKind needs a note regex`);
   let regex: RegExp;
   try {
-    regex = new RegExp(rule.note);
+    // Case-insensitive: v1.37 writes "Create Pod …" where older controllers wrote "create Pod …".
+    regex = new RegExp(rule.note, 'i');
   } catch (cause) {
     throw new TypeError(`${where}: note is not a valid regular expression`, { cause });
   }

@@ -26,3 +26,12 @@ export function terminationSpanIdOf(traceId: string, objectUid: string): string 
 export function eventSpanIdOf(eventUid: string): string {
   return hexOf(eventUid, 16);
 }
+
+/**
+ * Span id of the occurrences of an Event from `count` on, when they belong to a
+ * later intent than its first (a StatefulSet re-creating a pod of the same name):
+ * 16 hex of sha256(event uid + "/" + count).
+ */
+export function eventOccurrenceSpanIdOf(eventUid: string, count: number): string {
+  return hexOf(`${eventUid}/${count}`, 16);
+}

@@ -11,6 +11,7 @@ import {
   truncate,
   wellFormed,
 } from './narrow.js';
+import { refineOptional } from './refine-time.js';
 import { type Rejected, reject } from './rejection.js';
 
 /** True when `raw` is an Event of either API version (core/v1 or events.k8s.io). */
@@ -21,7 +22,10 @@ export function isEventObject(raw: unknown): boolean {
 
 /**
  * Narrows a core/v1 or events.k8s.io/v1 Event into one shape.
- * `fallbackTime` (when the delta was observed) stands in when the Event carries no valid time.
+ * `fallbackTime` (when the delta was observed) stands in when the Event carries no valid time,
+ * and refines its second-precision stamps (first/lastTimestamp, creationTimestamp): the
+ * occurrence this delivery reports happened at most as late as it was observed. MicroTimes
+ * (eventTime, series.lastObservedTime) are kept as they are.
  */
 export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSink): NormalEvent | Rejected {
   const obj = asRecord(raw);
@@ -51,10 +55,16 @@ export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSi
 
   const series = asRecord(obj.series);
   const eventTime = asTime(obj.eventTime, sink);
-  const firstStamp = asTime(isNewApi ? obj.deprecatedFirstTimestamp : obj.firstTimestamp, sink);
-  const lastStamp = asTime(isNewApi ? obj.deprecatedLastTimestamp : obj.lastTimestamp, sink);
+  const firstStamp = refineOptional(
+    asTime(isNewApi ? obj.deprecatedFirstTimestamp : obj.firstTimestamp, sink),
+    fallbackTime,
+  );
+  const lastStamp = refineOptional(
+    asTime(isNewApi ? obj.deprecatedLastTimestamp : obj.lastTimestamp, sink),
+    fallbackTime,
+  );
   const seriesLast = series === undefined ? undefined : asTime(series.lastObservedTime, sink);
-  const created = asTime(meta.creationTimestamp, sink);
+  const created = refineOptional(asTime(meta.creationTimestamp, sink), fallbackTime);
 
   let firstTime = eventTime ?? firstStamp ?? lastStamp ?? seriesLast ?? created;
   let lastTime = seriesLast ?? lastStamp ?? eventTime ?? firstStamp ?? created;

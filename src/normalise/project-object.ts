@@ -17,6 +17,7 @@ import {
   truncate,
   wellFormed,
 } from './narrow.js';
+import { refineOptional, refineTime } from './refine-time.js';
 import { type Rejected, reject } from './rejection.js';
 
 /** Conditions kept per object; real objects have at most a handful. */
@@ -35,8 +36,15 @@ const NO_CONDITIONS: readonly ConditionState[] = Object.freeze([]);
 /**
  * Narrows an object of any kind into the compact projection the graph keeps.
  * The raw object is not retained. Missing uid, kind or name rejects it.
+ * With `observedAt` (the delta's own time), second-precision stamps are refined
+ * with it (see {@link refineTime}): creation, deletion request, condition
+ * transitions and the spec writer's time.
  */
-export function projectObject(raw: unknown, sink: IssueSink): ObjectProjection | Rejected {
+export function projectObject(
+  raw: unknown,
+  sink: IssueSink,
+  observedAt?: number,
+): ObjectProjection | Rejected {
   const obj = asRecord(raw);
   if (obj === undefined) return reject('not-an-object');
   const kind = asString(obj.kind);
@@ -59,6 +67,7 @@ export function projectObject(raw: unknown, sink: IssueSink): ObjectProjection |
   const spec = asRecord(obj.spec);
   const status = asRecord(obj.status);
   const annotations = asRecord(meta.annotations);
+  const grace = asNumber(meta.deletionGracePeriodSeconds);
 
   return {
     uid,
@@ -71,11 +80,11 @@ export function projectObject(raw: unknown, sink: IssueSink): ObjectProjection |
     observedGeneration: status === undefined ? undefined : asNumber(status.observedGeneration),
     owners,
     controllerUid,
-    creationTimestamp: asTime(meta.creationTimestamp, sink),
-    deletionTimestamp: asTime(meta.deletionTimestamp, sink),
-    deletionGracePeriodSeconds: asNumber(meta.deletionGracePeriodSeconds),
-    specChange: readSpecChange(meta.managedFields, sink),
-    conditions: status === undefined ? NO_CONDITIONS : readConditions(status.conditions, sink),
+    creationTimestamp: refineOptional(asTime(meta.creationTimestamp, sink), observedAt),
+    deletionTimestamp: refinedDeletion(asTime(meta.deletionTimestamp, sink), grace, observedAt),
+    deletionGracePeriodSeconds: grace,
+    specChange: readSpecChange(meta.managedFields, sink, observedAt),
+    conditions: status === undefined ? NO_CONDITIONS : readConditions(status.conditions, sink, observedAt),
     status: readStatus(spec, status),
     nodeName: spec === undefined ? undefined : optionalIntern(asString(spec.nodeName)),
     traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
@@ -108,8 +117,21 @@ function readOwners(value: unknown, selfUid: string, sink: IssueSink): readonly 
   return owners.length === 0 ? NO_OWNERS : owners;
 }
 
-function readSpecChange(value: unknown, sink: IssueSink): SpecChange | undefined {
-  let best: SpecChange | undefined;
+/**
+ * The desired-state writer: of the managedFields entries that touch `f:spec`
+ * (the `scale` subresource's included), the one with the newest time; ties go
+ * to the later entry in the list. An entry without a time ranks newest: the
+ * v1.37 apiserver writes none for `kubectl scale` (subresource `scale`), and
+ * such an entry is only there because that write happened.
+ */
+function readSpecChange(
+  value: unknown,
+  sink: IssueSink,
+  observedAt: number | undefined,
+): SpecChange | undefined {
+  let best: Json | undefined;
+  let bestTime: number | undefined;
+  let bestRank = Number.NEGATIVE_INFINITY;
   for (const item of asArray(value)) {
     const entry = asRecord(item);
     if (entry === undefined) continue;
@@ -117,18 +139,37 @@ function readSpecChange(value: unknown, sink: IssueSink): SpecChange | undefined
     if (fields === undefined || fields['f:spec'] === undefined) continue;
     // Status-subresource writes never carry f:spec, so this is the desired-state writer.
     const time = asTime(entry.time, sink);
-    if (best === undefined || (time !== undefined && (best.time === undefined || time >= best.time))) {
-      best = {
-        manager: intern(asString(entry.manager) ?? 'unknown'),
-        operation: intern(asString(entry.operation) ?? ''),
-        time,
-      };
+    const rank = time ?? Number.POSITIVE_INFINITY;
+    if (best === undefined || rank >= bestRank) {
+      best = entry;
+      bestTime = time;
+      bestRank = rank;
     }
   }
-  return best;
+  if (best === undefined) return undefined;
+  return {
+    manager: intern(asString(best.manager) ?? 'unknown'),
+    operation: intern(asString(best.operation) ?? ''),
+    time: refineOptional(bestTime, observedAt),
+  };
 }
 
-function readConditions(value: unknown, sink: IssueSink): readonly ConditionState[] {
+/** deletionTimestamp is the request plus the grace period: refine the request, which is what was observed. */
+function refinedDeletion(
+  ts: number | undefined,
+  grace: number | undefined,
+  observedAt: number | undefined,
+): number | undefined {
+  if (ts === undefined || observedAt === undefined) return ts;
+  const graceMs = (grace ?? 0) * 1000;
+  return refineTime(ts - graceMs, observedAt) + graceMs;
+}
+
+function readConditions(
+  value: unknown,
+  sink: IssueSink,
+  observedAt: number | undefined,
+): readonly ConditionState[] {
   const list = asArray(value);
   if (list.length === 0) return NO_CONDITIONS;
   const out: ConditionState[] = [];
@@ -149,7 +190,7 @@ function readConditions(value: unknown, sink: IssueSink): readonly ConditionStat
       reason: optionalIntern(asString(c.reason)),
       message:
         message === undefined ? undefined : truncate(wellFormed(message, sink), CONDITION_MESSAGE_LIMIT).text,
-      lastTransitionTime: asTime(c.lastTransitionTime, sink),
+      lastTransitionTime: refineOptional(asTime(c.lastTransitionTime, sink), observedAt),
     });
   }
   return out;
