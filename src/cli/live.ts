@@ -61,8 +61,8 @@ export async function runLive(config: KubetrailConfig, log: Logger, version: str
   const transport = new HttpKubeTransport(kc, userAgent);
   const clock = systemClock;
   const startedAt = clock.now();
-  log.info('starting', { version, server: transport.server, exporter: config.exporter });
-
+  let lastTick = clock.now();
+  let listed = false;
   const resourceAttributes: Record<string, string> = { ...config.resourceAttributes };
   const clusterUid = await transport
     .getJson('/api/v1/namespaces/kube-system', {}, AbortSignal.timeout(10_000))
@@ -110,6 +110,18 @@ export async function runLive(config: KubetrailConfig, log: Logger, version: str
   });
 
   const recorder = config.record ? new Recorder(config.record) : undefined;
+  // The ops endpoint starts before any watch or timer: a taken port fails cleanly.
+  let server: Server | undefined;
+  if (config.metricsAddr) {
+    server = await startOpsServer(config.metricsAddr, metrics.registry, {
+      health: () => (clock.now() - lastTick > 10 * TICK_MS ? 'assembly loop stalled' : undefined),
+      ready: () => (listed ? undefined : 'initial list not complete'),
+    });
+    log.info('ops endpoint listening', { addr: config.metricsAddr });
+  }
+
+  log.info('starting', { version, server: transport.server, exporter: config.exporter });
+
   let leader = !config.leaderElect;
   metrics.leader.set(leader ? 1 : 0);
 
@@ -189,8 +201,6 @@ export async function runLive(config: KubetrailConfig, log: Logger, version: str
     });
   };
 
-  let lastTick = clock.now();
-  let listed = false;
   const ticker = setInterval(() => {
     lastTick = clock.now();
     try {
@@ -220,15 +230,6 @@ export async function runLive(config: KubetrailConfig, log: Logger, version: str
       },
     });
     elector.start();
-  }
-
-  let server: Server | undefined;
-  if (config.metricsAddr) {
-    server = await startOpsServer(config.metricsAddr, metrics.registry, {
-      health: () => (clock.now() - lastTick > 10 * TICK_MS ? 'assembly loop stalled' : undefined),
-      ready: () => (listed ? undefined : 'initial list not complete'),
-    });
-    log.info('ops endpoint listening', { addr: config.metricsAddr });
   }
 
   const stopped = new Promise<string>((resolve) => {

@@ -42,7 +42,17 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   }
   const log = createLogger({ level: inv.config.logLevel, write: deps.stderr });
   for (const w of inv.warnings) log.warn(w);
-  if (inv.command === 'live') return deps.runLive(inv.config, log, deps.version);
+  if (inv.command === 'live') {
+    try {
+      return await deps.runLive(inv.config, log, deps.version);
+    } catch (e) {
+      // Startup problems (kubeconfig, TLS files, a taken port) carry a stable code: one clear line, exit 1.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('ERR_')) throw e;
+      deps.stderr(`kubetrail: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   return runReplay(inv, {
     core: deps.core,
     log,

@@ -277,3 +277,102 @@ export function spansFromJsonLines(text: string): JaegerSpan[] {
   }
   return spans;
 }
+
+/** Stops the named components of the stack (up.sh restarts them). */
+export async function stopComponents(...names: string[]): Promise<void> {
+  await run(join(clusterDir, 'down.sh'), names, process.env);
+}
+
+/** Restarts whatever is not running (up.sh is idempotent). */
+export async function restartMissing(): Promise<void> {
+  await run(join(clusterDir, 'up.sh'), [], process.env);
+}
+
+/** Spans grouped by trace id. */
+export function byTrace(spans: readonly JaegerSpan[]): Map<string, JaegerSpan[]> {
+  const out = new Map<string, JaegerSpan[]>();
+  for (const s of spans) {
+    const list = out.get(s.traceId);
+    if (list) list.push(s);
+    else out.set(s.traceId, [s]);
+  }
+  return out;
+}
+
+/** Whether `span` descends from `ancestor` within `spans`. */
+export function descendsFrom(spans: readonly JaegerSpan[], span: JaegerSpan, ancestor: JaegerSpan): boolean {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  let cur: JaegerSpan | undefined = span;
+  for (let i = 0; cur && i < 1000; i++) {
+    if (cur.parentSpanId === ancestor.spanId) return true;
+    cur = byId.get(cur.parentSpanId);
+  }
+  return false;
+}
+
+interface JaegerV1Trace {
+  traceID: string;
+  spans: {
+    traceID: string;
+    spanID: string;
+    operationName: string;
+    references?: { refType: string; spanID: string }[];
+    startTime: number;
+    duration: number;
+    tags?: { key: string; value: unknown }[];
+    processID: string;
+  }[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+/**
+ * Spans of `service` carrying tag `key`=`value` since `since`, from Jaeger's
+ * v1 query API (the v3 API in Jaeger v2.13 cannot filter by attribute).
+ */
+export async function jaegerSpansByTag(
+  jaegerUrl: string,
+  service: string,
+  key: string,
+  value: string,
+  since: Date,
+): Promise<JaegerSpan[]> {
+  const q = new URLSearchParams({
+    service,
+    tags: JSON.stringify({ [key]: value }),
+    start: String(since.getTime() * 1000),
+    end: String((Date.now() + 60_000) * 1000),
+    limit: '1000',
+  });
+  const res = await fetch(`${jaegerUrl}/api/traces?${q}`);
+  if (!res.ok) throw new Error(`jaeger ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { data?: JaegerV1Trace[] | null };
+  const out: JaegerSpan[] = [];
+  for (const t of body.data ?? []) {
+    for (const s of t.spans) {
+      const attributes: Record<string, string | number | boolean> = {};
+      for (const tag of s.tags ?? []) {
+        if (
+          typeof tag.value === 'string' ||
+          typeof tag.value === 'number' ||
+          typeof tag.value === 'boolean'
+        ) {
+          attributes[tag.key] = tag.value;
+        }
+      }
+      if (attributes[key] !== value) continue;
+      const startNs = BigInt(s.startTime) * 1000n;
+      out.push({
+        traceId: s.traceID,
+        spanId: s.spanID,
+        parentSpanId: s.references?.find((r) => r.refType === 'CHILD_OF')?.spanID ?? '',
+        name: s.operationName,
+        service: t.processes[s.processID]?.serviceName ?? '',
+        startNs,
+        endNs: startNs + BigInt(s.duration) * 1000n,
+        statusCode: attributes.error === true ? 2 : 0,
+        attributes,
+      });
+    }
+  }
+  return out;
+}

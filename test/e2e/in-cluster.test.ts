@@ -40,10 +40,7 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
     // The admin kubeconfig with the ServiceAccount's token in place of the admin's.
     const admin = readFileSync(cluster.kubeconfig, 'utf8');
     saKubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      saKubeconfig,
-      admin.replace(/token: .*/, `token: ${token}`).replace(/name: admin/g, 'name: kubetrail'),
-    );
+    writeFileSync(saKubeconfig, admin.replace(/token: .*/, `token: ${token}`));
   });
   after(async () => {
     await Promise.all(running.map((p) => p.stop()));
@@ -113,10 +110,10 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
         : undefined;
     });
     assert.ok(spans.length >= 5);
-    await kt.stop();
+    assert.equal(await kt.metric('kubetrail_watch_restarts_total', 'reason="error"'), 0);
+    assert.equal(await kt.stop(), 0, 'clean exit on SIGTERM');
     const forbidden = kt.logs.filter((l) => /forbidden/i.test(l));
     assert.deepEqual(forbidden, [], 'no "forbidden" in kubetrail logs');
-    assert.equal(await kt.metric('kubetrail_watch_restarts_total', 'reason="error"'), 0);
   });
 
   it('elects one leader among two replicas, and the standby takes over when it dies', async () => {

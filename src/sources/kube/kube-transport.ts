@@ -75,6 +75,13 @@ export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
   if (!kc.getCurrentCluster()) {
     throw new KubeConfigError('no cluster: set --kubeconfig or KUBECONFIG, or run inside a Pod');
   }
+  // client-node applies no CA and no credentials when the context names a missing user.
+  if (!kc.getCurrentUser()) {
+    const context = kc.getContextObject(kc.getCurrentContext());
+    throw new KubeConfigError(
+      `context "${kc.getCurrentContext()}" names user "${context?.user ?? ''}", which the kubeconfig does not define`,
+    );
+  }
   return kc;
 }
 
