@@ -281,6 +281,11 @@ export class TraceEngine {
         return;
       }
       this.#graph.remove(p, time);
+    } else if (live === undefined && this.#graph.tombstone(p.uid) !== undefined) {
+      // A delta from before the DELETED, arriving after it: it must not bring the object back,
+      // but its earlier stamps still count.
+      const tomb = this.#graph.tombstone(p.uid)?.projection;
+      if (tomb !== undefined) this.#graph.refreshTombstone(keepEarliest(tomb, p));
     } else {
       if (
         live !== undefined &&
@@ -290,7 +295,8 @@ export class TraceEngine {
         this.#rejected.add('duplicate');
         return;
       }
-      this.#graph.upsert(p);
+      // A stale delta (watches reorder) must not roll the object back; its earlier stamps still count.
+      this.#graph.upsert(live !== undefined && isOlder(p, live) ? keepEarliest(live, p) : p);
     }
     for (const item of this.#pending.take(p.uid)) this.#retry(item, false);
     if (this.#pending.size > 0) {

@@ -98,6 +98,18 @@ export class ObjectGraph {
     return previous;
   }
 
+  /**
+   * Replaces the projection a tombstone holds (a late, stale delta of a deleted
+   * object carried earlier stamps), keeping its deletion time and TTL.
+   * Returns false when there is no such tombstone.
+   */
+  refreshTombstone(p: ObjectProjection): boolean {
+    const t = this.#tombstones.get(p.uid);
+    if (t === undefined) return false;
+    this.#tombstones.set(p.uid, { projection: p, deletedAt: t.deletedAt }, { noUpdateTTL: true });
+    return true;
+  }
+
   /** A live object, or a tombstoned one. */
   get(uid: string): ObjectProjection | undefined {
     return this.#objects.get(uid) ?? this.#tombstones.get(uid)?.projection;

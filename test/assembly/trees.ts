@@ -26,7 +26,8 @@ export interface Located {
 /** Indexes merged traces for tree questions. */
 export class Forest {
   readonly traces: readonly MergedTrace[];
-  readonly #byEventUid = new Map<string, Located>();
+  /** An Event re-acting on a re-created object has one span per intent: a list, earliest first. */
+  readonly #byEventUid = new Map<string, Located[]>();
   readonly #bySpanId = new Map<string, Located>();
 
   constructor(records: readonly TraceRecord[]) {
@@ -36,18 +37,28 @@ export class Forest {
         this.#bySpanId.set(`${trace.traceId}/${span.spanId}`, { trace, span });
         const uid = span.attributes['k8s.event.uid'];
         if (typeof uid === 'string') {
-          if (this.#byEventUid.has(uid)) throw new Error(`event ${uid} has two spans`);
-          this.#byEventUid.set(uid, { trace, span });
+          const list = this.#byEventUid.get(uid) ?? [];
+          if (list.some((l) => l.trace.traceId === trace.traceId)) {
+            throw new Error(`event ${uid} has two spans in one trace`);
+          }
+          list.push({ trace, span });
+          list.sort((a, b) => a.span.startTime - b.span.startTime);
+          this.#byEventUid.set(uid, list);
         }
       }
     }
   }
 
-  /** The span of the Event with `uid`; throws when there is none. */
+  /** The (earliest) span of the Event with `uid`; throws when there is none. */
   event(uid: string): Located {
-    const found = this.#byEventUid.get(uid);
+    const found = this.#byEventUid.get(uid)?.[0];
     if (found === undefined) throw new Error(`no span for event ${uid}`);
     return found;
+  }
+
+  /** Every span of the Event with `uid`, one per trace, earliest first. */
+  events(uid: string): readonly Located[] {
+    return this.#byEventUid.get(uid) ?? [];
   }
 
   /** The parent of a span in its trace. */

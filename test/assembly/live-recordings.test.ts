@@ -1,0 +1,276 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { MergedTrace } from '../../src/assembly/merge-records.js';
+import { replay } from '../../src/assembly/replay.js';
+import type { Delta } from '../../src/model/delta.js';
+import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
+import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { Forest, repoRoot, shuffleWithinWindows, treeSignature } from './trees.js';
+
+/**
+ * Real recordings made with `kubetrail --record` against a v1.37 control plane
+ * with kwok nodes: every stamp is to the second and a rollout takes well under
+ * one, so only the observation times tell the intents and the actions apart.
+ */
+const LIVE = path.join(repoRoot(), 'test/fixtures/live');
+const SHUFFLES = 20;
+
+function load(name: string): Delta[] {
+  return parseRecording(readFileSync(path.join(LIVE, name), 'utf8'), name);
+}
+
+/** The traces, by root start. */
+function tracesOf(records: readonly TraceRecord[]): MergedTrace[] {
+  const forest = new Forest(records);
+  assert.deepEqual(
+    forest.orphans().map((s) => s.name),
+    [],
+    'every parent id names a span of its trace',
+  );
+  return [...forest.traces].sort((a, b) => a.root.startTime - b.root.startTime);
+}
+
+const note = (s: SpanRecord): string => String(s.attributes['k8s.event.note'] ?? '');
+const named = (t: MergedTrace, name: string): SpanRecord[] => t.spans.filter((s) => s.name === name);
+const byStart = (a: SpanRecord, b: SpanRecord): number => a.startTime - b.startTime;
+
+function descendants(t: MergedTrace, of: SpanRecord): SpanRecord[] {
+  const out: SpanRecord[] = [];
+  const queue = [of.spanId];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (const s of t.spans) {
+      if (s.parentSpanId === id) {
+        out.push(s);
+        queue.push(s.spanId);
+      }
+    }
+  }
+  return out;
+}
+
+function ancestors(t: MergedTrace, of: SpanRecord): SpanRecord[] {
+  const byId = new Map(t.spans.map((s) => [s.spanId, s]));
+  const out: SpanRecord[] = [];
+  for (let p = byId.get(of.parentSpanId ?? ''); p !== undefined; p = byId.get(p.parentSpanId ?? '')) {
+    out.push(p);
+    if (out.length > 100) break;
+  }
+  return out;
+}
+
+/** Each create action has exactly one pod lifecycle under it, with the pod's Scheduled event under that. */
+function assertCreatesPods(t: MergedTrace, creates: readonly SpanRecord[]): void {
+  for (const c of creates) {
+    const below = descendants(t, c);
+    assert.equal(below.filter((s) => s.name === 'Pod.Lifecycle').length, 1, `one pod under "${note(c)}"`);
+    assert.equal(below.filter((s) => s.name === 'Pod.Scheduled').length, 1, `Scheduled under "${note(c)}"`);
+  }
+}
+
+function assertTimes(records: readonly TraceRecord[]): void {
+  for (const r of records) {
+    for (const s of r.spans) {
+      assert.ok(s.endTime >= s.startTime, `${s.name} ends before it starts`);
+      if (s.name === 'Pod.Lifecycle') {
+        assert.ok(s.endTime > s.startTime, `Pod.Lifecycle ${s.attributes['k8s.pod.name']} has a duration`);
+      }
+    }
+  }
+}
+
+function assertSameUnderShuffles(deltas: readonly Delta[], records: readonly TraceRecord[]): void {
+  const expected = treeSignature(records);
+  for (let seed = 1; seed <= SHUFFLES; seed++) {
+    const out = replay(shuffleWithinWindows(deltas, seed * 104729));
+    assert.equal(treeSignature(out), expected, `seed ${seed}: the same tree as in file order`);
+  }
+}
+
+describe('live recording deployment-scale.jsonl (apply 3, scale 5, scale 2, delete)', () => {
+  const deltas = load('deployment-scale.jsonl');
+  const records = replay(deltas);
+  const traces = tracesOf(records);
+
+  it('gives four traces: Create, two Updates by kubectl scale, Delete', () => {
+    assert.deepEqual(
+      traces.map((t) => t.root.name),
+      ['Deployment.Create', 'Deployment.Update', 'Deployment.Update', 'Deployment.Delete'],
+    );
+    assert.deepEqual(
+      traces.map((t) => t.root.attributes['kubetrail.intent.manager']),
+      ['kubectl-client-side-apply', 'kubectl', 'kubectl', 'unknown'],
+    );
+  });
+
+  it('puts the rollout to 3 in the Create trace', () => {
+    const t = traces[0];
+    assert.ok(t !== undefined);
+    assert.deepEqual(named(t, 'Deployment.ScalingReplicaSet').map(note), [
+      'Scaled up replica set web-575b656585 from 0 to 3',
+    ]);
+    const creates = named(t, 'ReplicaSet.SuccessfulCreate');
+    assert.equal(creates.length, 3);
+    assertCreatesPods(t, creates);
+    assert.equal(named(t, 'ReplicaSet.SuccessfulDelete').length, 0);
+  });
+
+  it('puts the scale to 5 in the first Update trace', () => {
+    const t = traces[1];
+    assert.ok(t !== undefined);
+    assert.deepEqual(named(t, 'Deployment.ScalingReplicaSet').map(note), [
+      'Scaled up replica set web-575b656585 from 3 to 5',
+    ]);
+    const creates = named(t, 'ReplicaSet.SuccessfulCreate');
+    assert.equal(creates.length, 2);
+    assertCreatesPods(t, creates);
+    assert.equal(named(t, 'ReplicaSet.SuccessfulDelete').length, 0);
+  });
+
+  it('puts the scale to 2 in the second Update trace, each pod termination under its delete', () => {
+    const t = traces[2];
+    assert.ok(t !== undefined);
+    assert.deepEqual(named(t, 'Deployment.ScalingReplicaSet').map(note), [
+      'Scaled down replica set web-575b656585 from 5 to 2',
+    ]);
+    const deletes = named(t, 'ReplicaSet.SuccessfulDelete');
+    assert.equal(deletes.length, 3);
+    for (const d of deletes) {
+      const below: SpanRecord[] = descendants(t, d).filter((s) => s.name === 'Pod.Termination');
+      assert.equal(below.length, 1, `a termination under "${note(d)}"`);
+      assert.equal(`Deleted pod: ${below[0]?.attributes['k8s.pod.name']}`, note(d));
+    }
+    assert.equal(named(t, 'ReplicaSet.SuccessfulCreate').length, 0);
+  });
+
+  it("keeps the Delete trace to the cascade: the ReplicaSet and its last 2 pods, not the scale-down's deletes", () => {
+    const t = traces[3];
+    assert.ok(t !== undefined);
+    assert.equal(named(t, 'ReplicaSet.Termination').length, 1);
+    assert.equal(named(t, 'Pod.Termination').length, 2);
+    assert.equal(named(t, 'ReplicaSet.SuccessfulDelete').length, 0);
+    assert.equal(t.spans.filter((s) => s.attributes['k8s.event.uid'] !== undefined).length, 0);
+  });
+
+  it('gives every span a real time: the scaling events are apart, pods take time to be ready', () => {
+    assertTimes(records);
+    const scaling = traces.flatMap((t) => named(t, 'Deployment.ScalingReplicaSet')).sort(byStart);
+    for (let i = 1; i < scaling.length; i++) {
+      assert.ok((scaling[i]?.startTime ?? 0) > (scaling[i - 1]?.startTime ?? 0), 'distinct times');
+    }
+    const create = traces[0];
+    assert.ok(create !== undefined);
+    assert.ok(create.root.endTime > create.root.startTime);
+  });
+
+  it('gives the same trees with deltas shuffled within 2 s windows', () => {
+    assertSameUnderShuffles(deltas, records);
+  });
+});
+
+describe('live recording deployment-rollout.jsonl (apply 3, kubectl set image)', () => {
+  const deltas = load('deployment-rollout.jsonl');
+  const records = replay(deltas);
+  const traces = tracesOf(records);
+
+  it('gives a Create and an Update by kubectl-set', () => {
+    assert.deepEqual(
+      traces.map((t) => t.root.name),
+      ['Deployment.Create', 'Deployment.Update'],
+    );
+    assert.equal(traces[1]?.root.attributes['kubetrail.intent.manager'], 'kubectl-set');
+  });
+
+  it('has the 3 first pods in the Create trace, each Scheduled under its Created pod', () => {
+    const t = traces[0];
+    assert.ok(t !== undefined);
+    const creates = named(t, 'ReplicaSet.SuccessfulCreate');
+    assert.equal(creates.length, 3);
+    assertCreatesPods(t, creates);
+  });
+
+  it('puts each Created pod of the new ReplicaSet under the scale-up that made it, in order', () => {
+    const t = traces[1];
+    assert.ok(t !== undefined);
+    const ups = named(t, 'Deployment.ScalingReplicaSet')
+      .filter((s) => note(s).startsWith('Scaled up replica set web-596b6d847b'))
+      .sort(byStart);
+    assert.deepEqual(
+      ups.map((s) => note(s).replace(/^.* from /, 'from ')),
+      ['from 0 to 1', 'from 1 to 2', 'from 2 to 3'],
+    );
+    const creates = named(t, 'ReplicaSet.SuccessfulCreate').sort(byStart);
+    assert.equal(creates.length, 3);
+    assertCreatesPods(t, creates);
+    ups.forEach((up, i) => {
+      const under = descendants(t, up).filter((s) => s.name === 'ReplicaSet.SuccessfulCreate');
+      assert.deepEqual(under.map(note), [note(creates[i] as SpanRecord)], `under "${note(up)}"`);
+    });
+  });
+
+  it("puts the old ReplicaSet's deletes under its scale-downs", () => {
+    const t = traces[1];
+    assert.ok(t !== undefined);
+    const deletes = named(t, 'ReplicaSet.SuccessfulDelete');
+    assert.equal(deletes.length, 3);
+    for (const d of deletes) {
+      const up = ancestors(t, d).find((s) => s.name === 'Deployment.ScalingReplicaSet');
+      assert.match(
+        note(up ?? d),
+        /^Scaled down replica set web-575b656585/,
+        `"${note(d)}" under a scale-down`,
+      );
+    }
+  });
+
+  it('gives every span a real time and the same trees under shuffles', () => {
+    assertTimes(records);
+    assertSameUnderShuffles(deltas, records);
+  });
+});
+
+describe('live recording statefulset-rollout.jsonl (apply 2 replicas, kubectl set image)', () => {
+  const deltas = load('statefulset-rollout.jsonl');
+  const records = replay(deltas);
+  const traces = tracesOf(records);
+
+  it('gives a Create with the 2 initial pods and an Update with 2 deletes and 2 re-creates', () => {
+    assert.deepEqual(
+      traces.map((t) => t.root.name),
+      ['StatefulSet.Create', 'StatefulSet.Update'],
+    );
+    const [create, update] = traces;
+    assert.ok(create !== undefined && update !== undefined);
+    const first = named(create, 'StatefulSet.SuccessfulCreate');
+    assert.deepEqual(first.map(note).sort(), [
+      'Create Pod db-0 in StatefulSet db successful',
+      'Create Pod db-1 in StatefulSet db successful',
+    ]);
+    assertCreatesPods(create, first);
+    assert.equal(named(update, 'StatefulSet.SuccessfulDelete').length, 2);
+    const again = named(update, 'StatefulSet.SuccessfulCreate');
+    assert.equal(again.length, 2);
+    assertCreatesPods(update, again);
+    const oldUids = new Set(named(create, 'Pod.Lifecycle').map((s) => s.attributes['k8s.pod.uid']));
+    for (const s of named(update, 'Pod.Lifecycle')) {
+      assert.ok(!oldUids.has(s.attributes['k8s.pod.uid']), 'the re-created pods are new objects');
+    }
+    for (const d of named(update, 'StatefulSet.SuccessfulDelete')) {
+      assert.equal(descendants(update, d).filter((s) => s.name === 'Pod.Termination').length, 1);
+    }
+  });
+
+  it('reads the acted-on pod from "Create Pod …" as from "create Pod …"', () => {
+    for (const t of traces) {
+      for (const s of t.spans.filter((x) => x.name.startsWith('StatefulSet.Successful'))) {
+        assert.match(String(s.attributes['k8s.event.acted_on.name'] ?? ''), /^db-[01]$/);
+      }
+    }
+  });
+
+  it('gives every span a real time and the same trees under shuffles', () => {
+    assertTimes(records);
+    assertSameUnderShuffles(deltas, records);
+  });
+});
