@@ -108,6 +108,25 @@ describe('built-in causality rules', () => {
       'db-1',
       'delete',
     ],
+    // v1.37 capitalises the verb; the note regexes are case-insensitive.
+    [
+      'statefulset-controller',
+      'SuccessfulCreate',
+      'StatefulSet',
+      'Create Pod db-1 in StatefulSet db successful',
+      'Pod',
+      'db-1',
+      'create',
+    ],
+    [
+      'statefulset-controller',
+      'SuccessfulDelete',
+      'StatefulSet',
+      'Delete Pod db-0 in StatefulSet db successful',
+      'Pod',
+      'db-0',
+      'delete',
+    ],
     [
       'statefulset-controller',
       'SuccessfulCreate',
