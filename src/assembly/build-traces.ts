@@ -209,7 +209,13 @@ class TraceBuilder {
     const whole = [{ start: fact.start, lastTime: fact.lastTime, count: fact.count, from: 0 }];
     const occ = fact.occurrences;
     const m = fact.match;
-    if (occ.length < 2 || m === undefined || m.actedOnName === undefined || m.verb === 'observe')
+    if (
+      occ === undefined ||
+      occ.length < 2 ||
+      m === undefined ||
+      m.actedOnName === undefined ||
+      m.verb === 'observe'
+    )
       return whole;
     const intents = this.#group.intents;
     if (intents.length < 2) return whole;

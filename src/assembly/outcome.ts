@@ -17,8 +17,11 @@ function generationObserved(p: ObjectProjection): boolean {
   return p.observedGeneration !== undefined && p.observedGeneration >= p.generation;
 }
 
+const DONE: Outcome = Object.freeze({ state: 'done', time: undefined });
+
 function done(time: number | undefined): Outcome {
-  return { state: 'done', time };
+  // Called for every delta of every object: no allocation when there is no time.
+  return time === undefined ? DONE : { state: 'done', time };
 }
 
 /**

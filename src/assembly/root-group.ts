@@ -65,9 +65,10 @@ export interface ActionFact {
   minCount: number;
   /**
    * The occurrences seen, by count (bounded by {@link MAX_OCCURRENCES}). Those
-   * after a later intent started belong to that intent's trace.
+   * after a later intent started belong to that intent's trace. Undefined while
+   * there is one (count `minCount` at `start`): most Events never repeat.
    */
-  readonly occurrences: Occurrence[];
+  occurrences: Occurrence[] | undefined;
 }
 
 /** A condition transition seen on a watched object. */

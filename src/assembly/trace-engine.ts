@@ -100,6 +100,8 @@ export class TraceEngine {
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: LRUCache<string, true>;
   #outbox: TraceRecord[] = [];
+  /** The owner uid the last {@link #rootOf} that returned undefined is missing. */
+  #missingUid = '';
 
   readonly #byType = new Counters();
   readonly #byKind = new Counters();
@@ -318,15 +320,18 @@ export class TraceEngine {
     time: number,
     fallback: boolean,
   ): void {
-    const root = this.#rootOf(p, fallback, (waitingOn) => ({
-      kind: 'object',
-      projection: p,
-      type,
-      time,
-      waitingOn,
-      arrivedAt: this.#clock.now(),
-    }));
-    if (root === undefined) return;
+    const root = this.#rootOf(p, fallback);
+    if (root === undefined) {
+      this.#park({
+        kind: 'object',
+        projection: p,
+        type,
+        time,
+        waitingOn: this.#missingUid,
+        arrivedAt: this.#clock.now(),
+      });
+      return;
+    }
     if (root.uid === p.uid) this.#rootDelta(p, previous, type, time);
     else this.#memberDelta(root, p, type, time);
   }
@@ -336,12 +341,11 @@ export class TraceEngine {
     else this.#afterObject(item.projection, undefined, item.type, item.time, fallback);
   }
 
-  /** The root of `p`'s owner chain; undefined when the item was parked to wait for a missing owner. */
-  #rootOf(
-    p: ObjectProjection,
-    fallback: boolean,
-    park: (waitingOn: string) => PendingItem,
-  ): ObjectProjection | undefined {
+  /**
+   * The root of `p`'s owner chain. Undefined when an owner is missing and this is
+   * not a fallback: the caller parks its item to wait for {@link #missingUid}.
+   */
+  #rootOf(p: ObjectProjection, fallback: boolean): ObjectProjection | undefined {
     const res = this.#graph.resolveRoot(p);
     switch (res.status) {
       case 'root':
@@ -351,7 +355,7 @@ export class TraceEngine {
           this.#repaired.add('owner-missing');
           return res.topmost;
         }
-        this.#park(park(res.missingUid));
+        this.#missingUid = res.missingUid;
         return undefined;
       case 'cycle':
         this.#repaired.add('owner-cycle');
@@ -377,13 +381,11 @@ export class TraceEngine {
     if (inv.uid !== '') {
       const x = this.#graph.get(inv.uid);
       if (x !== undefined) {
-        root = this.#rootOf(x, fallback, (waitingOn) => ({
-          kind: 'event',
-          event: ev,
-          waitingOn,
-          arrivedAt: this.#clock.now(),
-        }));
-        if (root === undefined) return;
+        root = this.#rootOf(x, fallback);
+        if (root === undefined) {
+          this.#park({ kind: 'event', event: ev, waitingOn: this.#missingUid, arrivedAt: this.#clock.now() });
+          return;
+        }
       } else if (!fallback) {
         this.#park({ kind: 'event', event: ev, waitingOn: inv.uid, arrivedAt: this.#clock.now() });
         return;
@@ -414,9 +416,7 @@ export class TraceEngine {
     const x = uid === undefined ? undefined : this.#graph.get(uid);
     if (x !== undefined) {
       this.#repaired.add('resolved-by-name');
-      return this.#rootOf(x, true, () => {
-        throw new Error('unreachable: fallback never parks');
-      });
+      return this.#rootOf(x, true);
     }
     const rootUid = this.#targets.get(key);
     if (rootUid === undefined) return undefined;
@@ -452,7 +452,7 @@ export class TraceEngine {
         lastTime: at,
         count: ev.count,
         minCount: ev.count,
-        occurrences: [{ count: ev.count, time: at }],
+        occurrences: undefined,
       });
       if (match?.actedOnName !== undefined) {
         this.#targets.set(nameKey(match.actedOnKind, ns, match.actedOnName), group.rootUid);
@@ -840,6 +840,14 @@ function isOlder(p: ObjectProjection, than: ObjectProjection): boolean {
 
 /** Records occurrence `count` at `time`, the earliest observation winning; false when it adds nothing. */
 function addOccurrence(fact: ActionFact, count: number, time: number): boolean {
+  if (fact.occurrences === undefined) {
+    if (count === fact.minCount) {
+      if (time >= fact.start) return false;
+      fact.start = time;
+      return true;
+    }
+    fact.occurrences = [{ count: fact.minCount, time: fact.start }];
+  }
   const list = fact.occurrences;
   let i = 0;
   while (i < list.length && (list[i]?.count ?? 0) < count) i++;
@@ -858,6 +866,10 @@ function addOccurrence(fact: ActionFact, count: number, time: number): boolean {
 /** Start and last time of a fact from its occurrences. */
 function summarise(fact: ActionFact): void {
   const list = fact.occurrences;
+  if (list === undefined) {
+    fact.lastTime = fact.start;
+    return;
+  }
   let last = Number.NEGATIVE_INFINITY;
   for (const o of list) if (o.time > last) last = o.time;
   const first = list[0]?.time ?? fact.start;

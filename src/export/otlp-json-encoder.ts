@@ -96,16 +96,14 @@ export class OtlpJsonEncoder {
   encodeSpan(span: SpanRecord): string {
     let out = `{"traceId":"${span.traceId}","spanId":"${span.spanId}"`;
     if (span.parentSpanId !== undefined) out += `,"parentSpanId":"${span.parentSpanId}"`;
-    out += `,"name":${JSON.stringify(span.name)},"kind":${KIND_INTERNAL},"startTimeUnixNano":"${msToNanosString(
-      span.startTime,
-    )}","endTimeUnixNano":"${msToNanosString(span.endTime)}","attributes":${this.#attributes(span.attributes)}`;
+    out += `,"name":${JSON.stringify(span.name)},"kind":${KIND_INTERNAL},"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}","attributes":${this.#attributes(span.attributes)}`;
     if (span.events.length > 0) {
       out += ',"events":[';
       for (let i = 0; i < span.events.length; i++) {
         const e = span.events[i];
         if (e === undefined) continue;
         if (i > 0) out += ',';
-        out += `{"timeUnixNano":"${msToNanosString(e.time)}","name":${JSON.stringify(e.name)}`;
+        out += `{"timeUnixNano":"${nanos(e.time)}","name":${JSON.stringify(e.name)}`;
         if (e.attributes !== undefined) out += `,"attributes":${this.#attributes(e.attributes)}`;
         out += '}';
       }
@@ -144,6 +142,11 @@ export class OtlpJsonEncoder {
     }
     return `${out}]`;
   }
+}
+
+/** Nanoseconds as a decimal string; whole milliseconds (nearly every span time) need no float splitting. */
+function nanos(ms: number): string {
+  return Number.isSafeInteger(ms) && ms > 0 ? `${ms}000000` : msToNanosString(ms);
 }
 
 /** An attribute value as an OTLP-JSON AnyValue; int64 goes as a string, as protobuf JSON does. */

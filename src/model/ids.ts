@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The generation part of a trace id: a generation number, or `delete`. */
 export type IntentKey = number | 'delete';
 
 function hexOf(input: string, length: number): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, length);
+  // One-shot hashing: no Hash object per id (ids are made for every span of every trace).
+  return hash('sha256', input, 'hex').slice(0, length);
 }
 
 /** Trace id of an intent: first 32 hex of sha256(root uid + "/" + (generation | "delete")). */

@@ -47,13 +47,22 @@ export function asTime(value: unknown, sink: IssueSink): number | undefined {
     return undefined;
   }
   if (value.length === 0) return undefined;
+  // The same stamps recur in every object of a rollout (one-second precision): parse each once.
+  const cached = parsedTimes.get(value);
+  if (cached !== undefined) return cached;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) {
     sink.issue('invalid-timestamp');
     return undefined;
   }
+  if (parsedTimes.size >= MAX_PARSED_TIMES) parsedTimes.clear();
+  parsedTimes.set(value, ms);
   return ms;
 }
+
+/** Parsed timestamps, bounded: cleared when full. */
+const MAX_PARSED_TIMES = 4096;
+const parsedTimes = new Map<string, number>();
 
 interface WellFormed {
   isWellFormed(): boolean;

@@ -54,8 +54,9 @@ export class JsonLinesParser {
 
 /** Parses one JSON Lines recording line numbered `line`; undefined for a blank line. */
 export function parseJsonLine(text: string, line: number, source?: string): Delta | undefined {
-  const trimmed = text.trim();
-  if (trimmed.length === 0) return undefined;
+  // JSON.parse skips surrounding whitespace itself; only a blank line needs the check (and no copy).
+  if (text.length === 0 || (isBlank(text.charCodeAt(0)) && text.trim().length === 0)) return undefined;
+  const trimmed = text;
   const fail = (message: string, cause?: unknown): RecordingError =>
     new RecordingError(message, { code: 'ERR_RECORDING_LINE', line, source, cause });
   let value: unknown;
@@ -80,6 +81,10 @@ export function parseJsonLine(text: string, line: number, source?: string): Delt
   return rec.initial === true
     ? { time, type: type as DeltaType, object, initial: true }
     : { time, type: type as DeltaType, object };
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /** Parses a whole JSON Lines recording. */
