@@ -270,12 +270,11 @@ export class TraceEngine {
   }
 
   #applyObject(raw: unknown, type: DeltaType, time: number, initial: boolean): void {
-    const projected = projectObject(raw, this.#sink, time);
-    if (isRejected(projected)) {
-      this.#rejected.add(projected.rejected);
+    const p = projectObject(raw, this.#sink, time, this.#heldOf(raw));
+    if (isRejected(p)) {
+      this.#rejected.add(p.rejected);
       return;
     }
-    const p = keepEarliest(projected, this.#graph.get(projected.uid));
     const live = this.#graph.isLive(p.uid) ? this.#graph.get(p.uid) : undefined;
     if (type === 'DELETED') {
       if (live === undefined && this.#graph.tombstone(p.uid) !== undefined) {
@@ -311,6 +310,13 @@ export class TraceEngine {
       return;
     }
     this.#afterObject(p, live, type, time, false);
+  }
+
+  /** The projection held for the uid of `raw`, live or tombstoned, if any. */
+  #heldOf(raw: unknown): ObjectProjection | undefined {
+    const meta = asRecord(asRecord(raw)?.metadata);
+    const uid = meta?.uid;
+    return typeof uid === 'string' && uid.length > 0 ? this.#graph.get(uid) : undefined;
   }
 
   #afterObject(

@@ -17,7 +17,7 @@ import {
   truncate,
   wellFormed,
 } from './narrow.js';
-import { refineOptional, refineTime } from './refine-time.js';
+import { refineOptional, refineTime, sameSecond } from './refine-time.js';
 import { type Rejected, reject } from './rejection.js';
 
 /** Conditions kept per object; real objects have at most a handful. */
@@ -38,12 +38,16 @@ const NO_CONDITIONS: readonly ConditionState[] = Object.freeze([]);
  * The raw object is not retained. Missing uid, kind or name rejects it.
  * With `observedAt` (the delta's own time), second-precision stamps are refined
  * with it (see {@link refineTime}): creation, deletion request, condition
- * transitions and the spec writer's time.
+ * transitions and the spec writer's time. With `earlier` (the projection of the
+ * same object held so far), each refined stamp keeps the earliest refinement of
+ * its second (the delta that first showed it), and unchanged parts (conditions,
+ * spec writer, status numbers) are shared with it rather than copied.
  */
 export function projectObject(
   raw: unknown,
   sink: IssueSink,
   observedAt?: number,
+  earlier?: ObjectProjection,
 ): ObjectProjection | Rejected {
   const obj = asRecord(raw);
   if (obj === undefined) return reject('not-an-object');
@@ -67,7 +71,18 @@ export function projectObject(
   const spec = asRecord(obj.spec);
   const status = asRecord(obj.status);
   const annotations = asRecord(meta.annotations);
-  const grace = asNumber(meta.deletionGracePeriodSeconds);
+  let grace = asNumber(meta.deletionGracePeriodSeconds);
+  const prior = earlier !== undefined && earlier.uid === uid ? earlier : undefined;
+  let deletion = refinedDeletion(asTime(meta.deletionTimestamp, sink), grace, observedAt);
+  if (prior?.deletionTimestamp !== undefined && deletion !== undefined) {
+    const mine = deletion - (grace ?? 0) * 1000;
+    const theirs = prior.deletionTimestamp - (prior.deletionGracePeriodSeconds ?? 0) * 1000;
+    if (theirs < mine && sameSecond(theirs, mine)) {
+      deletion = prior.deletionTimestamp;
+      grace = prior.deletionGracePeriodSeconds;
+    }
+  }
+  const statusNumbers = readStatus(spec, status);
 
   return {
     uid,
@@ -80,12 +95,18 @@ export function projectObject(
     observedGeneration: status === undefined ? undefined : asNumber(status.observedGeneration),
     owners,
     controllerUid,
-    creationTimestamp: refineOptional(asTime(meta.creationTimestamp, sink), observedAt),
-    deletionTimestamp: refinedDeletion(asTime(meta.deletionTimestamp, sink), grace, observedAt),
+    creationTimestamp: earliestOf(
+      refineOptional(asTime(meta.creationTimestamp, sink), observedAt),
+      prior?.creationTimestamp,
+    ),
+    deletionTimestamp: deletion,
     deletionGracePeriodSeconds: grace,
-    specChange: readSpecChange(meta.managedFields, sink, observedAt),
-    conditions: status === undefined ? NO_CONDITIONS : readConditions(status.conditions, sink, observedAt),
-    status: readStatus(spec, status),
+    specChange: sharedSpecChange(readSpecChange(meta.managedFields, sink, observedAt), prior?.specChange),
+    conditions:
+      status === undefined
+        ? NO_CONDITIONS
+        : readConditions(status.conditions, sink, observedAt, prior?.conditions ?? NO_CONDITIONS),
+    status: prior !== undefined && sameStatus(statusNumbers, prior.status) ? prior.status : statusNumbers,
     nodeName: spec === undefined ? undefined : optionalIntern(asString(spec.nodeName)),
     traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
     traceContext: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACE_CONTEXT]),
@@ -169,10 +190,12 @@ function readConditions(
   value: unknown,
   sink: IssueSink,
   observedAt: number | undefined,
+  earlier: readonly ConditionState[],
 ): readonly ConditionState[] {
   const list = asArray(value);
   if (list.length === 0) return NO_CONDITIONS;
   const out: ConditionState[] = [];
+  let allShared = true;
   for (const item of list) {
     if (out.length >= MAX_CONDITIONS) break;
     const c = asRecord(item);
@@ -183,17 +206,69 @@ function readConditions(
       sink.issue('invalid-condition');
       continue;
     }
-    const message = asString(c.message);
+    const rawMessage = asString(c.message);
+    const reason = asString(c.reason);
+    let time = refineOptional(asTime(c.lastTransitionTime, sink), observedAt);
+    let before: ConditionState | undefined;
+    for (const e of earlier) {
+      if (e.type === type && e.status === status) {
+        before = e;
+        break;
+      }
+    }
+    if (before !== undefined) {
+      time = earliestOf(time, before.lastTransitionTime);
+      // Unchanged since the last delta (the common case): share the earlier object.
+      if (before.lastTransitionTime === time && before.reason === reason && before.message === rawMessage) {
+        if (earlier[out.length] !== before) allShared = false;
+        out.push(before);
+        continue;
+      }
+    }
+    allShared = false;
     out.push({
       type: intern(type),
       status: intern(status),
-      reason: optionalIntern(asString(c.reason)),
+      reason: optionalIntern(reason),
       message:
-        message === undefined ? undefined : truncate(wellFormed(message, sink), CONDITION_MESSAGE_LIMIT).text,
-      lastTransitionTime: refineOptional(asTime(c.lastTransitionTime, sink), observedAt),
+        rawMessage === undefined
+          ? undefined
+          : truncate(wellFormed(rawMessage, sink), CONDITION_MESSAGE_LIMIT).text,
+      lastTransitionTime: time,
     });
   }
-  return out;
+  return allShared && out.length === earlier.length ? earlier : out;
+}
+
+/** The earlier refinement of the same second, when smaller: the delta that first showed the stamp. */
+function earliestOf(mine: number | undefined, theirs: number | undefined): number | undefined {
+  if (mine === undefined || theirs === undefined) return mine;
+  return theirs < mine && sameSecond(mine, theirs) ? theirs : mine;
+}
+
+function sharedSpecChange(
+  mine: SpecChange | undefined,
+  theirs: SpecChange | undefined,
+): SpecChange | undefined {
+  if (mine === undefined || theirs === undefined) return mine;
+  if (mine.manager !== theirs.manager || mine.operation !== theirs.operation) return mine;
+  if (mine.time === theirs.time) return theirs;
+  if (
+    mine.time !== undefined &&
+    theirs.time !== undefined &&
+    earliestOf(mine.time, theirs.time) === theirs.time
+  )
+    return theirs;
+  return mine;
+}
+
+function sameStatus(a: StatusNumbers, b: StatusNumbers): boolean {
+  if (a === b) return true;
+  for (const key in a) {
+    const k = key as keyof StatusNumbers;
+    if (a[k] !== b[k]) return false;
+  }
+  return true;
 }
 
 function optionalIntern(value: string | undefined): string | undefined {
