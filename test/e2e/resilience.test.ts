@@ -1,6 +1,10 @@
 // Failure on the real stack: the trace backend down while a rollout happens,
 // and the apiserver restarted in the middle of a rollout.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   byTrace,
@@ -11,6 +15,7 @@ import {
   jaegerSpans,
   type LocalCluster,
   restartMissing,
+  spansFromJsonLines,
   stopComponents,
 } from '../cluster/cluster.js';
 import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
@@ -148,5 +153,47 @@ describe('resilience on the real stack', { skip, timeout: 15 * 60_000 }, () => {
     const root = trace.find((s) => s.parentSpanId === '');
     assert.equal(root?.attributes['kubetrail.trace.end'], 'converged', 'the trace completes');
     assert.equal(kt.child.exitCode, null, 'still running');
+  });
+
+  it('started in the middle of a rollout: no history, the rollout picked up and marked partial', async () => {
+    const ns = await namespace('midway');
+    const slow = { minReadySeconds: 3, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
+    await cluster.kubectl(
+      ['apply', '-n', ns, '-f', '-'],
+      deployment('web', 3, 'kubetrail.invalid/web:1', slow),
+    );
+    await cluster.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=120s']);
+    await cluster.kubectl(['set', 'image', '-n', ns, 'deployment/web', 'app=kubetrail.invalid/web:2']);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const out = join(await mkdtemp(join(tmpdir(), 'kubetrail-midway-')), 'spans.jsonl');
+    writeFileSync(out, '');
+    const kt = await startKubetrail(cluster, [
+      '--namespace',
+      ns,
+      '--exporter',
+      'json',
+      '--output',
+      out,
+      '--settle-ms',
+      '2000',
+    ]);
+    running.push(kt);
+    await cluster.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=180s']);
+    const spans = await eventually('the in-flight rollout exported', 120_000, async () => {
+      const all = spansFromJsonLines(readFileSync(out, 'utf8'));
+      return all.some((s) => s.parentSpanId === '' && s.name === 'Deployment.Update') ? all : undefined;
+    });
+    const roots = spans.filter((s) => s.parentSpanId === '');
+    assert.deepEqual(
+      roots.map((r) => r.name),
+      ['Deployment.Update'],
+      'no trace for the create that finished before startup',
+    );
+    assert.equal(roots[0]?.attributes['kubetrail.trace.partial'], true, 'marked partial');
+    assert.ok(
+      spans.some((s) => s.name === 'ReplicaSet.SuccessfulCreate'),
+      'the rest of the rollout is in it',
+    );
+    assert.equal(await kt.stop(), 0);
   });
 });
