@@ -25,4 +25,4 @@ export function packageVersion(): string {
 }
 
 /** The bundled recording `kubetrail replay` plays when given no FILE. */
-export const DEFAULT_RECORDING = new URL('examples/deployment-2-pods.yaml', PACKAGE_ROOT);
+export const DEFAULT_RECORDING = new URL('examples/rollout.jsonl', PACKAGE_ROOT);
