@@ -33,7 +33,7 @@ running() {
 # port_free PORT NAME: fails, naming the holder, when something else listens on PORT.
 port_free() {
   local holder
-  holder=$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\("[^"]*",pid=[0-9]*\).*/\1/p' | head -1)
+  holder=$(ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:(("\([^"]*\)",pid=\([0-9]*\).*/\1 (pid \2)/p' | head -1)
   if [ -n "$holder$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; then
     die "port $1, needed by $2, is taken by ${holder:-another process}; stop it or free the port (nothing was killed)"
   fi
