@@ -109,6 +109,9 @@ export class RootGroup implements Schedulable {
   /** Bumped on every new fact; emitted intents compare it to find late spans. */
   version = 0;
   dueStamp = 0;
+  /** The root projection {@link idleKind} was computed for: recomputed only when the root changes. */
+  idleFor: ObjectProjection | undefined = undefined;
+  idleKind = false;
   dueAt = Number.POSITIVE_INFINITY;
 
   constructor(root: ObjectProjection, now: number) {

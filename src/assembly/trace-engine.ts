@@ -706,7 +706,12 @@ export class TraceEngine {
   }
 
   #isIdleKind(group: RootGroup): boolean {
-    return outcomeOf(group.root).state === 'unknown';
+    // Asked on every new fact of the group; the answer only changes with the root.
+    if (group.idleFor !== group.root) {
+      group.idleFor = group.root;
+      group.idleKind = outcomeOf(group.root).state === 'unknown';
+    }
+    return group.idleKind;
   }
 
   #settleAt(group: RootGroup, end: IntentEnd): number {

@@ -96,7 +96,7 @@ export class OtlpJsonEncoder {
   encodeSpan(span: SpanRecord): string {
     let out = `{"traceId":"${span.traceId}","spanId":"${span.spanId}"`;
     if (span.parentSpanId !== undefined) out += `,"parentSpanId":"${span.parentSpanId}"`;
-    out += `,"name":${JSON.stringify(span.name)},"kind":${KIND_INTERNAL},"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}","attributes":${this.#attributes(span.attributes)}`;
+    out += `,"name":${quote(span.name)},"kind":${KIND_INTERNAL},"startTimeUnixNano":"${nanos(span.startTime)}","endTimeUnixNano":"${nanos(span.endTime)}","attributes":${this.#attributes(span.attributes)}`;
     if (span.events.length > 0) {
       out += ',"events":[';
       for (let i = 0; i < span.events.length; i++) {
@@ -144,6 +144,14 @@ export class OtlpJsonEncoder {
   }
 }
 
+/** Characters JSON.stringify would escape (quotes, backslash, controls) or check (surrogates). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as a JSON string literal; most need no escaping, and a test is cheaper than JSON.stringify. */
+function quote(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /** Nanoseconds as a decimal string; whole milliseconds (nearly every span time) need no float splitting. */
 function nanos(ms: number): string {
   return Number.isSafeInteger(ms) && ms > 0 ? `${ms}000000` : msToNanosString(ms);
@@ -153,7 +161,7 @@ function nanos(ms: number): string {
 export function encodeAnyValue(value: AttributeValue): string {
   switch (typeof value) {
     case 'string':
-      return `{"stringValue":${JSON.stringify(value)}}`;
+      return `{"stringValue":${quote(value)}}`;
     case 'boolean':
       return value ? '{"boolValue":true}' : '{"boolValue":false}';
     case 'number':

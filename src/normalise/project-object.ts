@@ -85,11 +85,12 @@ export function projectObject(
   const statusNumbers = readStatus(spec, status);
 
   return {
-    uid,
-    kind: intern(kind),
-    apiVersion: intern(asString(obj.apiVersion) ?? ''),
-    namespace: intern(asString(meta.namespace) ?? ''),
-    name,
+    // The held projection's strings, when equal: the new copies then die young instead of being promoted.
+    uid: prior === undefined ? uid : prior.uid,
+    kind: prior !== undefined && prior.kind === kind ? prior.kind : intern(kind),
+    apiVersion: internLike(asString(obj.apiVersion) ?? '', prior?.apiVersion),
+    namespace: internLike(asString(meta.namespace) ?? '', prior?.namespace),
+    name: prior !== undefined && prior.name === name ? prior.name : name,
     resourceVersion: asString(meta.resourceVersion),
     generation: asNumber(meta.generation),
     observedGeneration: status === undefined ? undefined : asNumber(status.observedGeneration),
@@ -269,6 +270,11 @@ function sameStatus(a: StatusNumbers, b: StatusNumbers): boolean {
     if (a[k] !== b[k]) return false;
   }
   return true;
+}
+
+/** The held (already interned) copy when equal: a string compare is cheaper than hashing a new string. */
+function internLike(value: string, held: string | undefined): string {
+  return held !== undefined && held === value ? held : intern(value);
 }
 
 function optionalIntern(value: string | undefined): string | undefined {
