@@ -18,6 +18,7 @@ import {
   spansFromJsonLines,
 } from '../cluster/cluster.js';
 import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+import { deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
 const SA = 'system:serviceaccount:kubetrail:kubetrail';
@@ -215,19 +216,3 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
     assert.equal(two.length, 1, 'one root span for le-two: not split, not duplicated');
   });
 });
-
-function deployment(name: string, replicas: number): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: 'kubetrail.invalid/web:1' }] },
-      },
-    },
-  });
-}

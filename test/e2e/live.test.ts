@@ -17,6 +17,7 @@ import {
   type LocalCluster,
 } from '../cluster/cluster.js';
 import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+import { createNamespace, deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
 const OTLP = 'http://127.0.0.1:4317';
@@ -78,25 +79,6 @@ function assertWellFormed(trace: readonly JaegerSpan[]): JaegerSpan {
   return root;
 }
 
-function deployment(
-  name: string,
-  replicas: number,
-  image: string,
-  extra: Record<string, unknown> = {},
-): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image }] } },
-      ...extra,
-    },
-  });
-}
-
 describe('live: kubetrail → OTLP → Jaeger on the real control plane', { skip, timeout: 30 * 60_000 }, () => {
   let cluster: LocalCluster;
   let kt: KubetrailProcess;
@@ -106,13 +88,8 @@ describe('live: kubetrail → OTLP → Jaeger on the real control plane', { skip
 
   async function namespace(name: string): Promise<string> {
     const ns = `${name}-${run}`;
-    await cluster.kubectl(['create', 'namespace', ns]);
     namespaces.push(ns);
-    await eventually(`ServiceAccount in ${ns}`, 60_000, async () =>
-      (await cluster.kubectl(['get', 'serviceaccount', 'default', '-n', ns, '-o', 'name']))
-        ? true
-        : undefined,
-    );
+    await createNamespace(cluster, ns);
     return ns;
   }
 

@@ -16,6 +16,7 @@ import {
   spansFromJsonLines,
 } from '../cluster/cluster.js';
 import { startKubetrail } from './kubetrail-process.js';
+import { createNamespace, deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
 
@@ -27,12 +28,7 @@ describe('--record, then replay', { skip, timeout: 10 * 60_000 }, () => {
   before(async () => {
     cluster = await ensureCluster();
     dir = await mkdtemp(join(tmpdir(), 'kubetrail-record-'));
-    await cluster.kubectl(['create', 'namespace', ns]);
-    await eventually('ServiceAccount', 60_000, async () =>
-      (await cluster.kubectl(['get', 'serviceaccount', 'default', '-n', ns, '-o', 'name']))
-        ? true
-        : undefined,
-    );
+    await createNamespace(cluster, ns);
   });
   after(async () => {
     await cluster?.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
@@ -53,17 +49,7 @@ describe('--record, then replay', { skip, timeout: 10 * 60_000 }, () => {
       '--settle-ms',
       '2000',
     ]);
-    const web = (image: string) =>
-      JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'web' },
-        spec: {
-          replicas: 3,
-          selector: { matchLabels: { app: 'web' } },
-          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image }] } },
-        },
-      });
+    const web = (image: string) => deployment('web', 3, image);
     await cluster.kubectl(['apply', '-n', ns, '-f', '-'], web('kubetrail.invalid/web:1'));
     await cluster.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=120s']);
     await cluster.kubectl(['apply', '-n', ns, '-f', '-'], web('kubetrail.invalid/web:2'));

@@ -19,27 +19,9 @@ import {
   stopComponents,
 } from '../cluster/cluster.js';
 import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+import { createNamespace, deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
-
-function deployment(
-  name: string,
-  replicas: number,
-  image: string,
-  extra: Record<string, unknown> = {},
-): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image }] } },
-      ...extra,
-    },
-  });
-}
 
 async function rootIn(
   cluster: LocalCluster,
@@ -61,13 +43,8 @@ describe('resilience on the real stack', { skip, timeout: 15 * 60_000 }, () => {
 
   async function namespace(name: string): Promise<string> {
     const ns = `${name}-${run}`;
-    await cluster.kubectl(['create', 'namespace', ns]);
     namespaces.push(ns);
-    await eventually(`ServiceAccount in ${ns}`, 60_000, async () =>
-      (await cluster.kubectl(['get', 'serviceaccount', 'default', '-n', ns, '-o', 'name']))
-        ? true
-        : undefined,
-    );
+    await createNamespace(cluster, ns);
     return ns;
   }
 

@@ -11,6 +11,7 @@ import {
   jaegerSpans,
   type LocalCluster,
 } from '../cluster/cluster.js';
+import { createNamespace, deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
 
@@ -21,12 +22,7 @@ describe('local control plane (smoke)', { skip, timeout: 15 * 60_000 }, () => {
 
   before(async () => {
     cluster = await ensureCluster();
-    await cluster.kubectl(['create', 'namespace', ns]);
-    await eventually('default ServiceAccount', 60_000, async () =>
-      (await cluster.kubectl(['get', 'serviceaccount', 'default', '-n', ns, '-o', 'name']))
-        ? true
-        : undefined,
-    );
+    await createNamespace(cluster, ns);
   });
   after(async () => {
     await cluster?.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
@@ -85,23 +81,4 @@ describe('local control plane (smoke)', { skip, timeout: 15 * 60_000 }, () => {
 
 interface ListOf<T> {
   items: T[];
-}
-
-function deployment(name: string, replicas: number): string {
-  return JSON.stringify({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [{ name: 'app', image: 'kubetrail.invalid/web:1' }],
-          tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
-        },
-      },
-    },
-  });
 }
