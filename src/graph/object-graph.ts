@@ -4,6 +4,8 @@ import type { ObjectProjection } from '../model/projection.js';
 
 /** How far an owner chain is followed; real chains are 2–4 deep (CronJob → Job → Pod). */
 export const MAX_OWNER_DEPTH = 32;
+/** Chains up to this deep resolve without cycle bookkeeping; a loop is longer than that by then. */
+const FAST_DEPTH = 6;
 
 /** Sizes of the graph's buffers. */
 export interface ObjectGraphOptions {
@@ -136,6 +138,19 @@ export class ObjectGraph {
    * or overflow the stack.
    */
   resolveRoot(start: ObjectProjection): RootResolution {
+    // Fast path for the usual short chain (Pod → ReplicaSet → Deployment): no cycle bookkeeping.
+    let current = start;
+    for (let depth = 0; depth < FAST_DEPTH; depth++) {
+      const ownerUid = current.controllerUid;
+      if (ownerUid === undefined) return { status: 'root', root: current, depth };
+      const owner = this.get(ownerUid);
+      if (owner === undefined) return { status: 'missing', missingUid: ownerUid, topmost: current };
+      current = owner;
+    }
+    return this.#resolveCareful(start);
+  }
+
+  #resolveCareful(start: ObjectProjection): RootResolution {
     let current = start;
     const seen: string[] = [start.uid];
     for (let depth = 0; depth < MAX_OWNER_DEPTH; depth++) {
