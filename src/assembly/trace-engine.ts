@@ -27,6 +27,7 @@ import {
   RootGroup,
   recordTransitions,
 } from './root-group.js';
+import { specWriterOf } from './spec-writer.js';
 
 /** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */
 export interface TraceEngineOptions {
@@ -498,15 +499,9 @@ export class TraceEngine {
       return;
     }
     const gen = p.generation ?? 0;
-    const start = p.specChange?.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
-    const intent = this.#addIntent(
-      group,
-      gen,
-      start,
-      p.specChange?.manager ?? 'unknown',
-      p.specChange?.operation ?? '',
-      true,
-    );
+    const writer = specWriterOf(p, undefined);
+    const start = writer.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
+    const intent = this.#addIntent(group, gen, start, writer.manager, writer.operation, true);
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {
       intent.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
@@ -600,8 +595,9 @@ export class TraceEngine {
     const now = this.#clock.now();
     let group = this.#groups.get(p.uid);
     const gen = p.generation ?? 0;
-    const manager = p.specChange?.manager ?? 'unknown';
-    const managerOp = p.specChange?.operation ?? '';
+    const writer = specWriterOf(p, previous);
+    const manager = writer.manager;
+    const managerOp = writer.operation;
     if (type === 'DELETED' || p.deletionTimestamp !== undefined) {
       group ??= this.#newGroup(p);
       const requested = deletionRequestedAt(p);
@@ -630,7 +626,7 @@ export class TraceEngine {
       if (type === 'ADDED' || bumped || known) {
         group ??= this.#newGroup(p);
         const create = gen <= 1;
-        const start = create ? (p.creationTimestamp ?? time) : specTime(p, time, lowerStart);
+        const start = create ? (p.creationTimestamp ?? time) : specTime(writer.time, time, lowerStart);
         this.#addIntent(group, gen, start, manager, managerOp, false, time);
       }
     }
@@ -888,8 +884,7 @@ function summarise(fact: ActionFact): void {
   fact.lastTime = Math.max(first, last);
 }
 
-function specTime(p: ObjectProjection, observed: number, notBefore: number): number {
-  const t = p.specChange?.time;
+function specTime(t: number | undefined, observed: number, notBefore: number): number {
   // A stale managedFields time (an older writer's) must not move the intent before the last one.
   if (t === undefined || t > observed || t < notBefore) return observed;
   return t;

@@ -22,12 +22,25 @@ export interface ConditionState {
   readonly lastTransitionTime: number | undefined;
 }
 
-/** The managedFields entry that last touched `f:spec`. */
-export interface SpecChange {
+/** A managedFields writer: manager and operation. */
+export interface SpecWriter {
   readonly manager: string;
   readonly operation: string;
-  /** Epoch milliseconds, when the entry has a valid time. */
+}
+
+/**
+ * The managedFields entry with the newest time among those that touch `f:spec`
+ * (ties: the later in the list), or the untimed one when none has a time.
+ */
+export interface SpecChange extends SpecWriter {
+  /** Epoch milliseconds (refined by the delta's observation), when the entry has a valid time. */
   readonly time: number | undefined;
+  /**
+   * The last `f:spec` entry without a time, next to a timed one: v1.37 writes no
+   * time for `kubectl scale` (subresource `scale`). Which of the two made a
+   * change is decided against the previous state (see specWriterOf).
+   */
+  readonly untimed: SpecWriter | undefined;
 }
 
 /** The few status numbers that decide "done" for each kind. */

@@ -3,6 +3,7 @@ import type {
   ObjectProjection,
   OwnerRef,
   SpecChange,
+  SpecWriter,
   StatusNumbers,
 } from '../model/projection.js';
 import { intern } from './intern.js';
@@ -140,11 +141,10 @@ function readOwners(value: unknown, selfUid: string, sink: IssueSink): readonly 
 }
 
 /**
- * The desired-state writer: of the managedFields entries that touch `f:spec`
- * (the `scale` subresource's included), the one with the newest time; ties go
- * to the later entry in the list. An entry without a time ranks newest: the
- * v1.37 apiserver writes none for `kubectl scale` (subresource `scale`), and
- * such an entry is only there because that write happened.
+ * The desired-state writers: of the managedFields entries that touch `f:spec`
+ * (the `scale` subresource's included), the one with the newest time, ties going
+ * to the later entry in the list; and the last entry without a time, which the
+ * v1.37 apiserver leaves for `kubectl scale` (subresource `scale`).
  */
 function readSpecChange(
   value: unknown,
@@ -152,8 +152,8 @@ function readSpecChange(
   observedAt: number | undefined,
 ): SpecChange | undefined {
   let best: Json | undefined;
-  let bestTime: number | undefined;
-  let bestRank = Number.NEGATIVE_INFINITY;
+  let bestTime = Number.NEGATIVE_INFINITY;
+  let untimed: Json | undefined;
   for (const item of asArray(value)) {
     const entry = asRecord(item);
     if (entry === undefined) continue;
@@ -161,18 +161,27 @@ function readSpecChange(
     if (fields === undefined || fields['f:spec'] === undefined) continue;
     // Status-subresource writes never carry f:spec, so this is the desired-state writer.
     const time = asTime(entry.time, sink);
-    const rank = time ?? Number.POSITIVE_INFINITY;
-    if (best === undefined || rank >= bestRank) {
+    if (time === undefined) untimed = entry;
+    else if (best === undefined || time >= bestTime) {
       best = entry;
       bestTime = time;
-      bestRank = rank;
     }
   }
-  if (best === undefined) return undefined;
+  if (best === undefined) {
+    if (untimed === undefined) return undefined;
+    return { ...writerOf(untimed), time: undefined, untimed: undefined };
+  }
   return {
-    manager: intern(asString(best.manager) ?? 'unknown'),
-    operation: intern(asString(best.operation) ?? ''),
+    ...writerOf(best),
     time: refineOptional(bestTime, observedAt),
+    untimed: untimed === undefined ? undefined : writerOf(untimed),
+  };
+}
+
+function writerOf(entry: Json): SpecWriter {
+  return {
+    manager: intern(asString(entry.manager) ?? 'unknown'),
+    operation: intern(asString(entry.operation) ?? ''),
   };
 }
 
@@ -253,6 +262,11 @@ function sharedSpecChange(
 ): SpecChange | undefined {
   if (mine === undefined || theirs === undefined) return mine;
   if (mine.manager !== theirs.manager || mine.operation !== theirs.operation) return mine;
+  if (
+    mine.untimed?.manager !== theirs.untimed?.manager ||
+    mine.untimed?.operation !== theirs.untimed?.operation
+  )
+    return mine;
   if (mine.time === theirs.time) return theirs;
   if (
     mine.time !== undefined &&

@@ -70,7 +70,7 @@ describe('projectObject with an observation time', () => {
     assert.equal((p.deletionTimestamp ?? 0) - 30_000, SECOND + 670);
   });
 
-  it('takes the scale subresource writer, which v1.37 leaves without a time, as the newest spec writer', () => {
+  it('keeps the scale subresource writer, which v1.37 leaves without a time, next to the newest timed one', () => {
     const p = project(
       {
         kind: 'Deployment',
@@ -91,8 +91,9 @@ describe('projectObject with an observation time', () => {
       },
       SECOND + 482,
     );
-    assert.equal(p.specChange?.manager, 'kubectl');
-    assert.equal(p.specChange?.time, undefined);
+    assert.equal(p.specChange?.manager, 'kubectl-client-side-apply');
+    assert.equal(p.specChange?.time, SECOND + 482);
+    assert.deepEqual(p.specChange?.untimed, { manager: 'kubectl', operation: 'Update' });
   });
 
   it('breaks equal spec times by list order, the last entry winning, and refines the time', () => {
