@@ -3,7 +3,6 @@ import type {
   ObjectProjection,
   OwnerRef,
   SpecChange,
-  SpecWriter,
   StatusNumbers,
 } from '../model/projection.js';
 import { intern } from './intern.js';
@@ -103,7 +102,7 @@ export function projectObject(
     ),
     deletionTimestamp: deletion,
     deletionGracePeriodSeconds: grace,
-    specChange: sharedSpecChange(readSpecChange(meta.managedFields, sink, observedAt), prior?.specChange),
+    specChange: readSpecChange(meta.managedFields, sink, observedAt, prior?.specChange),
     conditions:
       status === undefined
         ? NO_CONDITIONS
@@ -150,6 +149,7 @@ function readSpecChange(
   value: unknown,
   sink: IssueSink,
   observedAt: number | undefined,
+  theirs: SpecChange | undefined,
 ): SpecChange | undefined {
   let best: Json | undefined;
   let bestTime = Number.NEGATIVE_INFINITY;
@@ -167,21 +167,33 @@ function readSpecChange(
       bestTime = time;
     }
   }
-  if (best === undefined) {
-    if (untimed === undefined) return undefined;
-    return { ...writerOf(untimed), time: undefined, untimed: undefined };
+  const main = best ?? untimed;
+  if (main === undefined) return undefined;
+  const manager = asString(main.manager) ?? 'unknown';
+  const operation = asString(main.operation) ?? '';
+  const other = best === undefined ? undefined : untimed;
+  const otherManager = other === undefined ? undefined : (asString(other.manager) ?? 'unknown');
+  const otherOperation = other === undefined ? undefined : (asString(other.operation) ?? '');
+  let time = best === undefined ? undefined : refineOptional(bestTime, observedAt);
+  if (theirs !== undefined && theirs.manager === manager && theirs.operation === operation) {
+    // The same writer seen before: the earliest refinement of its stamp, and the same object when nothing changed.
+    time = earliestOf(time, theirs.time);
+    if (
+      theirs.time === time &&
+      theirs.untimed?.manager === otherManager &&
+      theirs.untimed?.operation === otherOperation
+    ) {
+      return theirs;
+    }
   }
   return {
-    ...writerOf(best),
-    time: refineOptional(bestTime, observedAt),
-    untimed: untimed === undefined ? undefined : writerOf(untimed),
-  };
-}
-
-function writerOf(entry: Json): SpecWriter {
-  return {
-    manager: intern(asString(entry.manager) ?? 'unknown'),
-    operation: intern(asString(entry.operation) ?? ''),
+    manager: intern(manager),
+    operation: intern(operation),
+    time,
+    untimed:
+      otherManager === undefined
+        ? undefined
+        : { manager: intern(otherManager), operation: intern(otherOperation ?? '') },
   };
 }
 
@@ -254,27 +266,6 @@ function readConditions(
 function earliestOf(mine: number | undefined, theirs: number | undefined): number | undefined {
   if (mine === undefined || theirs === undefined) return mine;
   return theirs < mine && sameSecond(mine, theirs) ? theirs : mine;
-}
-
-function sharedSpecChange(
-  mine: SpecChange | undefined,
-  theirs: SpecChange | undefined,
-): SpecChange | undefined {
-  if (mine === undefined || theirs === undefined) return mine;
-  if (mine.manager !== theirs.manager || mine.operation !== theirs.operation) return mine;
-  if (
-    mine.untimed?.manager !== theirs.untimed?.manager ||
-    mine.untimed?.operation !== theirs.untimed?.operation
-  )
-    return mine;
-  if (mine.time === theirs.time) return theirs;
-  if (
-    mine.time !== undefined &&
-    theirs.time !== undefined &&
-    earliestOf(mine.time, theirs.time) === theirs.time
-  )
-    return theirs;
-  return mine;
 }
 
 function sameStatus(a: StatusNumbers, b: StatusNumbers): boolean {
