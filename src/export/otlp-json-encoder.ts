@@ -145,6 +145,7 @@ export class OtlpJsonEncoder {
 }
 
 /** Characters JSON.stringify would escape (quotes, backslash, controls) or check (surrogates). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000–U+001F are exactly what JSON must escape.
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A string as a JSON string literal; most need no escaping, and a test is cheaper than JSON.stringify. */
