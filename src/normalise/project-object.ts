@@ -82,7 +82,6 @@ export function projectObject(
       grace = prior.deletionGracePeriodSeconds;
     }
   }
-  const statusNumbers = readStatus(spec, status);
 
   return {
     // The held projection's strings, when equal: the new copies then die young instead of being promoted.
@@ -107,7 +106,7 @@ export function projectObject(
       status === undefined
         ? NO_CONDITIONS
         : readConditions(status.conditions, sink, observedAt, prior?.conditions ?? NO_CONDITIONS),
-    status: prior !== undefined && sameStatus(statusNumbers, prior.status) ? prior.status : statusNumbers,
+    status: readStatus(spec, status, prior?.status),
     nodeName: spec === undefined ? undefined : optionalIntern(asString(spec.nodeName)),
     traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
     traceContext: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACE_CONTEXT]),
@@ -268,15 +267,6 @@ function earliestOf(mine: number | undefined, theirs: number | undefined): numbe
   return theirs < mine && sameSecond(mine, theirs) ? theirs : mine;
 }
 
-function sameStatus(a: StatusNumbers, b: StatusNumbers): boolean {
-  if (a === b) return true;
-  for (const key in a) {
-    const k = key as keyof StatusNumbers;
-    if (a[k] !== b[k]) return false;
-  }
-  return true;
-}
-
 /** The held (already interned) copy when equal: a string compare is cheaper than hashing a new string. */
 function internLike(value: string, held: string | undefined): string {
   return held !== undefined && held === value ? held : intern(value);
@@ -303,36 +293,85 @@ function sharedOwner(uid: string, kind: string, name: string, controller: boolea
 /** Statuses with no numbers (Pods, most objects) are shared per phase rather than allocated per object. */
 const phaseOnly = new Map<string | undefined, StatusNumbers>();
 
-function readStatus(spec: Json | undefined, status: Json | undefined): StatusNumbers {
-  const s = readStatusFields(spec, status);
-  for (const key in s) {
-    if (key !== 'phase' && s[key as keyof StatusNumbers] !== undefined) return s;
+/**
+ * The status numbers; shared with `prior` when equal, and per phase when there are
+ * none (Pods): allocated only when something new is there to keep.
+ */
+function readStatus(
+  spec: Json | undefined,
+  status: Json | undefined,
+  prior: StatusNumbers | undefined,
+): StatusNumbers {
+  const specReplicas = spec === undefined ? undefined : asNumber(spec.replicas);
+  const st = status ?? NO_STATUS;
+  const replicas = asNumber(st.replicas);
+  const readyReplicas = asNumber(st.readyReplicas);
+  const updatedReplicas = asNumber(st.updatedReplicas);
+  const availableReplicas = asNumber(st.availableReplicas);
+  const currentRevision = asString(st.currentRevision);
+  const updateRevision = asString(st.updateRevision);
+  const numberReady = asNumber(st.numberReady);
+  const desiredNumberScheduled = asNumber(st.desiredNumberScheduled);
+  const updatedNumberScheduled = asNumber(st.updatedNumberScheduled);
+  const succeeded = asNumber(st.succeeded);
+  const failed = asNumber(st.failed);
+  const rawPhase = asString(st.phase);
+  if (
+    prior !== undefined &&
+    prior.specReplicas === specReplicas &&
+    prior.replicas === replicas &&
+    prior.readyReplicas === readyReplicas &&
+    prior.updatedReplicas === updatedReplicas &&
+    prior.availableReplicas === availableReplicas &&
+    prior.currentRevision === currentRevision &&
+    prior.updateRevision === updateRevision &&
+    prior.numberReady === numberReady &&
+    prior.desiredNumberScheduled === desiredNumberScheduled &&
+    prior.updatedNumberScheduled === updatedNumberScheduled &&
+    prior.succeeded === succeeded &&
+    prior.failed === failed &&
+    prior.phase === rawPhase
+  ) {
+    return prior;
   }
-  let shared = phaseOnly.get(s.phase);
-  if (shared === undefined) {
-    shared = Object.freeze(s);
-    if (phaseOnly.size < 64) phaseOnly.set(s.phase, shared);
+  const phase = optionalIntern(rawPhase);
+  const phaseOnlyStatus =
+    specReplicas === undefined &&
+    replicas === undefined &&
+    readyReplicas === undefined &&
+    updatedReplicas === undefined &&
+    availableReplicas === undefined &&
+    currentRevision === undefined &&
+    updateRevision === undefined &&
+    numberReady === undefined &&
+    desiredNumberScheduled === undefined &&
+    updatedNumberScheduled === undefined &&
+    succeeded === undefined &&
+    failed === undefined;
+  if (phaseOnlyStatus) {
+    const shared = phaseOnly.get(phase);
+    if (shared !== undefined) return shared;
   }
-  return shared;
+  const s: StatusNumbers = {
+    specReplicas,
+    replicas,
+    readyReplicas,
+    updatedReplicas,
+    availableReplicas,
+    currentRevision,
+    updateRevision,
+    numberReady,
+    desiredNumberScheduled,
+    updatedNumberScheduled,
+    succeeded,
+    failed,
+    phase,
+  };
+  if (phaseOnlyStatus && phaseOnly.size < 64) phaseOnly.set(phase, Object.freeze(s));
+  return s;
 }
 
-function readStatusFields(spec: Json | undefined, status: Json | undefined): StatusNumbers {
-  return {
-    specReplicas: spec === undefined ? undefined : asNumber(spec.replicas),
-    replicas: status === undefined ? undefined : asNumber(status.replicas),
-    readyReplicas: status === undefined ? undefined : asNumber(status.readyReplicas),
-    updatedReplicas: status === undefined ? undefined : asNumber(status.updatedReplicas),
-    availableReplicas: status === undefined ? undefined : asNumber(status.availableReplicas),
-    currentRevision: status === undefined ? undefined : asString(status.currentRevision),
-    updateRevision: status === undefined ? undefined : asString(status.updateRevision),
-    numberReady: status === undefined ? undefined : asNumber(status.numberReady),
-    desiredNumberScheduled: status === undefined ? undefined : asNumber(status.desiredNumberScheduled),
-    updatedNumberScheduled: status === undefined ? undefined : asNumber(status.updatedNumberScheduled),
-    succeeded: status === undefined ? undefined : asNumber(status.succeeded),
-    failed: status === undefined ? undefined : asNumber(status.failed),
-    phase: status === undefined ? undefined : optionalIntern(asString(status.phase)),
-  };
-}
+const NO_STATUS: Json = Object.freeze({});
 
 /** The condition of `type`, if the projection has one. */
 export function conditionOf(p: ObjectProjection, type: string): ConditionState | undefined {
