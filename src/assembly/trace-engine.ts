@@ -462,7 +462,9 @@ export class TraceEngine {
         occurrences: undefined,
       });
       if (match?.actedOnName !== undefined) {
-        this.#targets.set(nameKey(match.actedOnKind, ns, match.actedOnName), group.rootUid);
+        const key = nameKey(match.actedOnKind, ns, match.actedOnName);
+        // Most targets are named once; a set only when it changes spares the LRU bookkeeping.
+        if (this.#targets.peek(key) !== group.rootUid) this.#targets.set(key, group.rootUid);
       }
     }
     this.#touch(group);

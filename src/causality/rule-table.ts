@@ -17,7 +17,8 @@ const ANY = '*';
  * (reason, involved kind) so matching an Event is one map lookup.
  */
 export class RuleTable {
-  readonly #buckets = new Map<string, CompiledRule[]>();
+  /** reason → involved kind → rules; nested so matching builds no key string. */
+  readonly #buckets = new Map<string, Map<string, CompiledRule[]>>();
   /** How many rules the table holds. */
   readonly size: number;
 
@@ -25,13 +26,17 @@ export class RuleTable {
   constructor(rules: readonly CausalityRule[]) {
     rules.forEach((rule, index) => {
       const compiled = compile(rule, index);
-      const key = bucketKey(rule.reason, rule.involvedKind);
-      const bucket = this.#buckets.get(key);
-      if (bucket === undefined) this.#buckets.set(key, [compiled]);
+      let byKind = this.#buckets.get(rule.reason);
+      if (byKind === undefined) {
+        byKind = new Map();
+        this.#buckets.set(rule.reason, byKind);
+      }
+      const bucket = byKind.get(rule.involvedKind);
+      if (bucket === undefined) byKind.set(rule.involvedKind, [compiled]);
       else bucket.push(compiled);
     });
     // Exact controllers win over wildcards, whatever order the rules came in.
-    for (const bucket of this.#buckets.values()) {
+    for (const bucket of [...this.#buckets.values()].flatMap((m) => [...m.values()])) {
       bucket.sort((a, b) => Number(a.controller === undefined) - Number(b.controller === undefined));
     }
     this.size = rules.length;
@@ -39,7 +44,7 @@ export class RuleTable {
 
   /** The first rule that matches `event`, or undefined. */
   match(event: NormalEvent): RuleMatch | undefined {
-    const bucket = this.#buckets.get(bucketKey(event.reason, event.involved.kind));
+    const bucket = this.#buckets.get(event.reason)?.get(event.involved.kind);
     if (bucket === undefined) return undefined;
     for (const rule of bucket) {
       if (rule.controller !== undefined && rule.controller !== event.controller) continue;
@@ -57,10 +62,6 @@ export class RuleTable {
     }
     return undefined;
   }
-}
-
-function bucketKey(reason: string, kind: string): string {
-  return `${reason}\u0000${kind}`;
 }
 
 function compile(rule: CausalityRule, index: number): CompiledRule {

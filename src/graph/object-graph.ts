@@ -41,8 +41,8 @@ export type RootResolution =
 export class ObjectGraph {
   readonly #objects: LRUCache<string, ObjectProjection>;
   readonly #tombstones: LRUCache<string, Tombstone>;
-  /** kind/namespace → name → uid; nested so no per-object key string is built or kept. */
-  readonly #byName = new Map<string, Map<string, string>>();
+  /** kind → namespace → name → uid; nested so no key string is built per object or per lookup. */
+  readonly #byName = new Map<string, Map<string, Map<string, string>>>();
 
   constructor(options: ObjectGraphOptions) {
     const onEvict = options.onEvict;
@@ -81,11 +81,15 @@ export class ObjectGraph {
   upsert(p: ObjectProjection): ObjectProjection | undefined {
     const previous = this.#objects.get(p.uid);
     this.#objects.set(p.uid, p);
-    const scope = scopeKey(p.kind, p.namespace);
-    let names = this.#byName.get(scope);
+    let namespaces = this.#byName.get(p.kind);
+    if (namespaces === undefined) {
+      namespaces = new Map();
+      this.#byName.set(p.kind, namespaces);
+    }
+    let names = namespaces.get(p.namespace);
     if (names === undefined) {
       names = new Map();
-      this.#byName.set(scope, names);
+      namespaces.set(p.namespace, names);
     }
     names.set(p.name, p.uid);
     return previous;
@@ -129,7 +133,7 @@ export class ObjectGraph {
 
   /** The uid of the live object with this kind, namespace and name. */
   uidByName(kind: string, namespace: string, name: string): string | undefined {
-    return this.#byName.get(scopeKey(kind, namespace))?.get(name);
+    return this.#byName.get(kind)?.get(namespace)?.get(name);
   }
 
   /**
@@ -177,16 +181,15 @@ export class ObjectGraph {
   }
 
   #unindex(p: ObjectProjection, uid: string): void {
-    const scope = scopeKey(p.kind, p.namespace);
-    const names = this.#byName.get(scope);
+    const namespaces = this.#byName.get(p.kind);
+    const names = namespaces?.get(p.namespace);
     if (names === undefined || names.get(p.name) !== uid) return;
     names.delete(p.name);
-    if (names.size === 0) this.#byName.delete(scope);
+    if (names.size === 0) {
+      namespaces?.delete(p.namespace);
+      if (namespaces?.size === 0) this.#byName.delete(p.kind);
+    }
   }
-}
-
-function scopeKey(kind: string, namespace: string): string {
-  return `${kind}/${namespace}`;
 }
 
 /** The index key of (kind, namespace, name). */
