@@ -317,7 +317,8 @@ export class TraceEngine {
   #heldOf(raw: unknown): ObjectProjection | undefined {
     const meta = asRecord(asRecord(raw)?.metadata);
     const uid = meta?.uid;
-    return typeof uid === 'string' && uid.length > 0 ? this.#graph.get(uid) : undefined;
+    // A peek: the upsert that follows makes the object most recent anyway.
+    return typeof uid === 'string' && uid.length > 0 ? this.#graph.peek(uid) : undefined;
   }
 
   #afterObject(
