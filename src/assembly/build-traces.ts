@@ -286,7 +286,7 @@ class TraceBuilder {
       a.parent = this.#rootAt(t);
       return;
     }
-    const x = ev.involved.uid === '' ? undefined : this.#graph.get(ev.involved.uid);
+    const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);
     if (m?.verb === 'delete') {
       // Only an action on the involved object itself (the kubelet's Killing) is part of its
       // termination; a ReplicaSet's "Deleted pod" is not part of the ReplicaSet's.
@@ -334,7 +334,7 @@ class TraceBuilder {
     if (ownerUid === undefined || ownerUid === this.#group.rootUid || depth > MAX_PARENT_DEPTH) {
       return this.#rootAt(t);
     }
-    const owner = this.#graph.get(ownerUid);
+    const owner = this.#graph.peek(ownerUid);
     if (owner === undefined) return this.#rootAt(t);
     return (
       this.#objectParent(nameKey(owner.kind, owner.namespace, owner.name), owner, t) ??
@@ -346,7 +346,7 @@ class TraceBuilder {
     const memo = this.#lifecycle.get(uid);
     if (memo !== undefined) return memo;
     this.#lifecycle.set(uid, null); // guards against owner cycles while deciding
-    const p = this.#graph.get(uid);
+    const p = this.#graph.peek(uid);
     if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
     const c = p.creationTimestamp;
     const create = closest(
@@ -393,7 +393,7 @@ class TraceBuilder {
     const memo = this.#termination.get(uid);
     if (memo !== undefined) return memo;
     this.#termination.set(uid, null);
-    const p = this.#graph.get(uid);
+    const p = this.#graph.peek(uid);
     if (p === undefined || uid === this.#group.rootUid) return null;
     const member = this.#group.members.get(uid);
     const deletedAt = member?.deletedAt ?? this.#graph.tombstone(uid)?.deletedAt;
@@ -435,7 +435,7 @@ class TraceBuilder {
     }
     const term = this.#terminationNode(ownerUid);
     if (term !== null) return term;
-    const owner = this.#graph.get(ownerUid);
+    const owner = this.#graph.peek(ownerUid);
     if (owner === undefined) return this.#rootAt(t);
     return (
       this.#objectParent(nameKey(owner.kind, owner.namespace, owner.name), owner, t) ??

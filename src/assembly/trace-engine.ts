@@ -271,12 +271,13 @@ export class TraceEngine {
   }
 
   #applyObject(raw: unknown, type: DeltaType, time: number, initial: boolean): void {
-    const p = projectObject(raw, this.#sink, time, this.#heldOf(raw));
+    const held = this.#heldOf(raw);
+    const p = projectObject(raw, this.#sink, time, held);
     if (isRejected(p)) {
       this.#rejected.add(p.rejected);
       return;
     }
-    const live = this.#graph.isLive(p.uid) ? this.#graph.get(p.uid) : undefined;
+    const live = held !== undefined && this.#graph.isLive(p.uid) ? held : undefined;
     if (type === 'DELETED') {
       if (live === undefined && this.#graph.tombstone(p.uid) !== undefined) {
         this.#rejected.add('duplicate');

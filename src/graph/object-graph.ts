@@ -79,7 +79,8 @@ export class ObjectGraph {
 
   /** Stores `p`, replacing any earlier projection of its uid; returns the earlier one. */
   upsert(p: ObjectProjection): ObjectProjection | undefined {
-    const previous = this.#objects.get(p.uid);
+    // The set below makes it most recent anyway: no recency update for the read.
+    const previous = this.#objects.peek(p.uid);
     this.#objects.set(p.uid, p);
     let namespaces = this.#byName.get(p.kind);
     if (namespaces === undefined) {
@@ -119,6 +120,14 @@ export class ObjectGraph {
   /** A live object, or a tombstoned one. */
   get(uid: string): ObjectProjection | undefined {
     return this.#objects.get(uid) ?? this.#tombstones.get(uid)?.projection;
+  }
+
+  /**
+   * As {@link get}, without making the object most recently used: for reads
+   * while building traces, which should not change what is evicted first.
+   */
+  peek(uid: string): ObjectProjection | undefined {
+    return this.#objects.peek(uid) ?? this.#tombstones.peek(uid)?.projection;
   }
 
   /** True while `uid` is live (not deleted). */
