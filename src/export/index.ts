@@ -24,6 +24,7 @@ export {
   foldTrace,
   ServiceFoldingSink,
 } from './service-fold.js';
+export { TextSink, type TraceRenderer } from './text-sink.js';
 export { msToHrTime, msToNanosString } from './time.js';
 export {
   decideTrace,
