@@ -151,7 +151,7 @@ class TraceBuilder {
       n.spanId =
         n.kind === 'action'
           ? n.partFrom === 0
-            ? eventSpanIdOf(n.fact.event.uid)
+            ? actionSpanIdOf(n.fact)
             : eventOccurrenceSpanIdOf(n.fact.event.uid, n.partFrom)
           : n.kind === 'lifecycle'
             ? lifecycleSpanIdOf(intent.traceId, n.object.uid)
@@ -533,7 +533,7 @@ class TraceBuilder {
     }
     return {
       traceId: intent.traceId,
-      spanId: lifecycleSpanIdOf(intent.traceId, rootObj.uid),
+      spanId: this.#roots.get(intent)?.spanId ?? lifecycleSpanIdOf(intent.traceId, rootObj.uid),
       name: `${rootObj.kind}.${intent.operation}`,
       role: 'intent',
       service: intent.manager,
@@ -690,6 +690,16 @@ function compareActions(a: ActionNode, b: ActionNode): number {
 }
 
 /** The action in `list` with a verb in `verbs` nearest to `t` within `window`; ties go to the earlier one. */
+/** The action span id of a fact's Event, hashed once per fact (its uid never changes). */
+function actionSpanIdOf(fact: ActionFact): string {
+  let id = fact.spanId;
+  if (id === undefined) {
+    id = eventSpanIdOf(fact.event.uid);
+    fact.spanId = id;
+  }
+  return id;
+}
+
 function closest(
   list: readonly ActionNode[] | undefined,
   verbs: readonly ActionVerb[],
