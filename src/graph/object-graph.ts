@@ -40,8 +40,6 @@ export type RootResolution =
  */
 export class ObjectGraph {
   readonly #objects: LRUCache<string, ObjectProjection>;
-  /** The same live objects by uid, for reads that leave recency alone: a plain lookup, no LRU bookkeeping. */
-  readonly #live = new Map<string, ObjectProjection>();
   readonly #tombstones: LRUCache<string, Tombstone>;
   /** kind → namespace → name → uid; nested so no key string is built per object or per lookup. */
   readonly #byName = new Map<string, Map<string, Map<string, string>>>();
@@ -52,7 +50,6 @@ export class ObjectGraph {
       max: options.maxObjects,
       dispose: (value, key, reason) => {
         if (reason === 'evict') {
-          this.#live.delete(key);
           this.#unindex(value, key);
           onEvict?.('objects');
         }
@@ -83,9 +80,8 @@ export class ObjectGraph {
   /** Stores `p`, replacing any earlier projection of its uid; returns the earlier one. */
   upsert(p: ObjectProjection): ObjectProjection | undefined {
     // The set below makes it most recent anyway: no recency update for the read.
-    const previous = this.#live.get(p.uid);
+    const previous = this.#objects.peek(p.uid);
     this.#objects.set(p.uid, p);
-    this.#live.set(p.uid, p);
     let namespaces = this.#byName.get(p.kind);
     if (namespaces === undefined) {
       namespaces = new Map();
@@ -104,7 +100,6 @@ export class ObjectGraph {
   remove(p: ObjectProjection, deletedAt: number): ObjectProjection | undefined {
     const previous = this.#objects.get(p.uid);
     this.#objects.delete(p.uid);
-    this.#live.delete(p.uid);
     this.#unindex(p, p.uid);
     this.#tombstones.set(p.uid, { projection: p, deletedAt });
     return previous;
@@ -132,12 +127,12 @@ export class ObjectGraph {
    * while building traces, which should not change what is evicted first.
    */
   peek(uid: string): ObjectProjection | undefined {
-    return this.#live.get(uid) ?? this.#tombstones.peek(uid)?.projection;
+    return this.#objects.peek(uid) ?? this.#tombstones.peek(uid)?.projection;
   }
 
   /** True while `uid` is live (not deleted). */
   isLive(uid: string): boolean {
-    return this.#live.has(uid);
+    return this.#objects.has(uid);
   }
 
   /** The tombstone of a deleted object, if still remembered. */
