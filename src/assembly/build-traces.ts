@@ -1,5 +1,5 @@
 import type { ActionVerb } from '../causality/causality-rule.js';
-import { nameKey, type ObjectGraph } from '../graph/object-graph.js';
+import type { ObjectGraph } from '../graph/object-graph.js';
 import * as A from '../model/attributes.js';
 import {
   eventOccurrenceSpanIdOf,
@@ -51,8 +51,6 @@ interface ActionNode extends BaseNode {
   readonly count: number;
   /** The count of the part's first occurrence when the Event is split across intents; 0 for the first part. */
   readonly partFrom: number;
-  readonly targetKey: string | undefined;
-  readonly involvedKey: string;
   readonly involvedNamespace: string;
 }
 
@@ -96,7 +94,8 @@ class TraceBuilder {
   readonly #maxTraceMs: number;
   readonly #roots = new Map<Intent, RootNode>();
   readonly #actions: ActionNode[] = [];
-  readonly #byTarget = new Map<string, ActionNode[]>();
+  /** Actions by the object they act on: kind → namespace → name; nested so no key string is built per lookup. */
+  readonly #byTarget = new Map<string, Map<string, Map<string, ActionNode[]>>>();
   readonly #lifecycle = new Map<string, ObjectNode | null>();
   readonly #termination = new Map<string, ObjectNode | null>();
   #horizon = Number.NEGATIVE_INFINITY;
@@ -152,7 +151,7 @@ class TraceBuilder {
       n.spanId =
         n.kind === 'action'
           ? n.partFrom === 0
-            ? eventSpanIdOf(n.fact.event.uid)
+            ? actionSpanIdOf(n.fact)
             : eventOccurrenceSpanIdOf(n.fact.event.uid, n.partFrom)
           : n.kind === 'lifecycle'
             ? lifecycleSpanIdOf(intent.traceId, n.object.uid)
@@ -168,8 +167,6 @@ class TraceBuilder {
       const ev = fact.event;
       const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
       const m = fact.match;
-      const targetKey = m?.actedOnName === undefined ? undefined : nameKey(m.actedOnKind, ns, m.actedOnName);
-      const involvedKey = nameKey(ev.involved.kind, ns, ev.involved.name);
       for (const part of this.#partsOf(fact)) {
         const node: ActionNode = {
           kind: 'action',
@@ -178,8 +175,6 @@ class TraceBuilder {
           lastTime: part.lastTime,
           count: part.count,
           partFrom: part.from,
-          targetKey,
-          involvedKey,
           involvedNamespace: ns,
           parent: undefined,
           inferred: false,
@@ -187,16 +182,41 @@ class TraceBuilder {
           spanId: '',
         };
         this.#actions.push(node);
-        if (targetKey !== undefined) {
-          const list = this.#byTarget.get(targetKey);
-          if (list === undefined) this.#byTarget.set(targetKey, [node]);
-          else list.push(node);
-        }
+        if (m?.actedOnName !== undefined) this.#addTarget(m.actedOnKind, ns, m.actedOnName, node);
       }
     }
-    for (const list of this.#byTarget.values()) list.sort(compareActions);
+    for (const namespaces of this.#byTarget.values()) {
+      for (const names of namespaces.values()) for (const list of names.values()) list.sort(compareActions);
+    }
     // Deterministic iteration whatever the insertion order.
     this.#actions.sort(compareActions);
+  }
+
+  #addTarget(kind: string, namespace: string, name: string, node: ActionNode): void {
+    let namespaces = this.#byTarget.get(kind);
+    if (namespaces === undefined) {
+      namespaces = new Map();
+      this.#byTarget.set(kind, namespaces);
+    }
+    let names = namespaces.get(namespace);
+    if (names === undefined) {
+      names = new Map();
+      namespaces.set(namespace, names);
+    }
+    const list = names.get(name);
+    if (list === undefined) names.set(name, [node]);
+    else list.push(node);
+  }
+
+  /** The actions that act on the object of this kind, namespace and name, ordered by compareActions. */
+  #targetsOf(kind: string, namespace: string, name: string): readonly ActionNode[] | undefined {
+    return this.#byTarget.get(kind)?.get(namespace)?.get(name);
+  }
+
+  /** The actions that act on the object an action's Event is about. */
+  #involvedTargets(a: ActionNode): readonly ActionNode[] | undefined {
+    const involved = a.fact.event.involved;
+    return this.#targetsOf(involved.kind, a.involvedNamespace, involved.name);
   }
 
   /**
@@ -291,13 +311,13 @@ class TraceBuilder {
       // Only an action on the involved object itself (the kubelet's Killing) is part of its
       // termination; a ReplicaSet's "Deleted pod" is not part of the ReplicaSet's.
       const term = x === undefined || m.actedOnName !== undefined ? null : this.#terminationNode(x.uid);
-      const del = term ?? closest(this.#byTarget.get(a.involvedKey), DELETE_VERBS, t, MATCH_WINDOW_MS, a);
+      const del = term ?? closest(this.#involvedTargets(a), DELETE_VERBS, t, MATCH_WINDOW_MS, a);
       if (del !== undefined) {
         a.parent = del;
         return;
       }
     }
-    const direct = this.#objectParent(a.involvedKey, x, t, a, m?.verb);
+    const direct = this.#objectParent(this.#involvedTargets(a), x, t, a, m?.verb);
     if (direct !== undefined) {
       a.parent = direct;
       return;
@@ -311,13 +331,12 @@ class TraceBuilder {
    * unless that is the action that created it, in which case its lifecycle span.
    */
   #objectParent(
-    key: string,
+    list: readonly ActionNode[] | undefined,
     x: ObjectProjection | undefined,
     t: number,
     exclude?: ActionNode,
     verb?: ActionVerb,
   ): Node | undefined {
-    const list = this.#byTarget.get(key);
     const causes = verb === undefined ? undefined : CAUSES[verb];
     const latest =
       (causes === undefined ? undefined : causeOf(list, causes, t, exclude)) ??
@@ -337,7 +356,7 @@ class TraceBuilder {
     const owner = this.#graph.peek(ownerUid);
     if (owner === undefined) return this.#rootAt(t);
     return (
-      this.#objectParent(nameKey(owner.kind, owner.namespace, owner.name), owner, t) ??
+      this.#objectParent(this.#targetsOf(owner.kind, owner.namespace, owner.name), owner, t) ??
       this.#ownerParent(owner, t, depth + 1)
     );
   }
@@ -349,12 +368,7 @@ class TraceBuilder {
     const p = this.#graph.peek(uid);
     if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
     const c = p.creationTimestamp;
-    const create = closest(
-      this.#byTarget.get(nameKey(p.kind, p.namespace, p.name)),
-      CREATE_VERBS,
-      c,
-      MATCH_WINDOW_MS,
-    );
+    const create = closest(this.#targetsOf(p.kind, p.namespace, p.name), CREATE_VERBS, c, MATCH_WINDOW_MS);
     let parent: Node;
     let inferred = false;
     if (create !== undefined) parent = create;
@@ -399,12 +413,7 @@ class TraceBuilder {
     const deletedAt = member?.deletedAt ?? this.#graph.tombstone(uid)?.deletedAt;
     const d = deletionRequestedAt(p) ?? deletedAt;
     if (d === undefined) return null;
-    const del = closest(
-      this.#byTarget.get(nameKey(p.kind, p.namespace, p.name)),
-      DELETE_VERBS,
-      d,
-      MATCH_WINDOW_MS,
-    );
+    const del = closest(this.#targetsOf(p.kind, p.namespace, p.name), DELETE_VERBS, d, MATCH_WINDOW_MS);
     let parent: Node;
     let inferred = false;
     if (del !== undefined) parent = del;
@@ -438,7 +447,7 @@ class TraceBuilder {
     const owner = this.#graph.peek(ownerUid);
     if (owner === undefined) return this.#rootAt(t);
     return (
-      this.#objectParent(nameKey(owner.kind, owner.namespace, owner.name), owner, t) ??
+      this.#objectParent(this.#targetsOf(owner.kind, owner.namespace, owner.name), owner, t) ??
       this.#ownerTerminationParent(owner, t, depth + 1)
     );
   }
@@ -524,7 +533,7 @@ class TraceBuilder {
     }
     return {
       traceId: intent.traceId,
-      spanId: lifecycleSpanIdOf(intent.traceId, rootObj.uid),
+      spanId: this.#roots.get(intent)?.spanId ?? lifecycleSpanIdOf(intent.traceId, rootObj.uid),
       name: `${rootObj.kind}.${intent.operation}`,
       role: 'intent',
       service: intent.manager,
@@ -681,6 +690,16 @@ function compareActions(a: ActionNode, b: ActionNode): number {
 }
 
 /** The action in `list` with a verb in `verbs` nearest to `t` within `window`; ties go to the earlier one. */
+/** The action span id of a fact's Event, hashed once per fact (its uid never changes). */
+function actionSpanIdOf(fact: ActionFact): string {
+  let id = fact.spanId;
+  if (id === undefined) {
+    id = eventSpanIdOf(fact.event.uid);
+    fact.spanId = id;
+  }
+  return id;
+}
+
 function closest(
   list: readonly ActionNode[] | undefined,
   verbs: readonly ActionVerb[],

@@ -69,6 +69,8 @@ export interface ActionFact {
    * there is one (count `minCount` at `start`): most Events never repeat.
    */
   occurrences: Occurrence[] | undefined;
+  /** The action span id of the Event (eventSpanIdOf its uid, the fact's key), once a build has hashed it. */
+  spanId: string | undefined;
 }
 
 /** A condition transition seen on a watched object. */

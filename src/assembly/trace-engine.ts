@@ -462,6 +462,7 @@ export class TraceEngine {
         count: ev.count,
         minCount: ev.count,
         occurrences: undefined,
+        spanId: undefined,
       });
       if (match?.actedOnName !== undefined) {
         const key = nameKey(match.actedOnKind, ns, match.actedOnName);

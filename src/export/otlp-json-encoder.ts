@@ -46,48 +46,33 @@ export class OtlpJsonEncoder {
    * Returns the empty string when there are no spans.
    */
   encodeTraces(traces: readonly TraceRecord[]): string {
-    const groups = new Map<string, string[]>();
-    const heads = new Map<string, SpanRecord>();
+    const groups = new SpanGroups();
     for (const trace of traces) {
-      for (const span of trace.spans) this.#add(groups, heads, span);
+      for (const span of trace.spans) groups.add(span, this.encodeSpan(span));
     }
-    return this.#finish(groups, heads);
+    return this.#finish(groups.ordered);
   }
 
   /** Like {@link encodeTraces} for a flat list of spans. */
   encodeSpans(spans: readonly SpanRecord[]): string {
-    const groups = new Map<string, string[]>();
-    const heads = new Map<string, SpanRecord>();
-    for (const span of spans) this.#add(groups, heads, span);
-    return this.#finish(groups, heads);
+    const groups = new SpanGroups();
+    for (const span of spans) groups.add(span, this.encodeSpan(span));
+    return this.#finish(groups.ordered);
   }
 
-  #add(groups: Map<string, string[]>, heads: Map<string, SpanRecord>, span: SpanRecord): void {
-    const key =
-      span.serviceInstance === undefined ? span.service : `${span.service}\u0000${span.serviceInstance}`;
-    let list = groups.get(key);
-    if (list === undefined) {
-      list = [];
-      groups.set(key, list);
-      heads.set(key, span);
-    }
-    list.push(this.encodeSpan(span));
-  }
-
-  #finish(groups: Map<string, string[]>, heads: Map<string, SpanRecord>): string {
-    if (groups.size === 0) return '';
+  #finish(groups: readonly SpanGroup[]): string {
+    if (groups.length === 0) return '';
     let out = '{"resourceSpans":[';
-    let first = true;
-    for (const [key, spans] of groups) {
-      const head = heads.get(key);
-      if (head === undefined) continue;
-      if (!first) out += ',';
-      first = false;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g];
+      if (group === undefined) continue;
+      const head = group.head;
+      if (g > 0) out += ',';
       out += `{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":${JSON.stringify(head.service)}}}`;
       if (head.serviceInstance !== undefined) {
         out += `,{"key":"service.instance.id","value":{"stringValue":${JSON.stringify(head.serviceInstance)}}}`;
       }
-      out += `${this.#resourceExtra}]},"scopeSpans":[{"scope":${this.#scope},"spans":[${spans.join(',')}]}]}`;
+      out += `${this.#resourceExtra}]},"scopeSpans":[{"scope":${this.#scope},"spans":[${group.spans}]}]}`;
     }
     return `${out}]}`;
   }
@@ -141,6 +126,36 @@ export class OtlpJsonEncoder {
       first = false;
     }
     return `${out}]`;
+  }
+}
+
+/** The spans of one (service, instance) resource, already encoded and comma-joined. */
+interface SpanGroup {
+  readonly head: SpanRecord;
+  spans: string;
+}
+
+/**
+ * Spans grouped by (service, instance), groups in order of first appearance.
+ * Nested by service then instance, so no key string is built per span; each
+ * group's spans are appended as they come, with no array to join.
+ */
+class SpanGroups {
+  readonly ordered: SpanGroup[] = [];
+  readonly #byService = new Map<string, Map<string | undefined, SpanGroup>>();
+
+  add(span: SpanRecord, encoded: string): void {
+    let instances = this.#byService.get(span.service);
+    if (instances === undefined) {
+      instances = new Map();
+      this.#byService.set(span.service, instances);
+    }
+    const group = instances.get(span.serviceInstance);
+    if (group === undefined) {
+      const created: SpanGroup = { head: span, spans: encoded };
+      instances.set(span.serviceInstance, created);
+      this.ordered.push(created);
+    } else group.spans += `,${encoded}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Delta, DeltaType } from '../../model/delta.js';
+import { parseUtcStamp } from '../../normalise/narrow.js';
 import { RecordingError } from './recording-error.js';
 
 const TYPES: ReadonlySet<string> = new Set<DeltaType>(['ADDED', 'MODIFIED', 'DELETED']);
@@ -71,7 +72,7 @@ export function parseJsonLine(text: string, line: number, source?: string): Delt
   const type = rec.type;
   if (typeof type !== 'string' || !TYPES.has(type)) throw fail('"type" must be ADDED, MODIFIED or DELETED');
   if (typeof rec.time !== 'string') throw fail('"time" must be an RFC 3339 string');
-  const time = Date.parse(rec.time);
+  const time = parseUtcStamp(rec.time) ?? Date.parse(rec.time);
   if (Number.isNaN(time)) throw fail(`"time" is not an RFC 3339 timestamp: ${JSON.stringify(rec.time)}`);
   const object = rec.object;
   if (typeof object !== 'object' || object === null || Array.isArray(object))
