@@ -2,12 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { replay } from '../../src/assembly/replay.js';
-import type { TraceEngine } from '../../src/assembly/trace-engine.js';
-import type { Delta } from '../../src/model/delta.js';
 import type { TraceRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
-import { Forest, repoRoot, shuffleWithinWindows, treeSignature } from './trees.js';
+import { Forest, replayWithEngine, repoRoot, shuffleWithinWindows, treeSignature } from './trees.js';
 
 /**
  * Every recording under test/fixtures is replayed; `<name>.expect.json` beside it
@@ -42,16 +39,7 @@ interface Expectation {
   readonly lifecycleUid?: Readonly<Record<string, string>>;
 }
 
-function run(deltas: readonly Delta[]): { records: TraceRecord[]; engine: TraceEngine } {
-  let engine: TraceEngine | undefined;
-  const records = replay(deltas, {
-    onEngine: (e) => {
-      engine = e;
-    },
-  });
-  assert.ok(engine !== undefined);
-  return { records, engine };
-}
+const run = replayWithEngine;
 
 function check(expect: Expectation, records: readonly TraceRecord[]): void {
   const forest = new Forest(records);

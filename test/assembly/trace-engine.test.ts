@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { replay } from '../../src/assembly/replay.js';
 import { TraceEngine } from '../../src/assembly/trace-engine.js';
 import { ManualClock } from '../../src/model/clock.js';
 import type { Delta } from '../../src/model/delta.js';
 import { eventSpanIdOf, lifecycleSpanIdOf, traceIdOf } from '../../src/model/ids.js';
-import type { TraceRecord } from '../../src/model/span-record.js';
-import { Forest } from './trees.js';
+import { Forest, replayWithEngine } from './trees.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
@@ -72,17 +70,7 @@ function coreEvent(
 const d = (s: number, type: Delta['type'], object: unknown, initial = false): Delta =>
   initial ? { time: T0 + s * 1000, type, object, initial: true } : { time: T0 + s * 1000, type, object };
 
-function run(deltas: Delta[], options = {}): { records: TraceRecord[]; engine: TraceEngine } {
-  let engine: TraceEngine | undefined;
-  const records = replay(deltas, {
-    ...options,
-    onEngine: (e) => {
-      engine = e;
-    },
-  });
-  assert.ok(engine !== undefined);
-  return { records, engine };
-}
+const run = replayWithEngine;
 
 describe('deterministic ids', () => {
   it('follows DESIGN.md: sha256 of root uid/generation, trace+uid, event uid', () => {

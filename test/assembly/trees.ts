@@ -1,7 +1,10 @@
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type MergedTrace, mergeTraceRecords } from '../../src/assembly/merge-records.js';
+import { type ReplayOptions, replay } from '../../src/assembly/replay.js';
+import type { TraceEngine } from '../../src/assembly/trace-engine.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 
@@ -167,4 +170,20 @@ export function shuffleWithinWindows(deltas: readonly Delta[], seed: number, win
 export function eventUidOf(d: Delta): string | undefined {
   const o = d.object as { kind?: unknown; metadata?: { uid?: unknown } } | null;
   return o?.kind === 'Event' && typeof o.metadata?.uid === 'string' ? o.metadata.uid : undefined;
+}
+
+/** Replays `deltas` (with engine options) and returns the records and the engine, for its stats. */
+export function replayWithEngine(
+  deltas: readonly Delta[],
+  options: Omit<ReplayOptions, 'onEngine'> = {},
+): { records: TraceRecord[]; engine: TraceEngine } {
+  let engine: TraceEngine | undefined;
+  const records = replay(deltas, {
+    ...options,
+    onEngine: (e) => {
+      engine = e;
+    },
+  });
+  assert.ok(engine !== undefined);
+  return { records, engine };
 }

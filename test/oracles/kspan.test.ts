@@ -3,11 +3,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { replay } from '../../src/assembly/replay.js';
-import type { TraceEngine } from '../../src/assembly/trace-engine.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { TraceRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
-import { eventUidOf, Forest, repoRoot, shuffleWithinWindows, treeSignature } from '../assembly/trees.js';
+import {
+  eventUidOf,
+  Forest,
+  replayWithEngine,
+  repoRoot,
+  shuffleWithinWindows,
+  treeSignature,
+} from '../assembly/trees.js';
 
 const ORACLES = path.resolve(repoRoot(), '../shared/oracles/kspan');
 const SHUFFLES = 24;
@@ -125,16 +131,7 @@ function check(oracle: Oracle, uids: readonly string[], records: readonly TraceR
   }
 }
 
-function run(deltas: readonly Delta[]): { records: TraceRecord[]; engine: TraceEngine } {
-  let engine: TraceEngine | undefined;
-  const records = replay(deltas, {
-    onEngine: (e) => {
-      engine = e;
-    },
-  });
-  assert.ok(engine !== undefined);
-  return { records, engine };
-}
+const run = replayWithEngine;
 
 for (const oracle of ORACLES_TABLE) {
   describe(`kspan oracle ${oracle.file}`, () => {
