@@ -7,6 +7,7 @@ import { type ReplayOptions, replay } from '../../src/assembly/replay.js';
 import type { TraceEngine } from '../../src/assembly/trace-engine.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
+import { prng } from '../prng.js';
 
 /** The repository root, found from this compiled file (dist/test/…) or its source. */
 export function repoRoot(): string {
@@ -119,18 +120,6 @@ export function treeSignature(records: readonly TraceRecord[]): string {
     }
   }
   return lines.sort().join('\n');
-}
-
-/** Mulberry32: a tiny seeded PRNG, so a failing shuffle reproduces from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -4,6 +4,7 @@
  * produce (v1.37 wording, events.k8s.io/v1 shape, managedFields and conditions).
  * Same seed, same text, byte for byte.
  */
+import { prng } from '../prng.js';
 
 /** Options of {@link generateClusterRecording}. */
 export interface GeneratorOptions {
@@ -25,18 +26,6 @@ export interface GeneratedRecording {
   readonly events: number;
 }
 
-/** mulberry32: small, fast, and good enough to spread names and times. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 interface Pending {
@@ -49,7 +38,7 @@ type Json = Record<string, unknown>;
 
 /** Builds the recording. Deltas come out in time order, as one watch stream would deliver them. */
 export function generateClusterRecording(o: GeneratorOptions): GeneratedRecording {
-  const rand = seededRandom(o.seed ?? 42);
+  const rand = prng(o.seed ?? 42);
   const replicas = o.replicas ?? 3;
   const failureRate = o.failureRate ?? 0.05;
   const nodeCount = o.nodes ?? 100;
