@@ -7,7 +7,7 @@
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { TraceEngine } from '../assembly/trace-engine.js';
-import type { KubetrailConfig } from '../config/config.js';
+import type { Invocation } from '../config/config.js';
 import { createSink, type SinkHandle } from '../export/create-sink.js';
 import { systemClock } from '../model/clock.js';
 import type { Delta } from '../model/delta.js';
@@ -19,7 +19,9 @@ import { LeaderElector } from '../sources/kube/leader-election.js';
 import { LiveSource } from '../sources/kube/live-source.js';
 import { Recorder } from '../sources/kube/recorder.js';
 import { realTiming } from '../sources/kube/reflector.js';
+import { engineSettings } from './engine-settings.js';
 import type { Logger } from './log.js';
+import { sinkOptions } from './sink-options.js';
 
 /** How long to wait for in-flight exports on shutdown before giving up. */
 const SHUTDOWN_BUDGET_MS = 20_000;
@@ -50,7 +52,8 @@ function resourceLabel(object: unknown): string {
 }
 
 /** Runs until SIGTERM or SIGINT; resolves to the exit code. */
-export async function runLive(config: KubetrailConfig, log: Logger, version: string): Promise<number> {
+export async function runLive(inv: Invocation, log: Logger, version: string): Promise<number> {
+  const { config } = inv;
   const metrics = new KubetrailMetrics();
   const userAgent = `kubetrail/${version}`;
   const kc = loadKubeConfig({
@@ -72,42 +75,12 @@ export async function runLive(config: KubetrailConfig, log: Logger, version: str
   else log.warn('cannot read the kube-system namespace; k8s.cluster.uid is left out');
 
   const engine = new TraceEngine({
+    ...engineSettings(config, inv.rules),
     clock,
-    limits: {
-      maxObjects: config.maxObjects,
-      maxOpenTraces: config.maxOpenTraces,
-      maxSpansPerTrace: config.maxSpansPerTrace,
-      maxPending: config.maxPending,
-    },
-    settleMs: config.settleMs,
-    maxTraceMs: config.maxTraceMs,
     startedAt,
     skipEventsBefore: startedAt - STARTUP_EVENT_WINDOW_MS,
   });
-
-  const sinkLog = (message: string, fields: Readonly<Record<string, unknown>>) => log.warn(message, fields);
-  const handle: SinkHandle = createSink({
-    exporter: config.exporter,
-    ...(config.output ? { output: config.output } : {}),
-    connection: {
-      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-      ...(config.insecure !== undefined ? { insecure: config.insecure } : {}),
-      ...(config.tlsCa ? { tlsCa: config.tlsCa } : {}),
-      ...(config.tlsCert ? { tlsCert: config.tlsCert } : {}),
-      ...(config.tlsKey ? { tlsKey: config.tlsKey } : {}),
-      headers: config.headers,
-    },
-    resourceAttributes,
-    ...(config.serviceName ? { serviceName: config.serviceName } : {}),
-    sampling: {
-      samplingRatePerMillion: config.samplingRatePerMillion,
-      keepErrors: config.keepErrors,
-      slowTraceMs: config.slowTraceMs,
-    },
-    maxQueueSize: config.exportQueueSize,
-    scopeVersion: version,
-    log: sinkLog,
-  });
+  const handle: SinkHandle = createSink({ ...sinkOptions(config, log, version), resourceAttributes });
 
   const recorder = config.record ? new Recorder(config.record) : undefined;
   // The ops endpoint starts before any watch or timer: a taken port fails cleanly.

@@ -1,4 +1,4 @@
-import type { Invocation, KubetrailConfig } from '../config/config.js';
+import type { Invocation } from '../config/config.js';
 import { ConfigError } from '../config/config-error.js';
 import { renderHelp } from '../config/help.js';
 import { loadConfig } from '../config/load-config.js';
@@ -14,7 +14,7 @@ export interface CliDeps {
   readonly readText?: (path: string) => string;
   readonly core: ReplayDeps['core'];
   readonly createSink?: ReplayDeps['createSink'];
-  readonly runLive: (config: KubetrailConfig, log: Logger, version: string) => Promise<number>;
+  readonly runLive: (inv: Invocation, log: Logger, version: string) => Promise<number>;
 }
 
 /** Exit code for configuration problems, as for bad usage. */
@@ -44,7 +44,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
   for (const w of inv.warnings) log.warn(w);
   if (inv.command === 'live') {
     try {
-      return await deps.runLive(inv.config, log, deps.version);
+      return await deps.runLive(inv, log, deps.version);
     } catch (e) {
       // Startup problems (kubeconfig, TLS files, a taken port) carry a stable code: one clear line, exit 1.
       const code = (e as { code?: unknown }).code;

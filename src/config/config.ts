@@ -1,3 +1,5 @@
+import type { CausalityRule } from '../causality/causality-rule.js';
+
 /** The exporters kubetrail has. */
 export type ExporterKind = 'otlp' | 'json' | 'tree';
 
@@ -67,6 +69,11 @@ export interface Invocation {
   readonly config: KubetrailConfig;
   /** Problems that did not stop kubetrail, e.g. a malformed OTEL_* variable (ignored, as OpenTelemetry does). */
   readonly warnings: readonly string[];
+  /**
+   * The user's extra causality rules from `config.rules`, validated. loadConfig reads
+   * them; resolveConfig, which does no IO, leaves them empty.
+   */
+  readonly rules: readonly CausalityRule[];
 }
 
 /** The resources watched when --resources is not given. */

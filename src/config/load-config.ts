@@ -2,12 +2,18 @@ import { readFileSync } from 'node:fs';
 import type { Invocation } from './config.js';
 import { ConfigError } from './config-error.js';
 import { configFilePath, resolveConfig } from './resolve-config.js';
+import { parseRulesFile } from './rules-file.js';
 
 /** Reads a file as UTF-8; injected so tests need no disk. */
 export type ReadText = (path: string) => string;
 
+function readError(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+}
+
 /**
- * Reads the config file the command line or environment names, then resolves.
+ * Reads the config file the command line or environment names, then resolves, then
+ * reads and validates the `--rules` file: live and replay start from the same result.
  * The only IO in configuration; throws ConfigError listing every problem.
  */
 export function loadConfig(
@@ -16,14 +22,13 @@ export function loadConfig(
   readText: ReadText = (p) => readFileSync(p, 'utf8'),
 ): Invocation {
   const path = configFilePath(argv, env);
-  if (path === undefined) return resolveConfig({ argv, env });
+  if (path === undefined) return withRules(resolveConfig({ argv, env }), readText);
   let text: string;
   try {
     text = readText(path);
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
     // Still resolve without the file so the other problems are listed too.
-    const problems = [`cannot read config file ${path}: ${reason}`];
+    const problems = [`cannot read config file ${path}: ${readError(e)}`];
     try {
       resolveConfig({ argv, env });
     } catch (inner) {
@@ -31,5 +36,20 @@ export function loadConfig(
     }
     throw new ConfigError(problems);
   }
-  return resolveConfig({ argv, env, file: { path, text } });
+  return withRules(resolveConfig({ argv, env, file: { path, text } }), readText);
+}
+
+/** Adds the rules of `--rules`, for the commands that run the engine. */
+function withRules(inv: Invocation, readText: ReadText): Invocation {
+  const path = inv.config.rules;
+  if (path === undefined || (inv.command !== 'live' && inv.command !== 'replay')) return inv;
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (e) {
+    throw new ConfigError([`cannot read rules file ${path}: ${readError(e)}`]);
+  }
+  const parsed = parseRulesFile(text, path);
+  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
+  return { ...inv, rules: parsed.rules };
 }

@@ -214,7 +214,7 @@ export function resolveConfig(sources: ConfigSources): Invocation {
   }
 
   if (cli.command === 'help' || cli.command === 'version') {
-    return { command: cli.command, config: config as unknown as KubetrailConfig, warnings };
+    return { command: cli.command, config: config as unknown as KubetrailConfig, warnings, rules: [] };
   }
 
   // Cross-field rules.
@@ -287,6 +287,7 @@ export function resolveConfig(sources: ConfigSources): Invocation {
     ...(cli.replayFile === undefined ? {} : { replayFile: cli.replayFile }),
     config: config as unknown as KubetrailConfig,
     warnings,
+    rules: [],
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BUILTIN_RULES } from '../../src/causality/builtin-rules.js';
 import { type CliDeps, runCli } from '../../src/cli/run.js';
 import { createSink } from '../../src/export/create-sink.js';
 import { MemoryWriter } from '../../src/export/line-writer.js';
@@ -65,7 +66,60 @@ describe('runCli', () => {
     const rule = { reason: 'Provisioned', involvedKind: 'Widget', verb: 'observe' };
     const h = harness({ 'rec.jsonl': '{}\n', 'rules.json': JSON.stringify([rule]) });
     assert.equal(await runCli(['replay', 'rec.jsonl', '--rules', 'rules.json'], h.deps), 0);
-    assert.deepEqual(h.seen.rules, [rule]);
+    assert.deepEqual(h.seen.rules, [...BUILTIN_RULES, rule]);
+  });
+
+  it('gives live mode the rules from --rules too', async () => {
+    const rule = { reason: 'Provisioned', involvedKind: 'Widget', verb: 'observe' };
+    const h = harness({ 'rules.json': JSON.stringify([rule]) });
+    let rules: readonly unknown[] | undefined;
+    const code = await runCli(['--rules', 'rules.json'], {
+      ...h.deps,
+      runLive: (inv) => {
+        rules = inv.rules;
+        return Promise.resolve(0);
+      },
+    });
+    assert.equal(code, 0);
+    assert.deepEqual(rules, [rule]);
+  });
+
+  it('refuses a bad rules file at startup with exit 2, live and replay alike, numbering rules from 1', async () => {
+    const rules = JSON.stringify([
+      { reason: 'Provisioned', involvedKind: 'Widget', verb: 'observe' },
+      { reason: 'Provisioned', involvedKind: 'Widget', verb: 'explode' },
+      { reason: '', involvedKind: 'Widget', verb: 'observe' },
+    ]);
+    for (const argv of [
+      ['--rules', 'rules.json'],
+      ['replay', 'rec.jsonl', '--rules', 'rules.json'],
+    ]) {
+      const h = harness({ 'rec.jsonl': '{}\n', 'rules.json': rules });
+      let started = false;
+      const code = await runCli(argv, {
+        ...h.deps,
+        runLive: () => {
+          started = true;
+          return Promise.resolve(0);
+        },
+      });
+      assert.equal(code, 2, argv.join(' '));
+      assert.equal(started, false);
+      assert.equal(h.seen.deltas, undefined, 'nothing replayed');
+      assert.deepEqual(h.err, [
+        'kubetrail: rules file rules.json: rule 2: verb must be one of create, delete, scale-up, scale-down, observe\n',
+        'kubetrail: rules file rules.json: rule 3: reason must be a non-empty string\n',
+        'Run kubetrail --help for usage.\n',
+      ]);
+    }
+  });
+
+  it('refuses a missing or malformed rules file with exit 2', async () => {
+    const h = harness({ 'rules.json': '{"reason":"x"}' });
+    assert.equal(await runCli(['--rules', 'missing.json'], h.deps), 2);
+    assert.equal(h.err[0], 'kubetrail: cannot read rules file missing.json: ENOENT\n');
+    assert.equal(await runCli(['--rules', 'rules.json'], h.deps), 2);
+    assert.equal(h.err[2], 'kubetrail: rules file rules.json: must hold a JSON array of rules\n');
   });
 
   it('says clearly when the recording is missing or malformed', async () => {
@@ -99,8 +153,8 @@ describe('runCli', () => {
     let called = false;
     const code = await runCli([], {
       ...h.deps,
-      runLive: (config) => {
-        called = config.exporter === 'otlp';
+      runLive: (inv) => {
+        called = inv.config.exporter === 'otlp';
         return Promise.resolve(0);
       },
     });
