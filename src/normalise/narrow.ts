@@ -1,3 +1,6 @@
+import { isPlausibleStamp } from './plausible-time.js';
+import { parseRfc3339 } from './rfc3339.js';
+
 /**
  * Narrowing helpers for untrusted API objects. `unknown` is narrowed here and
  * nowhere else; the rest of the core works on typed projections.
@@ -37,99 +40,52 @@ export interface IssueSink {
 export const ignoreIssues: IssueSink = { issue: () => undefined };
 
 /**
- * An RFC 3339 timestamp as epoch milliseconds. Absent (null/undefined) gives
- * undefined silently; present but unparseable gives undefined and an issue.
+ * An RFC 3339 timestamp as epoch milliseconds. Absent (null/undefined/empty) gives
+ * undefined silently; present but not RFC 3339 gives undefined and an
+ * `invalid-timestamp` issue; outside the plausible window around `observedAt`
+ * (the delta's own time, see {@link isPlausibleStamp}) gives undefined and an
+ * `implausible-timestamp` issue.
  */
-export function asTime(value: unknown, sink: IssueSink): number | undefined {
+export function asTime(value: unknown, sink: IssueSink, observedAt?: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {
     sink.issue('invalid-timestamp');
     return undefined;
   }
   if (value.length === 0) return undefined;
-  const fast = parseUtcStamp(value);
-  if (fast !== undefined) return fast;
-  // The same stamps recur in every object of a rollout (one-second precision): parse each once.
-  const cached = parsedTimes.get(value);
-  if (cached !== undefined) return cached;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
+  const ms = parseRfc3339(value);
+  if (ms === undefined) {
     sink.issue('invalid-timestamp');
     return undefined;
   }
-  if (parsedTimes.size >= MAX_PARSED_TIMES) parsedTimes.clear();
-  parsedTimes.set(value, ms);
+  if (!isPlausibleStamp(ms, observedAt)) {
+    sink.issue('implausible-timestamp');
+    return undefined;
+  }
   return ms;
 }
 
 /**
- * The usual Kubernetes stamp, `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, read without Date.parse or a
- * cache lookup; undefined for anything else (the caller then uses Date.parse). Only values
- * where Date.UTC is certain to agree with Date.parse are read here: years 1970–9999, days up
- * to 28, hours to 23, seconds to 59, 1–9 fraction digits truncated to milliseconds.
+ * An integer in `[min, max]`. Absent (null/undefined) gives undefined silently;
+ * anything else (a fraction, 2^64, Infinity, a negative, a string) gives undefined
+ * and an issue named `reason`. Counts, generations and replicas are integers:
+ * a float there splits intents or is exported as a double.
  */
-export function parseUtcStamp(value: string): number | undefined {
-  const n = value.length;
-  if (n < 20 || n > 30 || value.charCodeAt(n - 1) !== 0x5a /* Z */) return undefined;
-  if (
-    value.charCodeAt(4) !== 0x2d ||
-    value.charCodeAt(7) !== 0x2d ||
-    value.charCodeAt(10) !== 0x54 ||
-    value.charCodeAt(13) !== 0x3a ||
-    value.charCodeAt(16) !== 0x3a
-  ) {
-    return undefined;
-  }
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  const hour = digits(value, 11, 2);
-  const minute = digits(value, 14, 2);
-  const second = digits(value, 17, 2);
-  if (
-    year < 1970 ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > 28 ||
-    hour < 0 ||
-    hour > 23 ||
-    minute < 0 ||
-    minute > 59 ||
-    second < 0 ||
-    second > 59
-  ) {
-    return undefined;
-  }
-  let ms = 0;
-  if (n > 20) {
-    // A fraction: a dot, then 1–9 digits; Date.parse keeps the first three.
-    if (value.charCodeAt(19) !== 0x2e || n === 21) return undefined;
-    for (let i = 20; i < n - 1; i++) {
-      const d = value.charCodeAt(i) - 0x30;
-      if (d < 0 || d > 9) return undefined;
-      if (i < 23) ms = ms * 10 + d;
-    }
-    if (n === 22) ms *= 100;
-    else if (n === 23) ms *= 10;
-  }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+export function asInteger(
+  value: unknown,
+  min: number,
+  max: number,
+  sink: IssueSink,
+  reason: string,
+): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) return value;
+  sink.issue(reason);
+  return undefined;
 }
 
-/** The decimal number in `length` digits of `value` from `at`; -1 when one is not a digit. */
-function digits(value: string, at: number, length: number): number {
-  let out = 0;
-  for (let i = at; i < at + length; i++) {
-    const d = value.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return -1;
-    out = out * 10 + d;
-  }
-  return out;
-}
-
-/** Parsed timestamps, bounded: cleared when full. */
-const MAX_PARSED_TIMES = 4096;
-const parsedTimes = new Map<string, number>();
+/** The largest int32, the type of Kubernetes' replica counts and Event counts. */
+export const MAX_INT32 = 2_147_483_647;
 
 interface WellFormed {
   isWellFormed(): boolean;

@@ -2,12 +2,13 @@ import { NOTE_LIMIT_BYTES } from '../model/attributes.js';
 import type { NormalEvent, ObjectRef } from '../model/projection.js';
 import { intern } from './intern.js';
 import {
-  asNumber,
+  asInteger,
   asRecord,
   asString,
   asTime,
   type IssueSink,
   type Json,
+  MAX_INT32,
   truncate,
   wellFormed,
 } from './narrow.js';
@@ -54,17 +55,17 @@ export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSi
   if (note.truncated) sink.issue('note-truncated');
 
   const series = asRecord(obj.series);
-  const eventTime = asTime(obj.eventTime, sink);
+  const eventTime = asTime(obj.eventTime, sink, fallbackTime);
   const firstStamp = refineOptional(
-    asTime(isNewApi ? obj.deprecatedFirstTimestamp : obj.firstTimestamp, sink),
+    asTime(isNewApi ? obj.deprecatedFirstTimestamp : obj.firstTimestamp, sink, fallbackTime),
     fallbackTime,
   );
   const lastStamp = refineOptional(
-    asTime(isNewApi ? obj.deprecatedLastTimestamp : obj.lastTimestamp, sink),
+    asTime(isNewApi ? obj.deprecatedLastTimestamp : obj.lastTimestamp, sink, fallbackTime),
     fallbackTime,
   );
-  const seriesLast = series === undefined ? undefined : asTime(series.lastObservedTime, sink);
-  const created = refineOptional(asTime(meta.creationTimestamp, sink), fallbackTime);
+  const seriesLast = series === undefined ? undefined : asTime(series.lastObservedTime, sink, fallbackTime);
+  const created = refineOptional(asTime(meta.creationTimestamp, sink, fallbackTime), fallbackTime);
 
   let firstTime = eventTime ?? firstStamp ?? lastStamp ?? seriesLast ?? created;
   let lastTime = seriesLast ?? lastStamp ?? eventTime ?? firstStamp ?? created;
@@ -75,9 +76,18 @@ export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSi
   }
   if (lastTime < firstTime) lastTime = firstTime;
 
+  // Counts are int32s (a count of 1e300 would be exported as a double); below 1 means once.
   const count = positiveCount(
-    (series === undefined ? undefined : asNumber(series.count)) ??
-      asNumber(isNewApi ? obj.deprecatedCount : obj.count),
+    (series === undefined
+      ? undefined
+      : asInteger(series.count, Number.MIN_SAFE_INTEGER, MAX_INT32, sink, 'invalid-count')) ??
+      asInteger(
+        isNewApi ? obj.deprecatedCount : obj.count,
+        Number.MIN_SAFE_INTEGER,
+        MAX_INT32,
+        sink,
+        'invalid-count',
+      ),
   );
 
   return {
@@ -100,7 +110,7 @@ export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSi
 }
 
 function positiveCount(value: number | undefined): number {
-  return value !== undefined && value >= 1 ? Math.floor(value) : 1;
+  return value !== undefined && value >= 1 ? value : 1;
 }
 
 function readRef(value: unknown, _sink: IssueSink): ObjectRef | undefined {

@@ -8,12 +8,14 @@ import type {
 import { intern } from './intern.js';
 import {
   asArray,
-  asNumber,
+  asInteger,
   asRecord,
   asString,
   asTime,
   type IssueSink,
+  ignoreIssues,
   type Json,
+  MAX_INT32,
   truncate,
   wellFormed,
 } from './narrow.js';
@@ -60,6 +62,15 @@ export function projectObject(
   const name = asString(meta.name);
   if (name === undefined) return reject('missing-name');
 
+  // A generation that is not a positive integer would split or invent intents (keyed by it): reject.
+  const generation = asInteger(meta.generation, 1, Number.MAX_SAFE_INTEGER, ignoreIssues, '');
+  if (generation === undefined && meta.generation !== undefined && meta.generation !== null) {
+    return reject('invalid-generation');
+  }
+  const prior = earlier !== undefined && earlier.uid === uid ? earlier : undefined;
+  // The apiserver never removes a generation; without it, the engine would read a create.
+  if (generation === undefined && prior?.generation !== undefined) return reject('missing-generation');
+
   const owners = readOwners(meta.ownerReferences, uid, sink);
   let controllerUid: string | undefined;
   for (const owner of owners) {
@@ -71,9 +82,8 @@ export function projectObject(
   const spec = asRecord(obj.spec);
   const status = asRecord(obj.status);
   const annotations = asRecord(meta.annotations);
-  let grace = asNumber(meta.deletionGracePeriodSeconds);
-  const prior = earlier !== undefined && earlier.uid === uid ? earlier : undefined;
-  let deletion = refinedDeletion(asTime(meta.deletionTimestamp, sink), grace, observedAt);
+  let grace = asInteger(meta.deletionGracePeriodSeconds, 0, MAX_INT32, sink, 'invalid-number');
+  let deletion = refinedDeletion(asTime(meta.deletionTimestamp, sink, observedAt), grace, observedAt);
   if (prior?.deletionTimestamp !== undefined && deletion !== undefined) {
     const mine = deletion - (grace ?? 0) * 1000;
     const theirs = prior.deletionTimestamp - (prior.deletionGracePeriodSeconds ?? 0) * 1000;
@@ -91,12 +101,15 @@ export function projectObject(
     namespace: internLike(asString(meta.namespace) ?? '', prior?.namespace),
     name: prior !== undefined && prior.name === name ? prior.name : name,
     resourceVersion: asString(meta.resourceVersion),
-    generation: asNumber(meta.generation),
-    observedGeneration: status === undefined ? undefined : asNumber(status.observedGeneration),
+    generation,
+    observedGeneration:
+      status === undefined
+        ? undefined
+        : asInteger(status.observedGeneration, 0, Number.MAX_SAFE_INTEGER, sink, 'invalid-number'),
     owners,
     controllerUid,
     creationTimestamp: earliestOf(
-      refineOptional(asTime(meta.creationTimestamp, sink), observedAt),
+      refineOptional(asTime(meta.creationTimestamp, sink, observedAt), observedAt),
       prior?.creationTimestamp,
     ),
     deletionTimestamp: deletion,
@@ -106,7 +119,7 @@ export function projectObject(
       status === undefined
         ? NO_CONDITIONS
         : readConditions(status.conditions, sink, observedAt, prior?.conditions ?? NO_CONDITIONS),
-    status: readStatus(spec, status, prior?.status),
+    status: readStatus(spec, status, prior?.status, sink),
     nodeName: spec === undefined ? undefined : optionalIntern(asString(spec.nodeName)),
     traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
     traceContext: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACE_CONTEXT]),
@@ -159,7 +172,7 @@ function readSpecChange(
     const fields = asRecord(entry.fieldsV1);
     if (fields === undefined || fields['f:spec'] === undefined) continue;
     // Status-subresource writes never carry f:spec, so this is the desired-state writer.
-    const time = asTime(entry.time, sink);
+    const time = asTime(entry.time, sink, observedAt);
     if (time === undefined) untimed = entry;
     else if (best === undefined || time >= bestTime) {
       best = entry;
@@ -229,7 +242,7 @@ function readConditions(
     }
     const rawMessage = asString(c.message);
     const reason = asString(c.reason);
-    let time = refineOptional(asTime(c.lastTransitionTime, sink), observedAt);
+    let time = refineOptional(asTime(c.lastTransitionTime, sink, observedAt), observedAt);
     let before: ConditionState | undefined;
     for (const e of earlier) {
       if (e.type === type && e.status === status) {
@@ -301,20 +314,23 @@ function readStatus(
   spec: Json | undefined,
   status: Json | undefined,
   prior: StatusNumbers | undefined,
+  sink: IssueSink,
 ): StatusNumbers {
-  const specReplicas = spec === undefined ? undefined : asNumber(spec.replicas);
+  // Replica counts are int32s: a fraction or 1e300 never compares equal to a real count.
+  const count = (v: unknown): number | undefined => asInteger(v, 0, MAX_INT32, sink, 'invalid-number');
+  const specReplicas = spec === undefined ? undefined : count(spec.replicas);
   const st = status ?? NO_STATUS;
-  const replicas = asNumber(st.replicas);
-  const readyReplicas = asNumber(st.readyReplicas);
-  const updatedReplicas = asNumber(st.updatedReplicas);
-  const availableReplicas = asNumber(st.availableReplicas);
+  const replicas = count(st.replicas);
+  const readyReplicas = count(st.readyReplicas);
+  const updatedReplicas = count(st.updatedReplicas);
+  const availableReplicas = count(st.availableReplicas);
   const currentRevision = asString(st.currentRevision);
   const updateRevision = asString(st.updateRevision);
-  const numberReady = asNumber(st.numberReady);
-  const desiredNumberScheduled = asNumber(st.desiredNumberScheduled);
-  const updatedNumberScheduled = asNumber(st.updatedNumberScheduled);
-  const succeeded = asNumber(st.succeeded);
-  const failed = asNumber(st.failed);
+  const numberReady = count(st.numberReady);
+  const desiredNumberScheduled = count(st.desiredNumberScheduled);
+  const updatedNumberScheduled = count(st.updatedNumberScheduled);
+  const succeeded = count(st.succeeded);
+  const failed = count(st.failed);
   const rawPhase = asString(st.phase);
   if (
     prior !== undefined &&

@@ -6,7 +6,9 @@ export type RejectReason =
   | 'missing-name'
   | 'missing-involved-object'
   | 'missing-reason'
-  | 'missing-timestamp';
+  | 'missing-timestamp'
+  | 'invalid-generation'
+  | 'missing-generation';
 
 /** A dropped input: preallocated per reason, so rejecting costs nothing. */
 export interface Rejected {

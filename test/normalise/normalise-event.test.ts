@@ -11,8 +11,11 @@ function sink(): IssueSink & { issues: string[] } {
   return { issues, issue: (r) => issues.push(r) };
 }
 
+/** When the delta was observed: before every stamp below (so none is refined), and within a day of them. */
+const OBSERVED = Date.parse('2026-11-22T08:00:00Z');
+
 function ok(raw: unknown, s = sink()): NormalEvent {
-  const ev = normaliseEvent(raw, 42, s);
+  const ev = normaliseEvent(raw, OBSERVED, s);
   assert.ok(!isRejected(ev), `rejected: ${JSON.stringify(ev)}`);
   return ev;
 }
@@ -124,7 +127,7 @@ describe('normaliseEvent', () => {
   it('falls back to the delta time when no timestamp is valid, and counts it', () => {
     const s = sink();
     const ev = ok({ ...coreV1, firstTimestamp: 'not a time', lastTimestamp: null, eventTime: 12 }, s);
-    assert.equal(ev.firstTime, 42);
+    assert.equal(ev.firstTime, OBSERVED);
     assert.ok(s.issues.includes('invalid-timestamp'));
     assert.ok(s.issues.includes('missing-timestamp'));
   });
@@ -142,6 +145,26 @@ describe('normaliseEvent', () => {
       const r = normaliseEvent(raw, 0, sink());
       assert.ok(isRejected(r));
       assert.equal(r.rejected, reason);
+    }
+  });
+
+  it('counts a count that is not an int32 as invalid, and keeps it an integer (1)', () => {
+    for (const count of [1e300, 2.5, 2 ** 31, Number.POSITIVE_INFINITY]) {
+      const s = sink();
+      const ev = ok({ ...coreV1, count }, s);
+      assert.equal(ev.count, 1, String(count));
+      assert.ok(Number.isSafeInteger(ev.count));
+      assert.deepEqual(s.issues, ['invalid-count'], String(count));
+    }
+    assert.equal(ok({ ...eventsV1, series: { ...eventsV1.series, count: 1e300 } }).count, 1);
+  });
+
+  it('drops an eventTime in the year 9999 or 0001 and counts it', () => {
+    for (const eventTime of ['9999-12-31T23:59:59.000000Z', '0001-01-01T00:00:00.000000Z']) {
+      const s = sink();
+      const ev = ok({ ...eventsV1, eventTime, series: undefined }, s);
+      assert.equal(ev.firstTime, OBSERVED, eventTime);
+      assert.ok(s.issues.includes('implausible-timestamp'), eventTime);
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseUtcStamp } from '../../src/normalise/narrow.js';
+import { parseUtcStamp } from '../../src/normalise/rfc3339.js';
 
 describe('parseUtcStamp', () => {
   it('agrees with Date.parse on the stamps it reads', () => {

@@ -130,6 +130,70 @@ describe('projectObject', () => {
     assert.equal(s.issues.filter((i) => i === 'invalid-timestamp').length, 2);
   });
 
+  it('rejects a generation that is not a positive integer, and counts it', () => {
+    for (const generation of [2.5, 2 ** 64, Number.POSITIVE_INFINITY, -3, 0, '3']) {
+      const p = projectObject({ ...deployment, metadata: { ...deployment.metadata, generation } }, sink());
+      assert.ok(isRejected(p), String(generation));
+      assert.equal(p.rejected, 'invalid-generation', String(generation));
+    }
+  });
+
+  it('rejects a delta that lost the generation its object had (it would read as a create)', () => {
+    const held = ok(deployment);
+    const { generation: _dropped, ...meta } = deployment.metadata;
+    const p = projectObject({ ...deployment, metadata: meta }, sink(), undefined, held);
+    assert.ok(isRejected(p));
+    assert.equal(p.rejected, 'missing-generation');
+    // An object that never had one (kspan's captures) is kept.
+    assert.ok(!isRejected(projectObject({ ...deployment, metadata: meta }, sink())));
+  });
+
+  it('drops replica counts and grace periods that are not integers in range, and counts them', () => {
+    const s = sink();
+    const p = ok(
+      {
+        ...deployment,
+        metadata: { ...deployment.metadata, deletionGracePeriodSeconds: 1e300 },
+        spec: { replicas: 2.5 },
+        status: { observedGeneration: -1, replicas: 1e300, readyReplicas: 2 },
+      },
+      s,
+    );
+    assert.equal(p.status.specReplicas, undefined);
+    assert.equal(p.status.replicas, undefined);
+    assert.equal(p.status.readyReplicas, 2);
+    assert.equal(p.observedGeneration, undefined);
+    assert.equal(p.deletionGracePeriodSeconds, undefined);
+    assert.equal(s.issues.filter((i) => i === 'invalid-number').length, 4);
+  });
+
+  it('drops stamps outside the plausible window around the delta, and counts them', () => {
+    const observed = Date.parse('2026-11-22T10:00:00Z');
+    for (const stamp of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-11-23T10:00:01Z']) {
+      const s = sink();
+      const p = projectObject(
+        {
+          ...deployment,
+          metadata: { ...deployment.metadata, creationTimestamp: stamp, deletionTimestamp: stamp },
+          status: { conditions: [{ type: 'Available', status: 'True', lastTransitionTime: stamp }] },
+        },
+        s,
+        observed,
+      );
+      assert.ok(!isRejected(p));
+      assert.equal(p.creationTimestamp, undefined, stamp);
+      assert.equal(p.deletionTimestamp, undefined, stamp);
+      assert.equal(p.conditions[0]?.lastTransitionTime, undefined, stamp);
+      assert.equal(s.issues.filter((i) => i === 'implausible-timestamp').length, 3, stamp);
+    }
+    // A day of clock skew, and an object years old, are plausible.
+    const p = ok({
+      ...deployment,
+      metadata: { ...deployment.metadata, creationTimestamp: '2019-01-01T00:00:00Z' },
+    });
+    assert.equal(p.creationTimestamp, Date.parse('2019-01-01T00:00:00Z'));
+  });
+
   it('accepts unknown kinds', () => {
     const p = ok({
       apiVersion: 'example.com/v1',

@@ -1,5 +1,6 @@
 import type { Delta, DeltaType } from '../../model/delta.js';
-import { parseUtcStamp } from '../../normalise/narrow.js';
+import { isPlausibleObservation } from '../../normalise/plausible-time.js';
+import { parseRfc3339 } from '../../normalise/rfc3339.js';
 import { RecordingError } from './recording-error.js';
 
 const TYPES: ReadonlySet<string> = new Set<DeltaType>(['ADDED', 'MODIFIED', 'DELETED']);
@@ -12,11 +13,14 @@ const TYPES: ReadonlySet<string> = new Set<DeltaType>(['ADDED', 'MODIFIED', 'DEL
  */
 export class JsonLinesParser {
   readonly #source: string | undefined;
+  readonly #now: number;
   #line = 0;
   #rest = '';
 
-  constructor(source?: string) {
+  /** `now` (default: the wall clock) bounds the plausible observation times. */
+  constructor(source?: string, options: { readonly now?: number } = {}) {
     this.#source = source;
+    this.#now = options.now ?? Date.now();
   }
 
   /** Lines consumed so far. */
@@ -27,7 +31,7 @@ export class JsonLinesParser {
   /** Parses one line (without its newline); undefined for a blank line. Throws a RecordingError. */
   parseLine(text: string): Delta | undefined {
     this.#line += 1;
-    return parseJsonLine(text, this.#line, this.#source);
+    return parseJsonLine(text, this.#line, this.#source, this.#now);
   }
 
   /** Parses every complete line in `chunk`, keeping a trailing partial line for the next call. */
@@ -53,8 +57,17 @@ export class JsonLinesParser {
   }
 }
 
-/** Parses one JSON Lines recording line numbered `line`; undefined for a blank line. */
-export function parseJsonLine(text: string, line: number, source?: string): Delta | undefined {
+/**
+ * Parses one JSON Lines recording line numbered `line`; undefined for a blank line.
+ * `time` must be RFC 3339 and a plausible observation as of `now` (see
+ * isPlausibleObservation): a delta from the year 9999 would cut every trace off.
+ */
+export function parseJsonLine(
+  text: string,
+  line: number,
+  source?: string,
+  now: number = Date.now(),
+): Delta | undefined {
   // JSON.parse skips surrounding whitespace itself; only a blank line needs the check (and no copy).
   if (text.length === 0 || (isBlank(text.charCodeAt(0)) && text.trim().length === 0)) return undefined;
   const trimmed = text;
@@ -72,8 +85,11 @@ export function parseJsonLine(text: string, line: number, source?: string): Delt
   const type = rec.type;
   if (typeof type !== 'string' || !TYPES.has(type)) throw fail('"type" must be ADDED, MODIFIED or DELETED');
   if (typeof rec.time !== 'string') throw fail('"time" must be an RFC 3339 string');
-  const time = parseUtcStamp(rec.time) ?? Date.parse(rec.time);
-  if (Number.isNaN(time)) throw fail(`"time" is not an RFC 3339 timestamp: ${JSON.stringify(rec.time)}`);
+  const time = parseRfc3339(rec.time);
+  if (time === undefined) throw fail(`"time" is not an RFC 3339 timestamp: ${quote(rec.time)}`);
+  if (!isPlausibleObservation(time, now)) {
+    throw fail(`"time" ${quote(rec.time)} is outside the plausible window (2014-06-06 to a day from now)`);
+  }
   const object = rec.object;
   if (typeof object !== 'object' || object === null || Array.isArray(object))
     throw fail('"object" must be an object');
@@ -84,13 +100,18 @@ export function parseJsonLine(text: string, line: number, source?: string): Delt
     : { time, type: type as DeltaType, object };
 }
 
+/** A value for an error message, cut short. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
+
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /** Parses a whole JSON Lines recording. */
-export function parseJsonLines(text: string, source?: string): Delta[] {
-  const parser = new JsonLinesParser(source);
+export function parseJsonLines(text: string, source?: string, now?: number): Delta[] {
+  const parser = new JsonLinesParser(source, now === undefined ? {} : { now });
   const out = parser.push(text);
   for (const d of parser.end()) out.push(d);
   return out;

@@ -1,9 +1,13 @@
 import type { Delta } from '../../model/delta.js';
-import { parseJsonLines } from './json-lines.js';
-import { parseKspanCapture } from './kspan-capture.js';
+import { JsonLinesParser } from './json-lines.js';
+import { type KspanCaptureOptions, parseKspanCapture } from './kspan-capture.js';
+import { RecordingError } from './recording-error.js';
 
 /** The two recording formats a replay reads. */
 export type RecordingFormat = 'jsonl' | 'kspan';
+
+/** Options of {@link parseRecording}: as for kspan captures, and the same for JSON Lines. */
+export type ParseRecordingOptions = KspanCaptureOptions;
 
 /** Which format `text` is in: JSON Lines start with `{`, kspan captures with `---` or a `# {` header. */
 export function detectRecordingFormat(text: string): RecordingFormat {
@@ -15,9 +19,26 @@ export function detectRecordingFormat(text: string): RecordingFormat {
   return 'jsonl';
 }
 
-/** Parses a recording in either format (auto-detected) into deltas, in file order. Throws a RecordingError. */
-export function parseRecording(text: string, source?: string): Delta[] {
-  return detectRecordingFormat(text) === 'jsonl'
-    ? parseJsonLines(text, source)
-    : parseKspanCapture(text, source);
+/**
+ * Parses a recording in either format (auto-detected) into deltas, in file order.
+ * Without `onProblem` the first bad line or document throws a RecordingError; with
+ * it, each is reported and skipped.
+ */
+export function parseRecording(text: string, source?: string, options: ParseRecordingOptions = {}): Delta[] {
+  if (detectRecordingFormat(text) === 'kspan') return parseKspanCapture(text, source, options);
+  const parser = new JsonLinesParser(source, options.now === undefined ? {} : { now: options.now });
+  const out: Delta[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (i === lines.length - 1 && line.length === 0) break;
+    try {
+      const delta = parser.parseLine(line);
+      if (delta !== undefined) out.push(delta);
+    } catch (e) {
+      if (!(e instanceof RecordingError) || options.onProblem === undefined) throw e;
+      options.onProblem(e);
+    }
+  }
+  return out;
 }

@@ -54,6 +54,51 @@ describe('JSON Lines recordings', () => {
     }
   });
 
+  it('accepts RFC 3339 times only, in a plausible window', () => {
+    const at = (time: string): string =>
+      `{"time":${JSON.stringify(time)},"type":"ADDED","object":{"kind":"Pod","metadata":{"uid":"u","name":"p"}}}`;
+    for (const bad of [
+      '1',
+      'Nov 22 2026',
+      '2026-02-30T10:00:00Z',
+      '2026-11-22T10:00:00',
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59Z',
+      '2013-12-31T23:59:59Z',
+    ]) {
+      assert.throws(
+        () => parseJsonLines(at(bad), 'r.jsonl', Date.parse('2026-11-30T00:00:00Z')),
+        (e: unknown) => e instanceof RecordingError && e.line === 1 && e.message.includes('"time"'),
+        bad,
+      );
+    }
+    const ok = parseJsonLines(at('2026-11-22T11:00:00+01:00'), 'r.jsonl', Date.parse('2026-11-30T00:00:00Z'));
+    assert.equal(ok[0]?.time, Date.parse('2026-11-22T10:00:00Z'));
+    // A recorder whose clock runs ahead of this machine's by less than a day is fine.
+    assert.equal(
+      parseJsonLines(at('2026-11-30T23:00:00Z'), 'r', Date.parse('2026-11-30T00:00:00Z')).length,
+      1,
+    );
+  });
+
+  it('skips bad lines and reports each with its number when asked to', () => {
+    const problems: RecordingError[] = [];
+    const text = `${line('ADDED')}
+{"time": oops}
+${line('MODIFIED')}
+${line('DELETED').slice(0, 40)}`;
+    const out = parseRecording(text, 'cut.jsonl', { onProblem: (p) => problems.push(p) });
+    assert.deepEqual(
+      out.map((d) => d.type),
+      ['ADDED', 'MODIFIED'],
+    );
+    assert.deepEqual(
+      problems.map((p) => p.line),
+      [2, 4],
+    );
+    assert.throws(() => parseRecording(text, 'cut.jsonl'), RecordingError);
+  });
+
   it('streams: chunks split anywhere give the same deltas', () => {
     const text = `${line('ADDED')}\n${line('MODIFIED')}\n${line('DELETED')}`;
     const parser = new JsonLinesParser('stream');
@@ -136,6 +181,46 @@ describe('kspan captures', () => {
       () => parseKspanCapture('---\nkind: Pod\n'),
       (e: unknown) => e instanceof RecordingError && e.line === 2,
     );
+  });
+
+  it('says why YAML is invalid, as js-yaml does', () => {
+    const bad = '---\n# {"time":null,"style":"watch"}\nkind: Pod\nmetadata:\n  name: p\n    uid: u\n';
+    assert.throws(
+      () => parseKspanCapture(bad, 'nested.yaml'),
+      (e: unknown) =>
+        e instanceof RecordingError &&
+        /^nested\.yaml:\d+: not valid YAML: bad indentation of a mapping entry/.test(e.message),
+    );
+  });
+
+  it('skips bad documents when asked to, and reads strict, plausible header times', () => {
+    const problems: RecordingError[] = [];
+    const bad = [
+      capture,
+      '---',
+      '# {"time":"Nov 22 2026","style":"watch"}',
+      'kind: Pod',
+      'metadata: {name: q, uid: pod-2}',
+      '---',
+      '# {"time":"9999-01-01T00:00:00Z","style":"watch"}',
+      'kind: Pod',
+      'metadata: {name: q, uid: pod-2}',
+      '---',
+      '# {"time":null,"style":"watch"}',
+      'kind: Pod',
+      'metadata: [unclosed',
+      '---',
+      '# {"time":"2020-11-27T12:04:09Z","style":"watch"}',
+      'kind: Pod',
+      'metadata: {name: r, uid: pod-3}',
+    ].join('\n');
+    const out = parseKspanCapture(bad, 'c.yaml', { onProblem: (p) => problems.push(p) });
+    assert.equal(out.length, 4);
+    assert.equal(out[3]?.time, Date.parse('2020-11-27T12:04:09Z'));
+    assert.equal(problems.length, 3);
+    assert.match(problems[0]?.message ?? '', /not an RFC 3339 timestamp/);
+    assert.match(problems[1]?.message ?? '', /outside the plausible window/);
+    assert.match(problems[2]?.message ?? '', /not valid YAML: /);
   });
 
   it('is detected automatically', () => {
