@@ -21,6 +21,7 @@ import { Recorder } from '../sources/kube/recorder.js';
 import { realTiming } from '../sources/kube/reflector.js';
 import { engineSettings } from './engine-settings.js';
 import type { Logger } from './log.js';
+import { logSampledOut } from './sampled-out-log.js';
 import { sinkOptions } from './sink-options.js';
 
 /** How long to wait for in-flight exports on shutdown before giving up. */
@@ -94,6 +95,13 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   }
 
   log.info('starting', { version, server: transport.server, exporter: config.exporter });
+  if (config.samplingRatePerMillion < 1_000_000) {
+    log.info('sampling healthy traces by trace id; errors and slow traces are kept as configured', {
+      samplingRatePerMillion: config.samplingRatePerMillion,
+      keepErrors: config.keepErrors,
+      slowTraceMs: config.slowTraceMs,
+    });
+  }
 
   let leader = !config.leaderElect;
   metrics.leader.set(leader ? 1 : 0);
@@ -239,6 +247,8 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     deadline,
   ]);
   server?.close();
+  const sampled = handle.counters();
+  if (sampled.tracesSampledOut > 0) logSampledOut(log, config, sampled);
   log.info('stopped', { spansExported: exported.spansExported, spansDropped: exported.spansDropped });
   return outcome instanceof Error ? 1 : 0;
 }

@@ -6,6 +6,7 @@ import type { Delta } from '../model/delta.js';
 import type { TraceRecord } from '../model/span-record.js';
 import { type EngineSettings, engineSettings } from './engine-settings.js';
 import type { Logger } from './log.js';
+import { logSampledOut } from './sampled-out-log.js';
 import { sinkOptions } from './sink-options.js';
 import { DEFAULT_RECORDING } from './version.js';
 
@@ -93,5 +94,6 @@ export async function runReplay(inv: Invocation, deps: ReplayDeps): Promise<numb
   });
   if (result.code !== 0) return fail(`export failed: ${result.error?.message ?? 'unknown error'}`);
   if (traces.length === 0) deps.log.warn('the recording produced no traces', { file, deltas: deltas.length });
+  if (counters.tracesSampledOut > 0) logSampledOut(deps.log, config, counters);
   return 0;
 }

@@ -5,9 +5,9 @@ import { type CliDeps, runCli } from '../../src/cli/run.js';
 import { createSink } from '../../src/export/create-sink.js';
 import { MemoryWriter } from '../../src/export/line-writer.js';
 import type { Delta } from '../../src/model/delta.js';
-import { smallTrace } from '../export/fixtures.js';
+import { healthyTrace, smallTrace } from '../export/fixtures.js';
 
-function harness(files: Record<string, string> = {}) {
+function harness(files: Record<string, string> = {}, traces = () => [smallTrace()]) {
   const out: string[] = [];
   const err: string[] = [];
   const writer = new MemoryWriter();
@@ -34,7 +34,7 @@ function harness(files: Record<string, string> = {}) {
         seen.deltas = deltas.length;
         seen.settleMs = settings.settleMs;
         seen.rules = settings.rules;
-        return [smallTrace()];
+        return traces();
       },
     },
     createSink: (o) => createSink({ ...o, writer }),
@@ -128,6 +128,33 @@ describe('runCli', () => {
     assert.deepEqual(h.err, ['kubetrail: cannot read recording missing.jsonl: ENOENT\n']);
     assert.equal(await runCli(['replay', 'bad.jsonl'], h.deps), 1);
     assert.equal(h.err[1], 'kubetrail: cannot parse recording bad.jsonl: line 1: not JSON\n');
+  });
+
+  it('says why nothing was printed when an apiserver TracingConfiguration samples the trace out', async () => {
+    const tracing = [
+      'apiVersion: apiserver.config.k8s.io/v1',
+      'kind: TracingConfiguration',
+      'endpoint: collector:4317',
+      'samplingRatePerMillion: 10000',
+    ].join('\n');
+    // Healthy (no error, 10 ms): only the ratio decides, and this id is outside 1%.
+    const h = harness({ 'rec.jsonl': '{}\n', 'tracing.yaml': tracing }, () => [
+      healthyTrace('4bf92f3577b34da6a3ce929d0e0e4736'),
+    ]);
+    assert.equal(await runCli(['replay', 'rec.jsonl', '--config', 'tracing.yaml'], h.deps), 0);
+    assert.equal(h.writer.text(), '', 'the healthy trace is sampled out at 1%');
+    const lines = h.err.map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 1, h.err.join(''));
+    assert.equal(lines[0]?.level, 'warn');
+    assert.match(String(lines[0]?.msg), /^1 of 1 traces sampled out: samplingRatePerMillion 10000 /);
+    assert.equal(lines[0]?.tracesSampledOut, 1);
+    assert.equal(lines[0]?.samplingRatePerMillion, 10000);
+  });
+
+  it('logs nothing about sampling when every trace is kept', async () => {
+    const h = harness({ 'rec.jsonl': '{}\n' });
+    assert.equal(await runCli(['replay', 'rec.jsonl'], h.deps), 0);
+    assert.deepEqual(h.err, []);
   });
 
   it('lists configuration problems one per line and exits 2', async () => {
