@@ -1,0 +1,305 @@
+/**
+ * The scenarios recorded from the local control plane into
+ * test/fixtures/live/ (issue 9's families and issue 12's aggregated Events).
+ * Each drives kubectl in its own namespace while a kubetrail records; the
+ * driver (record.ts) starts and stops that kubetrail around `run`.
+ */
+import type { LocalCluster } from '../cluster/cluster.js';
+import { deployment } from '../e2e/workloads.js';
+
+/** What a scenario may do while it is recorded. */
+export interface ScenarioContext {
+  readonly cluster: LocalCluster;
+  /** The scenario's namespace. */
+  readonly ns: string;
+  /** kubectl in the scenario's namespace. */
+  kubectl(args: readonly string[], input?: string): Promise<string>;
+  /** Restarts the recording into another file, as a kubetrail started now would (initial list first). */
+  restartRecording(file: string): Promise<void>;
+}
+
+/** One recorded scenario. */
+export interface Scenario {
+  /** Also the namespace and the recording's file name (`<name>.jsonl`). */
+  readonly name: string;
+  /** What happens, for the README of the fixtures and the test names. */
+  readonly story: string;
+  run(ctx: ScenarioContext): Promise<void>;
+  /** Undoes cluster-wide changes (nodes) after the recording stopped. */
+  cleanup?(ctx: ScenarioContext): Promise<void>;
+}
+
+const TIMEOUT = '--timeout=180s';
+const image = (app: string, n: number): string => `kubetrail.invalid/${app}:${n}`;
+
+async function rollout(ctx: ScenarioContext, what: string): Promise<void> {
+  await ctx.kubectl(['rollout', 'status', what, TIMEOUT]);
+}
+
+async function apply(ctx: ScenarioContext, manifest: string): Promise<void> {
+  await ctx.kubectl(['apply', '-f', '-'], manifest);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function statefulSet(replicas: number, img: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db' },
+    spec: {
+      replicas,
+      serviceName: 'db',
+      selector: { matchLabels: { app: 'db' } },
+      template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: img }] } },
+      ...extra,
+    },
+  });
+}
+
+function daemonSet(): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'agent' },
+    spec: {
+      selector: { matchLabels: { app: 'agent' } },
+      template: {
+        metadata: { labels: { app: 'agent' } },
+        spec: { containers: [{ name: 'a', image: image('agent', 1) }] },
+      },
+    },
+  });
+}
+
+/** A fake Node that kwok manages, as test/cluster/up.sh makes them. */
+function kwokNode(name: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        type: 'kwok',
+      },
+    },
+    spec: {},
+  });
+}
+
+const ADDED_NODE = 'kwok-node-added';
+const DRAINED_NODE = 'kwok-node-0';
+
+/** One surge Pod at a time, none unavailable: one scaling step per Pod. */
+const oneAtATime = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
+
+/** Every scenario, in recording order. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'pause-two-changes-resume',
+    story: 'apply 3, rollout pause, set image, set env, rollout resume',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 3, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['rollout', 'pause', 'deployment/web']);
+      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
+      await ctx.kubectl(['set', 'env', 'deployment/web', 'MODE=two']);
+      await sleep(2000);
+      await ctx.kubectl(['rollout', 'resume', 'deployment/web']);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'rollout-restart',
+    story: 'apply 3, kubectl rollout restart',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 3, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['rollout', 'restart', 'deployment/web']);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'rollout-superseded',
+    story: 'apply 3 (minReadySeconds 2, maxSurge 1, maxUnavailable 0), set image, 3 s later set image again',
+    async run(ctx) {
+      const web = (n: number) => deployment('web', 3, image('web', n), { minReadySeconds: 2, ...oneAtATime });
+      await apply(ctx, web(1));
+      await rollout(ctx, 'deployment/web');
+      await apply(ctx, web(2));
+      await sleep(3000);
+      await apply(ctx, web(3));
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'orphan-delete-adopt',
+    story: 'apply 2, delete --cascade=orphan, apply the same Deployment again (it adopts the ReplicaSet)',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 2, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['delete', 'deployment/web', '--cascade=orphan', '--wait=true', TIMEOUT]);
+      await sleep(2000);
+      await apply(ctx, deployment('web', 2, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'replicaset-deleted',
+    story: "apply 2, the user deletes the Deployment's ReplicaSet, the Deployment makes it again",
+    async run(ctx) {
+      await apply(ctx, deployment('web', 2, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['delete', 'replicaset', '-l', 'app=web', '--wait=true', TIMEOUT]);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'node-drain',
+    story: `apply 3 (one Pod per node), kubectl drain ${DRAINED_NODE}, the Pods replaced elsewhere, uncordon`,
+    async run(ctx) {
+      const spread = {
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [{ name: 'app', image: image('web', 1) }],
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: { app: 'web' } },
+              },
+            ],
+          },
+        },
+      };
+      await apply(ctx, deployment('web', 3, image('web', 1), spread));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl([
+        'drain',
+        DRAINED_NODE,
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--timeout=120s',
+      ]);
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['uncordon', DRAINED_NODE]);
+    },
+    async cleanup(ctx) {
+      await ctx.kubectl(['uncordon', DRAINED_NODE]);
+    },
+  },
+  {
+    name: 'statefulset-scale-partition',
+    story: 'StatefulSet of 2, scaled to 4, then a rollout with partition 2 (only db-3 and db-2 updated)',
+    async run(ctx) {
+      await apply(ctx, statefulSet(2, image('db', 1)));
+      await rollout(ctx, 'statefulset/db');
+      await ctx.kubectl(['scale', 'statefulset/db', '--replicas=4']);
+      await rollout(ctx, 'statefulset/db');
+      const partitioned = {
+        spec: {
+          updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 2 } },
+          template: { spec: { containers: [{ name: 'db', image: image('db', 2) }] } },
+        },
+      };
+      await ctx.kubectl(['patch', 'statefulset/db', '--type=strategic', '-p', JSON.stringify(partitioned)]);
+      await rollout(ctx, 'statefulset/db');
+    },
+  },
+  {
+    name: 'job',
+    story: 'kubectl create job, run to completion',
+    async run(ctx) {
+      await ctx.kubectl(['create', 'job', 'once', `--image=${image('job', 1)}`]);
+      await ctx.kubectl(['wait', '--for=condition=complete', 'job/once', TIMEOUT]);
+    },
+  },
+  {
+    name: 'daemonset-node-added',
+    story: `DaemonSet on 3 nodes, then Node ${ADDED_NODE} joins and gets its Pod`,
+    async run(ctx) {
+      await apply(ctx, daemonSet());
+      await rollout(ctx, 'daemonset/agent');
+      await ctx.kubectl(['apply', '-f', '-'], kwokNode(ADDED_NODE));
+      await ctx.kubectl(['wait', '--for=condition=Ready', `node/${ADDED_NODE}`, TIMEOUT]);
+      for (let i = 0; i < 120; i++) {
+        const ready = await ctx.kubectl(['get', 'daemonset/agent', '-o', 'jsonpath={.status.numberReady}']);
+        if (Number(ready) >= 4) break;
+        await sleep(500);
+      }
+      await rollout(ctx, 'daemonset/agent');
+    },
+    async cleanup(ctx) {
+      await ctx.kubectl(['delete', 'node', ADDED_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
+    },
+  },
+  {
+    name: 'three-rollouts',
+    story:
+      'apply 3, three image changes, each waited for; then restart-after-three-rollouts.jsonl: a new kubetrail (initial list), then a fourth image change',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 3, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      for (const n of [2, 3, 4]) {
+        await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', n)}`]);
+        await rollout(ctx, 'deployment/web');
+      }
+      await sleep(3000);
+      await ctx.restartRecording('restart-after-three-rollouts.jsonl');
+      await sleep(3000);
+      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 5)}`]);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'thirty-replica-rollout',
+    story: 'apply 30 (maxSurge 1, maxUnavailable 0), set image: 60 scaling steps, Events aggregated',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 30, image('web', 1), oneAtATime));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'four-image-changes',
+    story: 'apply 3, then four image changes in a row, each waited for: 25 scaling steps, Events aggregated',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 3, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      for (const n of [2, 3, 4, 5]) {
+        await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', n)}`]);
+        await rollout(ctx, 'deployment/web');
+      }
+    },
+  },
+  {
+    name: 'rollout-undo',
+    story: 'apply 3, set image, kubectl rollout undo (the old ReplicaSet scaled up again)',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 3, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['rollout', 'undo', 'deployment/web']);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+  {
+    name: 'pod-deleted',
+    story: 'apply 2, the user deletes one Pod, the ReplicaSet replaces it',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 2, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      const pod = (await ctx.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).split('\n')[0] ?? '';
+      await ctx.kubectl(['delete', pod, '--wait=true', TIMEOUT]);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
+];
