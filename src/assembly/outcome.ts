@@ -25,7 +25,7 @@ function done(time: number | undefined): Outcome {
 }
 
 /**
- * The kind's own "done", per DESIGN.md: Deployment available and up to date;
+ * The kind's own "done" (README "The span model"): Deployment available and up to date;
  * StatefulSet/DaemonSet revisions match and ready; Job Complete; Pod Ready;
  * ReplicaSet ready at its size. Failures: ProgressDeadlineExceeded, Job Failed,
  * Pod phase Failed.

@@ -78,7 +78,8 @@ const MAX_SETTLE_PERIODS = 6;
 
 /**
  * The pure core: deltas in, settled traces out. No IO, no timers; time comes
- * from the injected clock. See DESIGN.md "The trace model" and "Causality".
+ * from the injected clock. The trace model and the order of causality are in the
+ * README's "The span model".
  */
 export class TraceEngine {
   readonly #clock: Clock;

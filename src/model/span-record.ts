@@ -37,7 +37,7 @@ export interface SpanLinkRecord {
 export interface SpanRecord {
   /** 32 lowercase hex digits: hash(root uid, generation or "delete"). */
   readonly traceId: string;
-  /** 16 lowercase hex digits, deterministic (see DESIGN.md, "IDs are deterministic"). */
+  /** 16 lowercase hex digits, deterministic: see `ids.ts` and the README's "The span model". */
   readonly spanId: string;
   /** Absent on the root span of a trace. */
   readonly parentSpanId?: string;

@@ -73,7 +73,7 @@ const d = (s: number, type: Delta['type'], object: unknown, initial = false): De
 const run = replayWithEngine;
 
 describe('deterministic ids', () => {
-  it('follows DESIGN.md: sha256 of root uid/generation, trace+uid, event uid', () => {
+  it('follows the README: sha256 of root uid/generation, trace+uid, event uid', () => {
     const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
     assert.equal(traceIdOf('abc', 3), sha('abc/3').slice(0, 32));
     assert.equal(traceIdOf('abc', 'delete'), sha('abc/delete').slice(0, 32));

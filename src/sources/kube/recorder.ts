@@ -1,6 +1,6 @@
 /**
  * `--record FILE`: writes every delta of a live run in the recording format of
- * DESIGN.md (JSON Lines; `initial` marks the startup list), so that
+ * the README's "Recordings" (JSON Lines; `initial` marks the startup list), so that
  * `kubetrail replay FILE` reproduces the same trace trees.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';

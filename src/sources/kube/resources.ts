@@ -1,5 +1,5 @@
 /**
- * Which collections kubetrail watches: the default set of DESIGN.md, plus any
+ * Which collections kubetrail watches: the default set (`--resources`), plus any
  * group/version/resource named on the command line, resolved against the
  * apiserver's discovery once at startup.
  */

@@ -6,8 +6,8 @@ import { RecordingError } from './recording-error.js';
 const TYPES: ReadonlySet<string> = new Set<DeltaType>(['ADDED', 'MODIFIED', 'DELETED']);
 
 /**
- * Parses a JSON Lines recording one line at a time (DESIGN.md "Recording and
- * replay format"): `{"time":RFC3339,"type":"ADDED|MODIFIED|DELETED","object":{…}}`,
+ * Parses a JSON Lines recording one line at a time (the README's "Recordings"):
+ * `{"time":RFC3339,"type":"ADDED|MODIFIED|DELETED","object":{…}}`,
  * optionally `"initial":true`. Feed it lines or arbitrary chunks; it counts lines
  * so errors can name theirs.
  */
