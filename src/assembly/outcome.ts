@@ -102,9 +102,3 @@ export function outcomeOf(p: ObjectProjection): Outcome {
     }
   }
 }
-
-/** When a delete was asked for: deletionTimestamp less the grace period (the API sets it in the future). */
-export function deletionRequestedAt(p: ObjectProjection): number | undefined {
-  if (p.deletionTimestamp === undefined) return undefined;
-  return p.deletionTimestamp - (p.deletionGracePeriodSeconds ?? 0) * 1000;
-}

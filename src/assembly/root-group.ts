@@ -1,6 +1,6 @@
-import type { RuleMatch } from '../causality/causality-rule.js';
+import type { ActionFact } from '../causality/action-fact.js';
 import type { IntentKey } from '../model/ids.js';
-import type { NormalEvent, ObjectProjection } from '../model/projection.js';
+import type { ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
 import { sameSecond } from '../normalise/refine-time.js';
 import type { Schedulable } from './due-queue.js';
@@ -41,36 +41,6 @@ export interface Intent {
   emitted: Set<string> | undefined;
   /** The group's version when this intent was last emitted. */
   emittedVersion: number;
-}
-
-/** One occurrence of a repeated Event: its count and when it happened (refined by the delta that showed it). */
-export interface Occurrence {
-  readonly count: number;
-  time: number;
-}
-
-/** Occurrences kept per Event: the first, and the latest ones. */
-export const MAX_OCCURRENCES = 16;
-
-/** An action (one Event, however often repeated) as the group knows it. */
-export interface ActionFact {
-  event: NormalEvent;
-  readonly match: RuleMatch | undefined;
-  /** Time of the earliest occurrence observed. */
-  start: number;
-  /** Time of the latest occurrence observed. */
-  lastTime: number;
-  count: number;
-  /** The smallest count delivered: its occurrence is where the span starts. */
-  minCount: number;
-  /**
-   * The occurrences seen, by count (bounded by {@link MAX_OCCURRENCES}). Those
-   * after a later intent started belong to that intent's trace. Undefined while
-   * there is one (count `minCount` at `start`): most Events never repeat.
-   */
-  occurrences: Occurrence[] | undefined;
-  /** The action span id of the Event (eventSpanIdOf its uid, the fact's key), once a build has hashed it. */
-  spanId: string | undefined;
 }
 
 /** A condition transition seen on a watched object. */

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { type ActionFact, MAX_OCCURRENCES } from '../causality/action-fact.js';
 import { BUILTIN_RULES } from '../causality/builtin-rules.js';
 import type { CausalityRule } from '../causality/causality-rule.js';
 import { RuleTable } from '../causality/rule-table.js';
@@ -11,22 +12,16 @@ import type { SpanRecord, TraceRecord } from '../model/span-record.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
-import { projectObject } from '../normalise/project-object.js';
+import { deletionRequestedAt, projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
-import { type BuiltTrace, buildTraces } from './build-traces.js';
+import { buildTraces } from './build-traces.js';
 import { DueQueue } from './due-queue.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
 import { Counters, type EngineStats } from './engine-stats.js';
-import { deletionRequestedAt, outcomeOf } from './outcome.js';
+import { outcomeOf } from './outcome.js';
 import { PendingBuffer } from './pending-buffer.js';
-import {
-  type ActionFact,
-  type Intent,
-  type IntentEnd,
-  MAX_OCCURRENCES,
-  RootGroup,
-  recordTransitions,
-} from './root-group.js';
+import type { BuiltTrace } from './render-spans.js';
+import { type Intent, type IntentEnd, RootGroup, recordTransitions } from './root-group.js';
 import { specWriterOf } from './spec-writer.js';
 
 /** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */

@@ -12,5 +12,5 @@ export {
   wellFormed,
 } from './narrow.js';
 export { isEventObject, normaliseEvent } from './normalise-event.js';
-export { conditionOf, projectObject } from './project-object.js';
+export { conditionOf, deletionRequestedAt, projectObject } from './project-object.js';
 export { isRejected, type Rejected, type RejectReason, reject } from './rejection.js';

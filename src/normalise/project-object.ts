@@ -394,3 +394,9 @@ export function conditionOf(p: ObjectProjection, type: string): ConditionState |
   for (const c of p.conditions) if (c.type === type) return c;
   return undefined;
 }
+
+/** When a delete was asked for: deletionTimestamp less the grace period (the API sets it in the future). */
+export function deletionRequestedAt(p: ObjectProjection): number | undefined {
+  if (p.deletionTimestamp === undefined) return undefined;
+  return p.deletionTimestamp - (p.deletionGracePeriodSeconds ?? 0) * 1000;
+}

@@ -1,0 +1,277 @@
+import type { ActionNode, ObjectNode, SpanNode, SpanTree } from '../causality/parent-decision.js';
+import * as A from '../model/attributes.js';
+import type { ObjectProjection } from '../model/projection.js';
+import type {
+  AttributeValue,
+  SpanEventRecord,
+  SpanLinkRecord,
+  SpanRecord,
+  SpanStatus,
+} from '../model/span-record.js';
+import { deletionRequestedAt } from '../normalise/project-object.js';
+import { outcomeOf } from './outcome.js';
+import type { Intent, RootGroup, Transition } from './root-group.js';
+
+/** One built trace of a group. */
+export interface BuiltTrace {
+  readonly intent: Intent;
+  readonly root: SpanRecord;
+  /** Root first, then by start time. */
+  readonly spans: readonly SpanRecord[];
+}
+
+/**
+ * Renders decided span trees as span records: names, times, status,
+ * attributes, condition events and links. Parents and trace ids come decided
+ * (causality's {@link SpanTree}); this only says what each span looks like.
+ */
+export class SpanRenderer {
+  readonly #group: RootGroup;
+  readonly #maxTraceMs: number;
+
+  constructor(group: RootGroup, maxTraceMs: number) {
+    this.#group = group;
+    this.#maxTraceMs = maxTraceMs;
+  }
+
+  /** The trace of `intent`: its root span, then its nodes' spans by start time. */
+  render(intent: Intent, tree: SpanTree): BuiltTrace {
+    const nodes = tree.nodes;
+    let minStart = Number.POSITIVE_INFINITY;
+    let maxEnd = Number.NEGATIVE_INFINITY;
+    let stuck: string | undefined;
+    const ends: (number | undefined)[] = [];
+    for (const n of nodes) {
+      const s = n.start;
+      if (s < minStart) minStart = s;
+      const end = n.kind === 'action' ? undefined : this.#objectEnd(n);
+      ends.push(end);
+      const e = n.kind === 'action' ? n.lastTime : (end ?? s);
+      if (e > maxEnd) maxEnd = e;
+      if (n.kind === 'action' && n.fact.match?.stuck === true && n.fact.event.type === 'Warning') {
+        stuck ??= `${n.fact.event.involved.kind}.${n.fact.event.reason}`;
+      }
+    }
+    const root = this.#renderRoot(intent, tree.root.spanId, minStart, maxEnd, stuck);
+    const rootEnd = root.endTime;
+    const spans: SpanRecord[] = [root];
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k];
+      if (n !== undefined) spans.push(this.#renderNode(n, ends[k], rootEnd));
+    }
+    spans.sort((a, b) =>
+      a === root ? -1 : b === root ? 1 : a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : 1),
+    );
+    return { intent, root, spans };
+  }
+
+  /** Where an object's span ends; undefined while the object has not reached the end of this span. */
+  #objectEnd(n: ObjectNode): number | undefined {
+    if (n.kind === 'termination')
+      return n.deletedAt === undefined ? undefined : Math.max(n.deletedAt, n.start);
+    const p = n.object;
+    const member = this.#group.members.get(p.uid);
+    let end = member?.doneAt;
+    if (end === undefined) {
+      const outcome = outcomeOf(p);
+      if (outcome.state === 'done' || outcome.state === 'failed') end = outcome.time;
+    }
+    if (end === undefined) end = deletionRequestedAt(p) ?? member?.deletedAt;
+    return end === undefined ? undefined : Math.max(end, n.start);
+  }
+
+  #renderRoot(
+    intent: Intent,
+    spanId: string,
+    minStart: number,
+    maxEnd: number,
+    stuck: string | undefined,
+  ): SpanRecord {
+    const rootObj = this.#group.root;
+    const end = intent.end;
+    const start =
+      intent.start ?? (minStart === Number.POSITIVE_INFINITY ? (end?.time ?? intent.openedAt) : minStart);
+    let endTime: number;
+    if (end?.time !== undefined) endTime = end.time;
+    else if (maxEnd !== Number.NEGATIVE_INFINITY) endTime = maxEnd;
+    else endTime = start;
+    if (end?.reason === 'cut-off') endTime = Math.min(endTime, start + this.#maxTraceMs);
+    if (endTime < start) endTime = start;
+    let status: SpanStatus = UNSET;
+    if (end?.reason === 'error') status = { code: 'ERROR', message: end.message ?? 'failed' };
+    else if (
+      stuck !== undefined &&
+      (end === undefined || end.reason === 'cut-off' || end.reason === 'shutdown')
+    ) {
+      status = { code: 'ERROR', message: `stuck: ${stuck}` };
+    }
+    const attributes: Record<string, AttributeValue> = {};
+    objectAttributes(attributes, rootObj.kind, rootObj.namespace, rootObj.name, rootObj.uid);
+    attributes[A.ATTR_KUBETRAIL_MANAGER] = intent.manager;
+    if (intent.managerOperation !== '') attributes[A.ATTR_KUBETRAIL_OPERATION] = intent.managerOperation;
+    attributes[A.ATTR_KUBETRAIL_INTENT] = intent.operation.toLowerCase();
+    if (intent.key !== 'delete') attributes[A.ATTR_KUBETRAIL_GENERATION] = intent.key;
+    attributes[A.ATTR_KUBETRAIL_TRACE_END] = end?.reason ?? 'shutdown';
+    attributes[A.ATTR_KUBETRAIL_PARTIAL] = intent.partial;
+    const links: SpanLinkRecord[] = [];
+    for (const ctx of [rootObj.traceparent, rootObj.traceContext]) {
+      const link = parseTraceparent(ctx);
+      if (link !== undefined) links.push(link);
+    }
+    return {
+      traceId: intent.traceId,
+      spanId,
+      name: `${rootObj.kind}.${intent.operation}`,
+      role: 'intent',
+      service: intent.manager,
+      startTime: start,
+      endTime,
+      status,
+      attributes,
+      events: this.#conditionEvents(rootObj, start, endTime),
+      links,
+    };
+  }
+
+  #renderNode(n: SpanNode, nodeEnd: number | undefined, traceEnd: number): SpanRecord {
+    const intent = n.intent;
+    if (intent === undefined) throw new Error('node rendered before its trace was resolved');
+    const parentSpanId = n.parent?.spanId;
+    if (n.kind === 'action') return renderAction(n, intent.traceId, parentSpanId);
+    const p = n.object;
+    const open = nodeEnd === undefined;
+    const end = nodeEnd ?? Math.max(n.start, traceEnd);
+    const attributes: Record<string, AttributeValue> = {};
+    objectAttributes(attributes, p.kind, p.namespace, p.name, p.uid);
+    if (n.inferred) attributes[A.ATTR_KUBETRAIL_PARENT_INFERRED] = true;
+    if (open) attributes[A.ATTR_KUBETRAIL_SPAN_OPEN] = true;
+    const outcome = n.kind === 'lifecycle' ? outcomeOf(p) : undefined;
+    const parentService =
+      n.parent?.kind === 'action'
+        ? n.parent.fact.event.controller
+        : n.kind === 'lifecycle'
+          ? 'kube-controller-manager'
+          : 'garbage-collector';
+    const service = p.kind === 'Pod' ? 'kubelet' : parentService;
+    const record: SpanRecord = {
+      traceId: intent.traceId,
+      spanId: n.spanId,
+      ...(parentSpanId === undefined ? {} : { parentSpanId }),
+      name: `${p.kind}.${n.kind === 'lifecycle' ? 'Lifecycle' : 'Termination'}`,
+      role: n.kind,
+      service,
+      ...(p.kind === 'Pod' && p.nodeName !== undefined ? { serviceInstance: p.nodeName } : {}),
+      startTime: n.start,
+      endTime: end,
+      status: outcome?.state === 'failed' ? { code: 'ERROR', message: outcome.message } : UNSET,
+      attributes,
+      events:
+        n.kind === 'lifecycle'
+          ? this.#conditionEvents(p, n.start, open ? Number.POSITIVE_INFINITY : end)
+          : NO_EVENTS,
+      links: NO_LINKS,
+    };
+    return record;
+  }
+
+  /** Condition transitions of `p` between `from` and `to`, from its watch history and its last projection. */
+  #conditionEvents(p: ObjectProjection, from: number, to: number): SpanEventRecord[] {
+    const seen: Transition[] = [];
+    const member = this.#group.members.get(p.uid);
+    if (member !== undefined) seen.push(...member.transitions);
+    for (const c of p.conditions) {
+      if (c.lastTransitionTime === undefined) continue;
+      if (seen.some((t) => t.type === c.type && t.status === c.status && t.time === c.lastTransitionTime))
+        continue;
+      seen.push({
+        type: c.type,
+        status: c.status,
+        reason: c.reason,
+        message: c.message,
+        time: c.lastTransitionTime,
+      });
+    }
+    const out: SpanEventRecord[] = [];
+    for (const t of seen) {
+      if (t.time < from || t.time > to) continue;
+      const attributes: Record<string, AttributeValue> = {
+        [A.ATTR_K8S_CONDITION_TYPE]: t.type,
+        [A.ATTR_K8S_CONDITION_STATUS]: t.status,
+      };
+      if (t.reason !== undefined) attributes[A.ATTR_K8S_CONDITION_REASON] = t.reason;
+      if (t.message !== undefined) attributes[A.ATTR_K8S_CONDITION_MESSAGE] = t.message;
+      out.push({ name: `${t.type}=${t.status}`, time: t.time, attributes });
+    }
+    out.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return out;
+  }
+}
+
+const UNSET: SpanStatus = Object.freeze({ code: 'UNSET' });
+const NO_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
+const NO_LINKS: readonly SpanLinkRecord[] = Object.freeze([]);
+
+function renderAction(n: ActionNode, traceId: string, parentSpanId: string | undefined): SpanRecord {
+  const fact = n.fact;
+  const ev = fact.event;
+  const attributes: Record<string, AttributeValue> = {};
+  objectAttributes(attributes, ev.involved.kind, n.involvedNamespace, ev.involved.name, ev.involved.uid);
+  if (ev.involved.apiVersion !== '') attributes[A.ATTR_K8S_OBJECT_API_VERSION] = ev.involved.apiVersion;
+  attributes[A.ATTR_K8S_EVENT_UID] = ev.uid;
+  attributes[A.ATTR_K8S_EVENT_REASON] = ev.reason;
+  attributes[A.ATTR_K8S_EVENT_TYPE] = ev.type;
+  attributes[A.ATTR_K8S_EVENT_NOTE] = ev.note;
+  if (ev.noteTruncated) attributes[A.ATTR_K8S_EVENT_NOTE_TRUNCATED] = true;
+  attributes[A.ATTR_K8S_EVENT_REPORTING_CONTROLLER] = ev.controller;
+  if (ev.instance !== '') attributes[A.ATTR_K8S_EVENT_REPORTING_INSTANCE] = ev.instance;
+  attributes[A.ATTR_K8S_EVENT_COUNT] = n.count;
+  if (n.lastTime !== n.start) attributes[A.ATTR_K8S_EVENT_LAST_TIME] = n.lastTime;
+  if (ev.involved.fieldPath !== undefined) attributes[A.ATTR_K8S_EVENT_FIELD_PATH] = ev.involved.fieldPath;
+  const m = fact.match;
+  if (m?.actedOnName !== undefined) {
+    attributes[A.ATTR_K8S_EVENT_ACTED_ON_KIND] = m.actedOnKind;
+    attributes[A.ATTR_K8S_EVENT_ACTED_ON_NAME] = m.actedOnName;
+  }
+  if (n.inferred) attributes[A.ATTR_KUBETRAIL_PARENT_INFERRED] = true;
+  return {
+    traceId,
+    spanId: n.spanId,
+    ...(parentSpanId === undefined ? {} : { parentSpanId }),
+    name: `${ev.involved.kind}.${ev.reason}`,
+    role: 'action',
+    service: ev.controller,
+    ...(ev.instance === '' ? {} : { serviceInstance: ev.instance }),
+    startTime: n.start,
+    endTime: Math.max(n.lastTime, n.start),
+    status: ev.type === 'Warning' ? { code: 'ERROR', message: ev.note } : UNSET,
+    attributes,
+    events: NO_EVENTS,
+    links: NO_LINKS,
+  };
+}
+
+function objectAttributes(
+  out: Record<string, AttributeValue>,
+  kind: string,
+  namespace: string,
+  name: string,
+  uid: string,
+): void {
+  if (namespace !== '') out[A.ATTR_K8S_NAMESPACE_NAME] = namespace;
+  if (!A.SEMCONV_KINDS.has(kind)) out[A.ATTR_K8S_OBJECT_KIND] = kind;
+  out[A.nameAttributeKey(kind)] = name;
+  if (uid !== '') out[A.uidAttributeKey(kind)] = uid;
+}
+
+const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-([\da-f]{16})-[\da-f]{2}$/;
+
+/** A W3C traceparent (as KEP-5915 annotates objects) as a span link. */
+function parseTraceparent(value: string | undefined): SpanLinkRecord | undefined {
+  if (value === undefined) return undefined;
+  const m = TRACEPARENT.exec(value.trim().toLowerCase());
+  const traceId = m?.[1];
+  const spanId = m?.[2];
+  if (traceId === undefined || spanId === undefined || /^0+$/.test(traceId) || /^0+$/.test(spanId))
+    return undefined;
+  return { traceId, spanId, attributes: { [A.ATTR_KUBETRAIL_LINK_SOURCE]: 'annotation' } };
+}

@@ -1,0 +1,574 @@
+import type { ObjectGraph } from '../graph/object-graph.js';
+import {
+  eventOccurrenceSpanIdOf,
+  eventSpanIdOf,
+  lifecycleSpanIdOf,
+  terminationSpanIdOf,
+} from '../model/ids.js';
+import type { ObjectProjection, ObjectRef } from '../model/projection.js';
+import { deletionRequestedAt } from '../normalise/project-object.js';
+import { sameSecond } from '../normalise/refine-time.js';
+import type { ActionFact } from './action-fact.js';
+import type { ActionVerb } from './causality-rule.js';
+
+/** How far (ms) a create/delete action may be from the object's own timestamp and still be "the" action. */
+export const MATCH_WINDOW_MS = 10_000;
+/** Slack for second-resolution timestamps when deciding whether an object belongs to the traced period. */
+const HORIZON_SLACK_MS = 2_000;
+/** Parent chains longer than this are treated as broken and re-attached to the root. */
+const MAX_PARENT_DEPTH = 128;
+
+const CREATE_VERBS: readonly ActionVerb[] = ['create', 'scale-up'];
+const DELETE_VERBS: readonly ActionVerb[] = ['delete'];
+
+/** An intent as the decision sees it: one trace, and when its change was made. */
+export interface TracedIntent {
+  readonly traceId: string;
+  /** Undefined when unknown. */
+  readonly start: number | undefined;
+  /** Opened because its consequences arrived, not because the change itself was observed. */
+  readonly lazy: boolean;
+}
+
+/** What the decision reads of one root object: its intents, its actions, the objects it watched. */
+export interface RootFacts {
+  readonly rootUid: string;
+  readonly root: ObjectProjection;
+  /** Ordered by start, unknown starts first. */
+  readonly intents: readonly TracedIntent[];
+  readonly actions: ReadonlyMap<string, ActionFact>;
+  /** Objects seen on their own watch, by uid; `deletedAt` is when their DELETED was observed. */
+  readonly members: ReadonlyMap<string, { readonly deletedAt: number | undefined }>;
+}
+
+interface BaseNode {
+  parent: TreeNode | undefined;
+  /** The parent is a guess by owner and time, not a rule match: rendered as `kubetrail.parent.inferred`. */
+  inferred: boolean;
+  /** The intent (trace) this node belongs to, once resolved. */
+  intent: TracedIntent | undefined;
+  spanId: string;
+}
+
+/** The root span of one intent's trace. */
+export interface RootNode extends BaseNode {
+  readonly kind: 'root';
+  readonly of: TracedIntent;
+}
+
+/** The span of one Event, or of the part of a repeated Event that belongs to one intent. */
+export interface ActionNode extends BaseNode {
+  readonly kind: 'action';
+  readonly fact: ActionFact;
+  /** This span's part of the Event: all its occurrences, or those of one intent (see #indexActions). */
+  readonly start: number;
+  readonly lastTime: number;
+  readonly count: number;
+  /** The count of the part's first occurrence when the Event is split across intents; 0 for the first part. */
+  readonly partFrom: number;
+  readonly involvedNamespace: string;
+}
+
+/** The lifecycle span of an object the intent created, or the termination span of one it deleted. */
+export interface ObjectNode extends BaseNode {
+  readonly kind: 'lifecycle' | 'termination';
+  readonly object: ObjectProjection;
+  readonly start: number;
+  /** Termination: when the object's DELETED was observed, if it was. Undefined on lifecycle nodes. */
+  readonly deletedAt: number | undefined;
+  /** The action matched as creating (lifecycle) or deleting (termination) it. */
+  readonly action: ActionNode | undefined;
+}
+
+/** Any node of a span tree. */
+export type TreeNode = RootNode | ActionNode | ObjectNode;
+/** A node that becomes a span under a root. */
+export type SpanNode = ActionNode | ObjectNode;
+
+/** One intent's trace before rendering: every node has its parent, trace and span id. */
+export interface SpanTree {
+  readonly root: RootNode;
+  /** Actions in start order, then lifecycle, then termination nodes. */
+  readonly nodes: readonly SpanNode[];
+}
+
+/**
+ * Which trace, which parent: decides, for every action and object of a root
+ * object, the span it hangs under and the intent (trace) it belongs to. Parents
+ * are decided from data (uids, rule targets, timestamps), never from arrival
+ * order, so any permutation of the same deltas gives the same trees. Empty when
+ * the root has no intent.
+ */
+export function decideParents(facts: RootFacts, graph: ObjectGraph): Map<TracedIntent, SpanTree> {
+  return new ParentDecision(facts, graph).decide();
+}
+
+class ParentDecision {
+  readonly #group: RootFacts;
+  readonly #graph: ObjectGraph;
+  readonly #roots = new Map<TracedIntent, RootNode>();
+  readonly #actions: ActionNode[] = [];
+  /** Actions by the object they act on: kind → namespace → name; nested so no key string is built per lookup. */
+  readonly #byTarget = new Map<string, Map<string, Map<string, ActionNode[]>>>();
+  readonly #lifecycle = new Map<string, ObjectNode | null>();
+  readonly #termination = new Map<string, ObjectNode | null>();
+  #horizon = Number.NEGATIVE_INFINITY;
+
+  constructor(group: RootFacts, graph: ObjectGraph) {
+    this.#group = group;
+    this.#graph = graph;
+  }
+
+  decide(): Map<TracedIntent, SpanTree> {
+    const out = new Map<TracedIntent, SpanTree>();
+    const group = this.#group;
+    if (group.intents.length === 0) return out;
+    for (const intent of group.intents) {
+      this.#roots.set(intent, {
+        kind: 'root',
+        of: intent,
+        parent: undefined,
+        inferred: false,
+        intent,
+        spanId: lifecycleSpanIdOf(intent.traceId, group.rootUid),
+      });
+    }
+    this.#indexActions();
+    this.#horizon = this.#computeHorizon();
+
+    const nodes: SpanNode[] = [];
+    for (const a of this.#actions) {
+      this.#decideActionParent(a);
+      nodes.push(a);
+    }
+    // Objects the group observed on their own watch, and the ones its actions name.
+    for (const uid of group.members.keys()) {
+      this.#lifecycleNode(uid);
+      this.#terminationNode(uid);
+    }
+    for (const a of this.#actions) {
+      const uid = a.fact.event.involved.uid;
+      if (uid !== '') {
+        this.#lifecycleNode(uid);
+        this.#terminationNode(uid);
+      }
+    }
+    for (const n of this.#lifecycle.values()) if (n !== null) nodes.push(n);
+    for (const n of this.#termination.values()) if (n !== null) nodes.push(n);
+
+    const perIntent = new Map<TracedIntent, SpanNode[]>();
+    for (const intent of group.intents) perIntent.set(intent, []);
+    for (const n of nodes) {
+      const intent = this.#resolveIntent(n);
+      n.intent = intent;
+      n.spanId =
+        n.kind === 'action'
+          ? n.partFrom === 0
+            ? actionSpanIdOf(n.fact)
+            : eventOccurrenceSpanIdOf(n.fact.event.uid, n.partFrom)
+          : n.kind === 'lifecycle'
+            ? lifecycleSpanIdOf(intent.traceId, n.object.uid)
+            : terminationSpanIdOf(intent.traceId, n.object.uid);
+      perIntent.get(intent)?.push(n);
+    }
+    for (const [intent, members] of perIntent) {
+      const root = this.#roots.get(intent);
+      if (root !== undefined) out.set(intent, { root, nodes: members });
+    }
+    return out;
+  }
+
+  #indexActions(): void {
+    for (const fact of this.#group.actions.values()) {
+      const ev = fact.event;
+      const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
+      const m = fact.match;
+      for (const part of this.#partsOf(fact)) {
+        const node: ActionNode = {
+          kind: 'action',
+          fact,
+          start: part.start,
+          lastTime: part.lastTime,
+          count: part.count,
+          partFrom: part.from,
+          involvedNamespace: ns,
+          parent: undefined,
+          inferred: false,
+          intent: undefined,
+          spanId: '',
+        };
+        this.#actions.push(node);
+        if (m?.actedOnName !== undefined) this.#addTarget(m.actedOnKind, ns, m.actedOnName, node);
+      }
+    }
+    for (const namespaces of this.#byTarget.values()) {
+      for (const names of namespaces.values()) for (const list of names.values()) list.sort(compareActions);
+    }
+    // Deterministic iteration whatever the insertion order.
+    this.#actions.sort(compareActions);
+  }
+
+  #addTarget(kind: string, namespace: string, name: string, node: ActionNode): void {
+    let namespaces = this.#byTarget.get(kind);
+    if (namespaces === undefined) {
+      namespaces = new Map();
+      this.#byTarget.set(kind, namespaces);
+    }
+    let names = namespaces.get(namespace);
+    if (names === undefined) {
+      names = new Map();
+      namespaces.set(namespace, names);
+    }
+    const list = names.get(name);
+    if (list === undefined) names.set(name, [node]);
+    else list.push(node);
+  }
+
+  /** The actions that act on the object of this kind, namespace and name, ordered by compareActions. */
+  #targetsOf(kind: string, namespace: string, name: string): readonly ActionNode[] | undefined {
+    return this.#byTarget.get(kind)?.get(namespace)?.get(name);
+  }
+
+  /** The actions that act on the object an action's Event is about. */
+  #involvedTargets(a: ActionNode): readonly ActionNode[] | undefined {
+    const involved = a.fact.event.involved;
+    return this.#targetsOf(involved.kind, a.involvedNamespace, involved.name);
+  }
+
+  /**
+   * An Event that acts on a named object again and again (a StatefulSet's
+   * "create Pod db-1" each time db-1 is re-created) acts anew each time: its
+   * occurrences after a later intent started are that intent's, as a span of
+   * their own. Observations (BackOff, Pulling) stay one span.
+   */
+  #partsOf(fact: ActionFact): { start: number; lastTime: number; count: number; from: number }[] {
+    const whole = [{ start: fact.start, lastTime: fact.lastTime, count: fact.count, from: 0 }];
+    const occ = fact.occurrences;
+    const m = fact.match;
+    if (
+      occ === undefined ||
+      occ.length < 2 ||
+      m === undefined ||
+      m.actedOnName === undefined ||
+      m.verb === 'observe'
+    )
+      return whole;
+    const intents = this.#group.intents;
+    if (intents.length < 2) return whole;
+    const parts: { start: number; lastTime: number; count: number; from: number }[] = [];
+    let first = 0;
+    for (let k = 1; k <= occ.length; k++) {
+      const head = occ[first];
+      const o = occ[k];
+      if (head === undefined) break;
+      if (o !== undefined && this.#rootAt(o.time) === this.#rootAt(head.time)) continue;
+      let last = head.time;
+      let count = head.count;
+      for (let j = first; j < k; j++) {
+        const x = occ[j];
+        if (x === undefined) continue;
+        if (x.time > last) last = x.time;
+        count = x.count;
+      }
+      parts.push({ start: head.time, lastTime: last, count, from: parts.length === 0 ? 0 : head.count });
+      first = k;
+    }
+    if (parts.length <= 1) return whole;
+    const head = parts[0];
+    if (head !== undefined) head.start = fact.start;
+    return parts;
+  }
+
+  #computeHorizon(): number {
+    let earliest = Number.POSITIVE_INFINITY;
+    // Lazy intents (opened from their consequences) may date from long ago: they do not widen the horizon.
+    for (const i of this.#group.intents) {
+      if (!i.lazy && i.start !== undefined && i.start < earliest) earliest = i.start;
+    }
+    for (const a of this.#actions) if (a.start < earliest) earliest = a.start;
+    return earliest === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : earliest - HORIZON_SLACK_MS;
+  }
+
+  /** The root node of the intent in force at `t`: the latest one started by then, else the earliest. */
+  #rootAt(t: number): RootNode {
+    const intents = this.#group.intents;
+    let chosen = intents[0];
+    for (const i of intents) if ((i.start ?? Number.NEGATIVE_INFINITY) <= t) chosen = i;
+    const node = chosen === undefined ? undefined : this.#roots.get(chosen);
+    if (node === undefined) throw new Error('root group without intents');
+    return node;
+  }
+
+  #isRoot(ref: ObjectRef, ns: string): boolean {
+    const root = this.#group.root;
+    if (ref.uid !== '') return ref.uid === root.uid;
+    return ref.kind === root.kind && ns === root.namespace && ref.name === root.name;
+  }
+
+  #decideActionParent(a: ActionNode): void {
+    const ev = a.fact.event;
+    const t = a.start;
+    const m = a.fact.match;
+    // An observation about another object (SawCompletedJob) sits with that object.
+    if (m?.verb === 'observe' && m.actedOnName !== undefined) {
+      const uid = this.#graph.uidByName(m.actedOnKind, a.involvedNamespace, m.actedOnName);
+      const life = uid === undefined ? null : this.#lifecycleNode(uid);
+      if (life !== null) {
+        a.parent = life;
+        return;
+      }
+    }
+    if (this.#isRoot(ev.involved, a.involvedNamespace)) {
+      a.parent = this.#rootAt(t);
+      return;
+    }
+    const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);
+    if (m?.verb === 'delete') {
+      // Only an action on the involved object itself (the kubelet's Killing) is part of its
+      // termination; a ReplicaSet's "Deleted pod" is not part of the ReplicaSet's.
+      const term = x === undefined || m.actedOnName !== undefined ? null : this.#terminationNode(x.uid);
+      const del = term ?? closest(this.#involvedTargets(a), DELETE_VERBS, t, MATCH_WINDOW_MS, a);
+      if (del !== undefined) {
+        a.parent = del;
+        return;
+      }
+    }
+    const direct = this.#objectParent(this.#involvedTargets(a), x, t, a, m?.verb);
+    if (direct !== undefined) {
+      a.parent = direct;
+      return;
+    }
+    a.parent = x === undefined ? this.#rootAt(t) : this.#ownerParent(x, t, 0);
+    a.inferred = true;
+  }
+
+  /**
+   * The span an object "belongs to" at time t: the latest action on it by then,
+   * unless that is the action that created it, in which case its lifecycle span.
+   */
+  #objectParent(
+    list: readonly ActionNode[] | undefined,
+    x: ObjectProjection | undefined,
+    t: number,
+    exclude?: ActionNode,
+    verb?: ActionVerb,
+  ): TreeNode | undefined {
+    const causes = verb === undefined ? undefined : CAUSES[verb];
+    const latest =
+      (causes === undefined ? undefined : causeOf(list, causes, t, exclude)) ??
+      latestBefore(list, t, exclude);
+    const life = x === undefined ? null : this.#lifecycleNode(x.uid);
+    if (life === null) return latest;
+    if (latest === undefined || latest === life.action || latest.start < life.start) return life;
+    return latest;
+  }
+
+  /** Up the owner chain to the first owner with a span at time t; the root when none has. */
+  #ownerParent(p: ObjectProjection, t: number, depth: number): TreeNode {
+    const ownerUid = p.controllerUid;
+    if (ownerUid === undefined || ownerUid === this.#group.rootUid || depth > MAX_PARENT_DEPTH) {
+      return this.#rootAt(t);
+    }
+    const owner = this.#graph.peek(ownerUid);
+    if (owner === undefined) return this.#rootAt(t);
+    return (
+      this.#objectParent(this.#targetsOf(owner.kind, owner.namespace, owner.name), owner, t) ??
+      this.#ownerParent(owner, t, depth + 1)
+    );
+  }
+
+  #lifecycleNode(uid: string): ObjectNode | null {
+    const memo = this.#lifecycle.get(uid);
+    if (memo !== undefined) return memo;
+    this.#lifecycle.set(uid, null); // guards against owner cycles while deciding
+    const p = this.#graph.peek(uid);
+    if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
+    const c = p.creationTimestamp;
+    const create = closest(this.#targetsOf(p.kind, p.namespace, p.name), CREATE_VERBS, c, MATCH_WINDOW_MS);
+    let parent: TreeNode;
+    let inferred = false;
+    if (create !== undefined) parent = create;
+    else if (c >= this.#horizon) {
+      // Created during the traced period without a creating Event: a guess by owner and time.
+      parent = this.#ownerParent(p, c, 0);
+      inferred = true;
+    } else return null;
+    const node: ObjectNode = {
+      kind: 'lifecycle',
+      object: p,
+      start: c,
+      deletedAt: undefined,
+      action: create,
+      parent,
+      inferred,
+      intent: undefined,
+      spanId: '',
+    };
+    this.#lifecycle.set(uid, node);
+    return node;
+  }
+
+  #terminationNode(uid: string): ObjectNode | null {
+    const memo = this.#termination.get(uid);
+    if (memo !== undefined) return memo;
+    this.#termination.set(uid, null);
+    const p = this.#graph.peek(uid);
+    if (p === undefined || uid === this.#group.rootUid) return null;
+    const member = this.#group.members.get(uid);
+    const deletedAt = member?.deletedAt ?? this.#graph.tombstone(uid)?.deletedAt;
+    const d = deletionRequestedAt(p) ?? deletedAt;
+    if (d === undefined) return null;
+    const del = closest(this.#targetsOf(p.kind, p.namespace, p.name), DELETE_VERBS, d, MATCH_WINDOW_MS);
+    let parent: TreeNode;
+    let inferred = false;
+    if (del !== undefined) parent = del;
+    else if (member?.deletedAt !== undefined || d >= this.#horizon) {
+      parent = this.#ownerTerminationParent(p, d, 0);
+      inferred = true;
+    } else return null;
+    const node: ObjectNode = {
+      kind: 'termination',
+      object: p,
+      start: d,
+      deletedAt,
+      action: del,
+      parent,
+      inferred,
+      intent: undefined,
+      spanId: '',
+    };
+    this.#termination.set(uid, node);
+    return node;
+  }
+
+  /** A delete with no Event (the garbage collector) hangs under its owner's termination, else under what the owner was doing. */
+  #ownerTerminationParent(p: ObjectProjection, t: number, depth: number): TreeNode {
+    const ownerUid = p.controllerUid;
+    if (ownerUid === undefined || ownerUid === this.#group.rootUid || depth > MAX_PARENT_DEPTH) {
+      return this.#rootAt(t);
+    }
+    const term = this.#terminationNode(ownerUid);
+    if (term !== null) return term;
+    const owner = this.#graph.peek(ownerUid);
+    if (owner === undefined) return this.#rootAt(t);
+    return (
+      this.#objectParent(this.#targetsOf(owner.kind, owner.namespace, owner.name), owner, t) ??
+      this.#ownerTerminationParent(owner, t, depth + 1)
+    );
+  }
+
+  /** Walks up to a root node; a loop or an absurd depth re-attaches the node to the root as inferred. */
+  #resolveIntent(n: SpanNode): TracedIntent {
+    if (n.intent !== undefined) return n.intent;
+    const path: TreeNode[] = [];
+    let cur: TreeNode | undefined = n;
+    while (cur !== undefined && cur.intent === undefined) {
+      if (path.length > MAX_PARENT_DEPTH || path.includes(cur)) {
+        cur = undefined;
+        break;
+      }
+      path.push(cur);
+      cur = cur.parent;
+    }
+    if (cur?.intent === undefined) {
+      const fallback = this.#rootAt(n.start);
+      n.parent = fallback;
+      n.inferred = true;
+      n.intent = fallback.of;
+      return fallback.of;
+    }
+    for (const p of path) p.intent = cur.intent;
+    return cur.intent;
+  }
+}
+
+function compareActions(a: ActionNode, b: ActionNode): number {
+  if (a.start !== b.start) return a.start - b.start;
+  const ua = a.fact.event.uid;
+  const ub = b.fact.event.uid;
+  return ua < ub ? -1 : ua > ub ? 1 : a.partFrom - b.partFrom;
+}
+
+/** The action span id of a fact's Event, hashed once per fact (its uid never changes). */
+function actionSpanIdOf(fact: ActionFact): string {
+  let id = fact.spanId;
+  if (id === undefined) {
+    id = eventSpanIdOf(fact.event.uid);
+    fact.spanId = id;
+  }
+  return id;
+}
+
+/** The action in `list` with a verb in `verbs` nearest to `t` within `window`; ties go to the earlier one. */
+function closest(
+  list: readonly ActionNode[] | undefined,
+  verbs: readonly ActionVerb[],
+  t: number,
+  window: number,
+  exclude?: ActionNode,
+): ActionNode | undefined {
+  if (list === undefined) return undefined;
+  let best: ActionNode | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const a of list) {
+    const verb = a.fact.match?.verb;
+    if (a === exclude || verb === undefined || !verbs.includes(verb)) continue;
+    const d = Math.abs(a.start - t);
+    if (d <= window && d < bestDistance) {
+      best = a;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** What may have caused an action of each verb on an object's children: a "Deleted pod" follows a scale-down. */
+const CAUSES: Partial<Record<ActionVerb, readonly ActionVerb[]>> = {
+  create: ['scale-up', 'create'],
+  delete: ['scale-down', 'delete'],
+};
+
+/**
+ * The action in `list` with a verb in `verbs` that caused something at `t`: the
+ * latest one started by then, unless one refined into the same second as `t`
+ * follows it. Two stamps of one second refined by their observations may be
+ * observed out of order (the event recorder is asynchronous), so within a second
+ * the order is a guess and a cause observed just after its effect is accepted.
+ */
+function causeOf(
+  list: readonly ActionNode[] | undefined,
+  verbs: readonly ActionVerb[],
+  t: number,
+  exclude: ActionNode | undefined,
+): ActionNode | undefined {
+  if (list === undefined) return undefined;
+  let before: ActionNode | undefined;
+  let after: ActionNode | undefined;
+  for (const a of list) {
+    const verb = a.fact.match?.verb;
+    if (a === exclude || verb === undefined || !verbs.includes(verb)) continue;
+    if (a.start <= t) before = a;
+    else {
+      if (sameSecond(a.start, t)) after = a;
+      break;
+    }
+  }
+  if (before !== undefined && (after === undefined || sameSecond(before.start, t))) return before;
+  return after ?? before;
+}
+
+/** The latest non-observing action in `list` started at or before `t` (list is sorted). */
+function latestBefore(
+  list: readonly ActionNode[] | undefined,
+  t: number,
+  exclude?: ActionNode,
+): ActionNode | undefined {
+  if (list === undefined) return undefined;
+  let best: ActionNode | undefined;
+  for (const a of list) {
+    if (a.start > t) break;
+    if (a === exclude || a.fact.match?.verb === 'observe') continue;
+    best = a;
+  }
+  return best;
+}
