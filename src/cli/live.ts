@@ -62,7 +62,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     ...(config.context ? { context: config.context } : {}),
   });
-  const transport = new HttpKubeTransport(kc, userAgent);
+  const transport = new HttpKubeTransport(kc, { userAgent });
   const clock = systemClock;
   const startedAt = clock.now();
   let lastTick = clock.now();
@@ -103,8 +103,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     });
   }
 
-  let leader = !config.leaderElect;
-  metrics.leader.set(leader ? 1 : 0);
+  metrics.leader.set(config.leaderElect ? 0 : 1);
 
   const onDelta = (delta: Delta): void => {
     recorder?.write(delta);
@@ -143,8 +142,11 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   });
 
   let exporting: Promise<unknown> = Promise.resolve();
+  let elector: LeaderElector | undefined;
   const emit = (traces: readonly TraceRecord[]): void => {
     if (traces.length === 0) return;
+    // Asked at each export: leadership lapses by the clock, even while a renewal hangs.
+    const leader = elector === undefined ? !config.leaderElect : elector.isLeader;
     const spans = traces.reduce((n, t) => n + t.spans.length, 0);
     for (const t of traces) metrics.tracesEmitted.inc({ end: t.end, kept: leader ? 'true' : 'false' });
     if (!leader) {
@@ -192,7 +194,6 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     }
   }, TICK_MS);
 
-  let elector: LeaderElector | undefined;
   if (config.leaderElect) {
     const identity = config.identity || `${hostname()}-${process.pid}`;
     elector = new LeaderElector({
@@ -202,7 +203,6 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
       identity,
       timing: realTiming,
       onChange: (isLeader) => {
-        leader = isLeader;
         metrics.leader.set(isLeader ? 1 : 0);
         log.info(isLeader ? 'became leader: exporting' : 'lost leadership: standing by', { identity });
       },

@@ -16,11 +16,18 @@ export interface JsonResponse {
   readonly body: unknown;
 }
 
-/** What the reflector needs from the network, so that tests can inject faults. */
+/**
+ * What the reflector needs from the network, so that tests can inject faults.
+ * Every request ends: the real transport bounds each one with its request timeout,
+ * whatever signal the caller passes.
+ */
 export interface KubeTransport {
-  /** GET `path?query`, parsed as JSON. Rejects on network errors only. */
+  /** GET `path?query`, parsed as JSON. Rejects on network errors and timeouts only. */
   getJson(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<JsonResponse>;
-  /** GET `path?query` as a stream of lines (a watch). Resolves once the status line arrives. */
+  /**
+   * GET `path?query` as a stream of lines (a watch). Resolves once the status line arrives;
+   * the body then lasts as long as the server keeps it open (the reflector's watchdog bounds it).
+   */
   stream(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<LineStream>;
   /** A write (POST/PUT) of a JSON body: used only for kubetrail's own Lease. */
   sendJson(method: 'POST' | 'PUT', path: string, body: unknown, signal: AbortSignal): Promise<JsonResponse>;
@@ -39,6 +46,15 @@ export interface KubeConnectionOptions {
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly userAgent: string;
+}
+
+/** How long a request may take, unless told otherwise: client-go's default REST timeout is similar. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A request the apiserver did not answer in time. */
+export class KubeTimeoutError extends Error {
+  override readonly name = 'KubeTimeoutError';
+  readonly code = 'ERR_KUBE_TIMEOUT';
 }
 
 /** Error loading the kubeconfig or reaching the cluster, with a stable code. */
@@ -85,18 +101,34 @@ export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
   return kc;
 }
 
+/** Options of {@link HttpKubeTransport}. */
+export interface HttpKubeTransportOptions {
+  /** The User-Agent header. */
+  readonly userAgent: string;
+  /**
+   * Bound on each request: a list page or a Lease call until its whole body is read,
+   * a watch until its status line arrives. @default 30_000
+   */
+  readonly requestTimeoutMs?: number;
+}
+
 /** The real transport: HTTPS (or HTTP) to the current cluster of `kc`. */
 export class HttpKubeTransport implements KubeTransport {
   readonly #kc: KubeConfig;
   readonly #server: URL;
   readonly #userAgent: string;
+  readonly #timeoutMs: number;
 
-  constructor(kc: KubeConfig, userAgent: string) {
+  constructor(kc: KubeConfig, options: HttpKubeTransportOptions) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new KubeConfigError('kubeconfig has no current cluster');
+    const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0))
+      throw new TypeError(`requestTimeoutMs must be a positive number, got ${timeoutMs}`);
     this.#kc = kc;
     this.#server = new URL(cluster.server);
-    this.#userAgent = userAgent;
+    this.#userAgent = options.userAgent;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** The apiserver's address, for logs. */
@@ -104,10 +136,16 @@ export class HttpKubeTransport implements KubeTransport {
     return this.#server.origin;
   }
 
+  /**
+   * Sends one request. `deadline` aborts it when the timeout passes: for unary
+   * calls the caller keeps it armed until the body is read; for a watch it is
+   * disarmed once the response arrives.
+   */
   async #request(
     path: string,
     query: Readonly<Record<string, string>>,
     signal: AbortSignal,
+    deadline: AbortController,
     write?: { method: 'POST' | 'PUT'; body: string },
   ): Promise<IncomingMessage> {
     const url = new URL(this.#server.pathname.replace(/\/$/, '') + path, this.#server);
@@ -122,28 +160,54 @@ export class HttpKubeTransport implements KubeTransport {
     };
     if (write) headers['Content-Type'] = 'application/json';
     const lib = url.protocol === 'http:' ? http : https;
+    const both = AbortSignal.any([signal, deadline.signal]);
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { ...opts, method: write?.method ?? 'GET', headers, signal }, resolve);
-      req.on('error', reject);
+      const req = lib.request(
+        url,
+        { ...opts, method: write?.method ?? 'GET', headers, signal: both },
+        resolve,
+      );
+      req.on('error', (err) => reject(deadline.signal.aborted ? deadline.signal.reason : err));
       req.end(write?.body);
     });
   }
 
-  async getJson(
+  /** A controller that aborts with a {@link KubeTimeoutError} after the request timeout. */
+  #deadline(method: string, path: string): { controller: AbortController; disarm: () => void } {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(new KubeTimeoutError(`${method} ${path}: no answer within ${this.#timeoutMs} ms`)),
+      this.#timeoutMs,
+    );
+    timer.unref();
+    return { controller, disarm: () => clearTimeout(timer) };
+  }
+
+  async #unary(
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     query: Readonly<Record<string, string>>,
     signal: AbortSignal,
+    body?: string,
   ): Promise<JsonResponse> {
-    return readJson(await this.#request(path, query, signal));
+    const { controller, disarm } = this.#deadline(method, path);
+    try {
+      const write = method === 'GET' || body === undefined ? undefined : { method, body };
+      return await readJson(await this.#request(path, query, signal, controller, write));
+    } catch (err) {
+      throw controller.signal.aborted ? controller.signal.reason : err;
+    } finally {
+      disarm();
+    }
   }
 
-  async sendJson(
-    method: 'POST' | 'PUT',
-    path: string,
-    body: unknown,
-    signal: AbortSignal,
-  ): Promise<JsonResponse> {
-    return readJson(await this.#request(path, {}, signal, { method, body: JSON.stringify(body) }));
+  getJson(path: string, query: Readonly<Record<string, string>>, signal: AbortSignal): Promise<JsonResponse> {
+    return this.#unary('GET', path, query, signal);
+  }
+
+  sendJson(method: 'POST' | 'PUT', path: string, body: unknown, signal: AbortSignal): Promise<JsonResponse> {
+    return this.#unary(method, path, {}, signal, JSON.stringify(body));
   }
 
   async stream(
@@ -151,14 +215,21 @@ export class HttpKubeTransport implements KubeTransport {
     query: Readonly<Record<string, string>>,
     signal: AbortSignal,
   ): Promise<LineStream> {
-    const res = await this.#request(path, query, signal);
-    const status = res.statusCode ?? 0;
-    if (status !== 200) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of res) chunks.push(chunk as Buffer);
-      return { status, errorBody: Buffer.concat(chunks).toString('utf8'), lines: emptyLines() };
+    const { controller, disarm } = this.#deadline('WATCH', path);
+    try {
+      const res = await this.#request(path, query, signal, controller);
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of res) chunks.push(chunk as Buffer);
+        return { status, errorBody: Buffer.concat(chunks).toString('utf8'), lines: emptyLines() };
+      }
+      return { status, errorBody: '', lines: splitLines(res) };
+    } catch (err) {
+      throw controller.signal.aborted ? controller.signal.reason : err;
+    } finally {
+      disarm();
     }
-    return { status, errorBody: '', lines: splitLines(res) };
   }
 }
 
