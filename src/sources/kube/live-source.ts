@@ -3,6 +3,12 @@
  * one reflector per collection and namespace, feeding every delta to `onDelta`.
  * Events come from events.k8s.io/v1 when the cluster serves it, else from
  * core/v1 — never both, which would duplicate every span.
+ *
+ * Every list starts at once, and none waits for another to succeed: a resource
+ * the apiserver refuses (403) is reported with the RBAC rule it needs, and the
+ * others go on. Only the delivery of Events waits, until every object
+ * collection has made its first attempt, so that the graph knows the owners
+ * of the first Events when it can.
  */
 import type { Delta } from '../../model/delta.js';
 import type { KubeTransport } from './kube-transport.js';
@@ -32,8 +38,41 @@ export interface LiveSourceOptions {
   readonly onDelta: (delta: Delta) => void;
   /** Reflector events, tagged with the resource they came from. */
   readonly onEvent?: (resource: string, event: ReflectorEvent) => void;
+  /** The apiserver refused a list or watch (403); called once until that collection lists again. */
+  readonly onForbidden?: (refused: RefusedAccess) => void;
   readonly timing?: ReflectorTiming;
   readonly stallMs?: number;
+}
+
+/** A collection the apiserver refuses to kubetrail, and the RBAC rule that would allow it. */
+export interface RefusedAccess {
+  /** `group/version/resource` (`core` for the core group). */
+  readonly resource: string;
+  /** Set when the collection is one namespace's (`--namespace`). */
+  readonly namespace?: string;
+  readonly verb: 'list' | 'watch';
+  /** The missing rule, e.g. `apiGroups: ["apps"], resources: ["deployments"], verbs: ["list", "watch"]`. */
+  readonly rule: string;
+  /** What the apiserver said. */
+  readonly message: string;
+}
+
+/** The RBAC rule that lets kubetrail list and watch `r`. */
+export function rbacRuleFor(r: WatchedResource): string {
+  return `apiGroups: ["${r.group}"], resources: ["${r.resource}"], verbs: ["list", "watch"]`;
+}
+
+/** Where one collection stands in its first list. */
+type CollectionState = 'waiting' | 'listed' | 'refused';
+
+interface Collection {
+  readonly label: string;
+  readonly isEvents: boolean;
+  state: CollectionState;
+  /** It has listed or failed at least once. */
+  attempted: boolean;
+  /** A refusal was reported and has not been cleared by a list since. */
+  reported: boolean;
 }
 
 interface DiscoveryResource {
@@ -46,6 +85,9 @@ interface DiscoveryResource {
 export class LiveSource {
   readonly #o: LiveSourceOptions;
   readonly #reflectors: Reflector[] = [];
+  readonly #collections: Collection[] = [];
+  /** Event deltas held until every object collection has made its first attempt. */
+  #gate: Delta[] | undefined;
   /** The resolved collections, for logs and tests. */
   resolved: readonly WatchedResource[] = [];
 
@@ -112,33 +154,99 @@ export class LiveSource {
     return out;
   }
 
-  /** Resolves, starts every reflector, and resolves once each has listed (the graph is full). */
+  /**
+   * Resolves, then starts every reflector at once. Resolves when each collection
+   * has either listed or been refused by the apiserver: the graph holds all that
+   * kubetrail may read. Other failures are retried, and keep it waiting.
+   */
   async start(): Promise<void> {
     const resolved = this.resolved.length > 0 ? this.resolved : await this.resolve();
-    // Objects list before Events, so the graph knows owners when history starts.
-    const resources = [...resolved].sort(
-      (a, b) => Number(a.resource === 'events') - Number(b.resource === 'events'),
-    );
     const excluded = (this.#o.excludeNamespaces ?? []).map((ns) => `metadata.namespace!=${ns}`).join(',');
-    for (const r of resources) {
+    let settle: () => void = () => {};
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    const check = (): void => {
+      if (this.#gate !== undefined && this.#collections.every((c) => c.isEvents || c.attempted)) {
+        const held = this.#gate;
+        this.#gate = undefined;
+        for (const d of held) this.#o.onDelta(d);
+      }
+      if (this.#collections.every((c) => c.state !== 'waiting')) settle();
+    };
+    this.#gate = [];
+    for (const r of resolved) {
       const scopes = r.namespaced && this.#o.namespaces?.length ? this.#o.namespaces : [undefined];
       for (const ns of scopes) {
         const label = `${r.group || 'core'}/${r.version}/${r.resource}`;
-        const reflector = new Reflector({
-          path: collectionPath(r, ns),
-          transport: this.#o.transport,
-          timing: this.#o.timing ?? realTiming,
-          onDelta: this.#o.onDelta,
-          onEvent: (e) => this.#o.onEvent?.(label, e),
-          ...(r.selectable && this.#o.labelSelector ? { labelSelector: this.#o.labelSelector } : {}),
-          ...(r.namespaced && excluded && !ns ? { fieldSelector: excluded } : {}),
-          ...(this.#o.stallMs !== undefined ? { stallMs: this.#o.stallMs } : {}),
-        });
-        this.#reflectors.push(reflector);
+        const c: Collection = {
+          label: ns === undefined ? label : `${label} in ${ns}`,
+          isEvents: r.resource === 'events',
+          state: 'waiting',
+          attempted: false,
+          reported: false,
+        };
+        this.#collections.push(c);
+        const onEvent = (e: ReflectorEvent): void => {
+          this.#o.onEvent?.(label, e);
+          if (e.type === 'listed') {
+            c.state = 'listed';
+            c.attempted = true;
+            c.reported = false;
+          } else if (e.type === 'restart' && (e.reason === 'error' || e.reason === 'forbidden')) {
+            c.attempted = true;
+            if (e.reason === 'forbidden') {
+              if (c.state === 'waiting') c.state = 'refused';
+              if (!c.reported) {
+                c.reported = true;
+                this.#o.onForbidden?.({
+                  resource: label,
+                  ...(ns === undefined ? {} : { namespace: ns }),
+                  verb: e.verb ?? 'list',
+                  rule: rbacRuleFor(r),
+                  message: e.error ?? '',
+                });
+              }
+            }
+          } else {
+            return;
+          }
+          check();
+        };
+        const onDelta = c.isEvents
+          ? (d: Delta): void => {
+              if (this.#gate === undefined) this.#o.onDelta(d);
+              else this.#gate.push(d);
+            }
+          : this.#o.onDelta;
+        this.#reflectors.push(
+          new Reflector({
+            path: collectionPath(r, ns),
+            transport: this.#o.transport,
+            timing: this.#o.timing ?? realTiming,
+            onDelta,
+            onEvent,
+            ...(r.selectable && this.#o.labelSelector ? { labelSelector: this.#o.labelSelector } : {}),
+            ...(r.namespaced && excluded && !ns ? { fieldSelector: excluded } : {}),
+            ...(this.#o.stallMs !== undefined ? { stallMs: this.#o.stallMs } : {}),
+          }),
+        );
       }
     }
-    // Lists run in order (objects before events) so the graph knows owners first.
-    for (const reflector of this.#reflectors) await reflector.start();
+    check();
+    // All at once: no list waits for another, so one refused resource holds up nothing.
+    for (const reflector of this.#reflectors) void reflector.start();
+    await settled;
+  }
+
+  /** Collections that have neither listed nor been refused yet, for the readiness probe. */
+  get waiting(): readonly string[] {
+    return this.#collections.filter((c) => c.state === 'waiting').map((c) => c.label);
+  }
+
+  /** Collections the apiserver refuses (403) and that have not listed since. */
+  get refused(): readonly string[] {
+    return this.#collections.filter((c) => c.reported).map((c) => c.label);
   }
 
   /** Stops every reflector. */

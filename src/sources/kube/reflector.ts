@@ -13,7 +13,16 @@ import type { KubeTransport } from './kube-transport.js';
 /** Something the reflector reports, for metrics and logs. */
 export type ReflectorEvent =
   | { readonly type: 'listed'; readonly items: number; readonly initial: boolean }
-  | { readonly type: 'restart'; readonly reason: 'gone' | 'error' | 'stall' | 'end'; readonly error?: string }
+  | {
+      readonly type: 'restart';
+      /** `forbidden`: the apiserver answered 403 to the list or the watch (RBAC). */
+      readonly reason: 'gone' | 'error' | 'forbidden' | 'stall' | 'end';
+      readonly error?: string;
+      /** The HTTP status of a refused list or watch. */
+      readonly status?: number;
+      /** Which request failed, when known. */
+      readonly verb?: 'list' | 'watch';
+    }
   | { readonly type: 'corrupt-frame'; readonly sample: string }
   | { readonly type: 'bookmark' };
 
@@ -99,7 +108,22 @@ function itemsOf(body: unknown): { items: unknown[]; resourceVersion: string; ne
 }
 
 /** Stop reasons of one watch attempt. */
-type WatchEnd = { kind: 'gone' } | { kind: 'end' } | { kind: 'stall' } | { kind: 'error'; error: string };
+type WatchEnd =
+  | { kind: 'gone' }
+  | { kind: 'end' }
+  | { kind: 'stall' }
+  | { kind: 'error'; error: string; status?: number };
+
+/** A restart event for an error, `forbidden` when the apiserver refused with 403. */
+function errorRestart(error: string, verb: 'list' | 'watch' | undefined, status?: number): ReflectorEvent {
+  return {
+    type: 'restart',
+    reason: status === 403 ? 'forbidden' : 'error',
+    error,
+    ...(status === undefined ? {} : { status }),
+    ...(verb === undefined ? {} : { verb }),
+  };
+}
 
 /** Lists and watches one resource until stopped. */
 export class Reflector {
@@ -174,18 +198,18 @@ export class Reflector {
         if (end.kind === 'gone') needList = true;
         this.#o.onEvent?.(
           end.kind === 'error'
-            ? { type: 'restart', reason: 'error', error: end.error }
+            ? errorRestart(end.error, 'watch', end.status)
             : { type: 'restart', reason: end.kind },
         );
       } catch (err) {
         if (signal.aborted) return;
-        const error = err instanceof ReflectorGoneError ? undefined : String((err as Error)?.message ?? err);
-        if (err instanceof ReflectorGoneError) needList = true;
-        this.#o.onEvent?.(
-          error === undefined
-            ? { type: 'restart', reason: 'gone' }
-            : { type: 'restart', reason: 'error', error },
-        );
+        if (err instanceof ReflectorGoneError) {
+          needList = true;
+          this.#o.onEvent?.({ type: 'restart', reason: 'gone' });
+        } else {
+          const status = err instanceof ListError ? err.status : undefined;
+          this.#o.onEvent?.(errorRestart(String((err as Error)?.message ?? err), 'list', status));
+        }
       }
       const jittered = backoff * (0.5 + timing.random());
       await timing.sleep(jittered, signal);
@@ -204,7 +228,10 @@ export class Reflector {
       const res = await this.#o.transport.getJson(this.#o.path, q, this.#stop.signal);
       if (res.status === 410) throw new ReflectorGoneError('list continue token expired');
       if (res.status !== 200)
-        throw new Error(`list ${this.#o.path}: HTTP ${res.status} ${statusMessage(res.body)}`);
+        throw new ListError(
+          `list ${this.#o.path}: HTTP ${res.status} ${statusMessage(res.body)}`,
+          res.status,
+        );
       const page = itemsOf(res.body);
       if (!page) throw new Error(`list ${this.#o.path}: not a list`);
       for (const item of page.items) {
@@ -263,7 +290,11 @@ export class Reflector {
       const res = await this.#o.transport.stream(this.#o.path, query, attempt.signal);
       if (res.status === 410) return { kind: 'gone' };
       if (res.status !== 200)
-        return { kind: 'error', error: `watch HTTP ${res.status} ${res.errorBody.slice(0, 200)}` };
+        return {
+          kind: 'error',
+          error: `watch ${this.#o.path}: HTTP ${res.status} ${res.errorBody.slice(0, 200)}`,
+          status: res.status,
+        };
       for await (const line of res.lines) {
         lastLine = timing.clock.now();
         const end = this.#frame(line);
@@ -321,6 +352,18 @@ export class Reflector {
     else this.#known.set(m.uid, { resourceVersion: m.resourceVersion, stub: m.stub });
     this.#emit(type, object, false);
     return undefined;
+  }
+}
+
+/** A list the apiserver answered with an error status. */
+class ListError extends Error {
+  override readonly name = 'ListError';
+  readonly code = 'ERR_LIST';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
   }
 }
 

@@ -11,7 +11,6 @@ import {
   HttpKubeTransport,
   KubeTimeoutError,
   loadKubeConfig,
-  splitLines,
 } from '../../../src/sources/kube/kube-transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -120,18 +119,5 @@ describe('HttpKubeTransport', () => {
     const pending = transport.getJson('/api/v1/pods', {}, stop.signal);
     stop.abort();
     await assert.rejects(pending, (e: unknown) => !(e instanceof KubeTimeoutError));
-  });
-});
-
-describe('splitLines', () => {
-  it('keeps a multi-byte character split across chunks', async () => {
-    const bytes = Buffer.from('é\n', 'utf8');
-    async function* chunks() {
-      yield bytes.subarray(0, 1);
-      yield bytes.subarray(1);
-    }
-    const out: string[] = [];
-    for await (const line of splitLines(chunks())) out.push(line);
-    assert.deepEqual(out, ['é']);
   });
 });
