@@ -1,21 +1,35 @@
 /**
  * kubetrail's Prometheus metrics, on a registry of its own (no global state).
- * Names follow Prometheus conventions; the README lists them.
+ * Names follow Prometheus conventions: what only grows is a Counter named
+ * `_total`. The README lists them; {@link MetricsFeed} updates them.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Why spans were not exported: the `reason` label of `kubetrail_spans_dropped_total`. */
+export const DROP_REASONS = ['not_leader', 'sampled_out', 'export'] as const;
+
+/** Why a watch restarted: the `reason` label of `kubetrail_watch_restarts_total`. */
+export const RESTART_REASONS = ['end', 'error', 'forbidden', 'gone', 'stall'] as const;
+
+/**
+ * How often the event-loop delay monitor samples, in ms. prom-client's default
+ * (10 ms) wakes an idle process 100 times a second; 100 ms still resolves the
+ * lag that matters here (ticks are 1 s apart).
+ */
+export const EVENT_LOOP_MONITORING_PRECISION_MS = 100;
 
 /** Every metric kubetrail exposes on /metrics. */
 export class KubetrailMetrics {
   readonly registry = new Registry();
   readonly deltas = new Counter({
     name: 'kubetrail_deltas_total',
-    help: 'Watch deltas received, by resource and type.',
+    help: 'Watch deltas received, by resource (object kind) and type (ADDED, MODIFIED, DELETED, INITIAL).',
     labelNames: ['resource', 'type'] as const,
     registers: [this.registry],
   });
   readonly watchRestarts = new Counter({
     name: 'kubetrail_watch_restarts_total',
-    help: 'Watch restarts, by resource and reason (end, error, gone, stall).',
+    help: `Watch restarts, by resource and reason (${RESTART_REASONS.join(', ')}).`,
     labelNames: ['resource', 'reason'] as const,
     registers: [this.registry],
   });
@@ -33,18 +47,24 @@ export class KubetrailMetrics {
   });
   readonly spansEmitted = new Counter({
     name: 'kubetrail_spans_emitted_total',
-    help: 'Spans handed to the exporter.',
+    help: 'Spans handed to the exporter (by the leader only, with --leader-elect).',
     registers: [this.registry],
   });
   readonly tracesEmitted = new Counter({
     name: 'kubetrail_traces_emitted_total',
-    help: 'Traces settled, by how they ended and whether sampling kept them.',
-    labelNames: ['end', 'kept'] as const,
+    help: 'Trace records settled by the assembly, on every replica, by how they ended (converged, error, cut-off, superseded, shutdown).',
+    labelNames: ['end'] as const,
+    registers: [this.registry],
+  });
+  readonly tracesSampled = new Counter({
+    name: 'kubetrail_traces_sampled_total',
+    help: 'Trace records the exporter sampled, by decision (kept, sampled_out).',
+    labelNames: ['decision'] as const,
     registers: [this.registry],
   });
   readonly spansDropped = new Counter({
     name: 'kubetrail_spans_dropped_total',
-    help: 'Spans not exported, by reason (queue_full, export_failed, sampled_out, not_leader).',
+    help: `Spans not exported, by reason (${DROP_REASONS.join(', ')}); export covers a full queue, a failed export and spans after shutdown.`,
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -59,25 +79,32 @@ export class KubetrailMetrics {
     labelNames: ['buffer'] as const,
     registers: [this.registry],
   });
-  readonly evictions = new Gauge({
-    name: 'kubetrail_evictions',
-    help: 'Entries evicted because a bound was reached, by bound (cumulative).',
+  readonly evictions = new Counter({
+    name: 'kubetrail_evictions_total',
+    help: 'Entries evicted because a bound was reached, by bound.',
     labelNames: ['bound'] as const,
     registers: [this.registry],
   });
-  readonly rejected = new Gauge({
-    name: 'kubetrail_rejected_input',
-    help: 'Malformed or unusable input dropped by the core, by reason (cumulative).',
+  readonly rejected = new Counter({
+    name: 'kubetrail_rejected_input_total',
+    help: 'Malformed or unusable input dropped by the core, by reason.',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   readonly leader = new Gauge({
     name: 'kubetrail_leader',
-    help: '1 when this replica holds the Lease and exports, else 0.',
+    help: '1 when this replica may export (it holds the Lease, or runs without leader election), else 0.',
     registers: [this.registry],
   });
 
-  constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'kubetrail_' });
+  /** `defaultMetrics`: also collect the Node.js process metrics (the default). */
+  constructor(options: { readonly defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) {
+      collectDefaultMetrics({
+        register: this.registry,
+        prefix: 'kubetrail_',
+        eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS,
+      });
+    }
   }
 }
