@@ -1,0 +1,24 @@
+/** A scalar attribute value of a received span (arrays and maps are not kept). */
+export type TapAttributeValue = string | number | boolean;
+
+/**
+ * A span another component (kube-apiserver, kubelet) exported to kubetrail's tap
+ * receiver, reduced to what correlation needs: plain data, no protobuf types.
+ */
+export interface TapSpan {
+  /** 32 lowercase hex digits. */
+  readonly traceId: string;
+  /** 16 lowercase hex digits. */
+  readonly spanId: string;
+  /** Absent on a trace's root span. */
+  readonly parentSpanId?: string;
+  readonly name: string;
+  /** The resource's `service.name`, e.g. `apiserver` or `kubelet`; empty when absent. */
+  readonly service: string;
+  /** Epoch milliseconds (fractional: the wire has nanoseconds). */
+  readonly startTime: number;
+  /** Epoch milliseconds. */
+  readonly endTime: number;
+  /** Scalar attributes only; string values cut to a bounded length. */
+  readonly attributes: Readonly<Record<string, TapAttributeValue>>;
+}

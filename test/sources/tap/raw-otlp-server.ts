@@ -1,0 +1,51 @@
+/** A minimal OTLP/gRPC trace server for tests: it keeps each request's raw bytes. */
+import {
+  Server,
+  ServerCredentials,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type sendUnaryData,
+} from '@grpc/grpc-js';
+
+const identity = (b: Buffer): Buffer => b;
+const SERVICE: ServiceDefinition = {
+  Export: {
+    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  },
+};
+
+/** A running raw server. */
+export interface RawOtlpServer {
+  readonly port: number;
+  readonly requests: Buffer[];
+  close(): Promise<void>;
+}
+
+/** Starts a raw OTLP trace server on 127.0.0.1:`port` (0: any free port). */
+export function startRawOtlpServer(port: number): Promise<RawOtlpServer> {
+  const requests: Buffer[] = [];
+  const server = new Server();
+  server.addService(SERVICE, {
+    Export: (call: ServerUnaryCall<Buffer, Buffer>, done: sendUnaryData<Buffer>) => {
+      requests.push(call.request);
+      done(null, Buffer.alloc(0));
+    },
+  });
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (err, bound) => {
+      if (err) reject(err);
+      else
+        resolve({
+          port: bound,
+          requests,
+          close: () => new Promise<void>((r) => server.tryShutdown(() => r())),
+        });
+    });
+  });
+}
