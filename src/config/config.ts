@@ -59,6 +59,10 @@ export interface KubetrailConfig {
   readonly identity?: string;
   readonly clusterName?: string;
   readonly configFile?: string;
+  /** `HOST:PORT` of the tap receiver (OTLP/gRPC traces from kube-apiserver, kubelet…); unset: off. */
+  readonly tapListen?: string;
+  /** Inline topology: forward every received request to `endpoint`. False: fan-out, forward nothing. */
+  readonly tapForward: boolean;
 }
 
 /** A parsed invocation: the command, its operand, and the configuration. */
@@ -113,4 +117,5 @@ export const DEFAULT_CONFIG: KubetrailConfig = {
   leaderElect: false,
   leaseNamespace: 'kubetrail',
   leaseName: 'kubetrail',
+  tapForward: true,
 };

@@ -15,7 +15,7 @@ export type FlagKind =
   | 'gvr';
 
 /** Which help section a flag is listed under. */
-export type FlagGroup = 'Cluster' | 'Export' | 'Sampling' | 'Limits' | 'Operations' | 'General';
+export type FlagGroup = 'Cluster' | 'Export' | 'Sampling' | 'Limits' | 'Tap' | 'Operations' | 'General';
 
 /** A config key a flag sets. */
 export type FlagKey = Exclude<keyof KubetrailConfig, 'resourceAttributes'>;
@@ -248,6 +248,24 @@ export const FLAGS: readonly FlagSpec[] = [
     arg: 'FILE',
     defaultText: 'built-in only',
   }),
+  flag(
+    'tap-listen',
+    'tapListen',
+    'string',
+    'Tap',
+    "Receive OTLP/gRPC traces (kube-apiserver, kubelet) here and link them to kubetrail's traces",
+    {
+      arg: 'HOST:PORT',
+      defaultText: 'off',
+    },
+  ),
+  flag(
+    'tap-forward',
+    'tapForward',
+    'boolean',
+    'Tap',
+    'Inline: forward every received request to --endpoint (--no-tap-forward: fan-out, forward nothing)',
+  ),
   flag('record', 'record', 'path', 'Operations', 'Write every watch delta as a JSON Lines recording', {
     arg: 'FILE',
     defaultText: 'off',

@@ -25,7 +25,15 @@ function usage(spec: FlagSpec): string {
   return `--${spec.name} ${spec.arg ?? 'VALUE'}`;
 }
 
-const GROUPS: readonly FlagGroup[] = ['General', 'Cluster', 'Export', 'Sampling', 'Limits', 'Operations'];
+const GROUPS: readonly FlagGroup[] = [
+  'General',
+  'Cluster',
+  'Export',
+  'Sampling',
+  'Limits',
+  'Tap',
+  'Operations',
+];
 
 /** `kubetrail --help`, generated from the flag table. */
 export function renderHelp(version: string): string {

@@ -13,5 +13,6 @@ export { ConfigError } from './config-error.js';
 export { type ParsedConfigFile, parseConfigFile, TRACING_CONFIGURATION_VERSIONS } from './config-file.js';
 export { COMMAND_FLAGS, FLAGS, type FlagGroup, type FlagKey, type FlagKind, type FlagSpec } from './flags.js';
 export { flagDefault, renderFlagTableMarkdown, renderHelp } from './help.js';
+export { parseListenAddress } from './listen-address.js';
 export { loadConfig, type ReadText } from './load-config.js';
 export { type ConfigSources, configFilePath, resolveConfig } from './resolve-config.js';

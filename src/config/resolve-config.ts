@@ -9,6 +9,7 @@ import {
 import { ConfigError } from './config-error.js';
 import { parseConfigFile } from './config-file.js';
 import { FLAGS, type FlagSpec } from './flags.js';
+import { parseListenAddress } from './listen-address.js';
 
 /** Where configuration comes from; the caller does the reading, so resolving stays pure. */
 export interface ConfigSources {
@@ -264,6 +265,10 @@ export function resolveConfig(sources: ConfigSources): Invocation {
   ) {
     problems.push(`metrics address ${JSON.stringify(c.metricsAddr)} has a port above 65535`);
   }
+  if (c.tapListen !== undefined && parseListenAddress(c.tapListen) === undefined)
+    problems.push(`tap listen address ${JSON.stringify(c.tapListen)} is not HOST:PORT`);
+  if (c.tapListen !== undefined && c.tapForward && c.exporter !== 'otlp')
+    problems.push('--tap-listen forwards to the OTLP endpoint: use --exporter=otlp, or --no-tap-forward');
   if (c.selector !== undefined && c.selector.trim() === '') problems.push('--selector must not be empty');
   if (c.serviceName !== undefined && c.serviceName.trim() === '')
     problems.push('--service-name must not be empty');

@@ -12,6 +12,7 @@ import {
   type sendUnaryData,
   status,
 } from '@grpc/grpc-js';
+import { parseListenAddress } from '../../config/listen-address.js';
 import type { TapSpan } from '../../model/tap-span.js';
 import { decodeTraceRequest } from './decode-trace-request.js';
 import { EMPTY_EXPORT_RESPONSE, OTLP_TRACE_EXPORT_PATH } from './otlp-path.js';
@@ -67,14 +68,6 @@ const SERVICE: ServiceDefinition = {
     originalName: 'export',
   },
 };
-
-/** Parses `HOST:PORT` (an IPv6 host in brackets); undefined when it is not one. */
-export function parseListenAddress(text: string): { host: string; port: number } | undefined {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text.trim());
-  if (!m?.[1] || !m[2]) return undefined;
-  const port = Number(m[2]);
-  return port <= 65_535 ? { host: m[1], port } : undefined;
-}
 
 /** Starts the receiver; rejects when the address is invalid or taken. */
 export async function startTapReceiver(o: TapReceiverOptions): Promise<TapReceiver> {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { parseListenAddress } from '../../../src/config/listen-address.js';
 import type { TapSpan } from '../../../src/model/tap-span.js';
 import {
   decodeTraceRequest,
@@ -9,11 +10,7 @@ import {
 } from '../../../src/sources/tap/decode-trace-request.js';
 import { GrpcUpstream } from '../../../src/sources/tap/grpc-upstream.js';
 import { TapForwarder } from '../../../src/sources/tap/tap-forwarder.js';
-import {
-  parseListenAddress,
-  startTapReceiver,
-  type TapReceiver,
-} from '../../../src/sources/tap/tap-receiver.js';
+import { startTapReceiver, type TapReceiver } from '../../../src/sources/tap/tap-receiver.js';
 import { startRawOtlpServer } from './raw-otlp-server.js';
 import { handlerSpan } from './tap-spans.js';
 

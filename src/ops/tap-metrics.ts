@@ -1,0 +1,85 @@
+/**
+ * The tap receiver's metrics, read from its counters at scrape time (the
+ * counters live with the receiver; prom-client only shows them).
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+/** What the tap reports (cumulative counts, and what its queue holds now). */
+export interface TapMetricsSource {
+  readonly requestsReceived: number;
+  readonly requestsMalformed: number;
+  readonly spansReceived: number;
+  readonly spansForwarded: number;
+  readonly spansDropped: Readonly<Record<string, number>>;
+  readonly queuedRequests: number;
+  readonly queuedBytes: number;
+  readonly spansIndexed: number;
+  readonly indexBytes: number;
+}
+
+/** Registers the tap metrics on `registry`; `read` is called once per scrape. */
+export function registerTapMetrics(registry: Registry, read: () => TapMetricsSource): void {
+  const current = read;
+  new Counter({
+    name: 'kubetrail_tap_requests_total',
+    help: 'OTLP trace export requests the tap received, by result (accepted, malformed).',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      const s = current();
+      this.reset();
+      this.inc({ result: 'accepted' }, s.requestsReceived);
+      this.inc({ result: 'malformed' }, s.requestsMalformed);
+    },
+  });
+  new Counter({
+    name: 'kubetrail_tap_spans_received_total',
+    help: 'Spans in the requests the tap accepted.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(current().spansReceived);
+    },
+  });
+  new Counter({
+    name: 'kubetrail_tap_spans_forwarded_total',
+    help: 'Spans forwarded to the backend (inline topology).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(current().spansForwarded);
+    },
+  });
+  new Counter({
+    name: 'kubetrail_tap_spans_dropped_total',
+    help: 'Received spans not forwarded (inline topology), by reason (queue_full, rejected, shutdown).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(current().spansDropped)) this.inc({ reason }, n);
+    },
+  });
+  new Gauge({
+    name: 'kubetrail_tap_queue',
+    help: 'What the forwarding queue holds now, by unit (requests, bytes).',
+    labelNames: ['unit'] as const,
+    registers: [registry],
+    collect() {
+      const s = current();
+      this.set({ unit: 'requests' }, s.queuedRequests);
+      this.set({ unit: 'bytes' }, s.queuedBytes);
+    },
+  });
+  new Gauge({
+    name: 'kubetrail_tap_index',
+    help: 'The correlation index of received spans, by unit (entries, estimated bytes).',
+    labelNames: ['unit'] as const,
+    registers: [registry],
+    collect() {
+      const s = current();
+      this.set({ unit: 'entries' }, s.spansIndexed);
+      this.set({ unit: 'bytes' }, s.indexBytes);
+    },
+  });
+}
