@@ -25,6 +25,7 @@ import type { Logger } from './log.js';
 import { logSampledOut } from './sampled-out-log.js';
 import { firstSignal, withinBudget } from './shutdown.js';
 import { sinkOptions } from './sink-options.js';
+import { startTap, type TapHandle } from './tap.js';
 
 /** How long to wait for in-flight exports on shutdown before giving up. */
 const SHUTDOWN_BUDGET_MS = 20_000;
@@ -102,6 +103,22 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     log.info('ops endpoint listening', { addr: config.metricsAddr });
   }
 
+  let tap: TapHandle | undefined;
+  try {
+    tap = await startTap({
+      config,
+      log,
+      registry: metrics.registry,
+      onSpans: (spans) => recorder?.writeSpans({ time: clock.now(), spans }),
+    });
+  } catch (err) {
+    log.error('cannot start the tap receiver', { error: (err as Error).message });
+    server?.close();
+    await leadership.stop();
+    await recorder?.close();
+    return 1;
+  }
+
   log.info('starting', { version, server: transport.server, exporter: config.exporter });
   if (config.samplingRatePerMillion < 1_000_000) {
     log.info('sampling healthy traces by trace id; errors and slow traces are kept as configured', {
@@ -127,6 +144,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   loop.stop();
   await withinBudget(SHUTDOWN_BUDGET_MS, async () => {
     await source.stop();
+    await tap?.close(5_000);
     exporter.emit(engine.tick());
     exporter.emit(engine.flush());
     await exporter.drained();

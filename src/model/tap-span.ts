@@ -22,3 +22,10 @@ export interface TapSpan {
   /** Scalar attributes only; string values cut to a bounded length. */
   readonly attributes: Readonly<Record<string, TapAttributeValue>>;
 }
+
+/** Spans received together, as a recording keeps them: when kubetrail observed them, and the spans. */
+export interface TapBatch {
+  /** Epoch milliseconds, the watcher's clock (as a Delta's `time`). */
+  readonly time: number;
+  readonly spans: readonly TapSpan[];
+}

@@ -1,10 +1,12 @@
 /**
  * `--record FILE`: writes every delta of a live run in the recording format of
  * the README's "Recordings" (JSON Lines; `initial` marks the startup list), so that
- * `kubetrail replay FILE` reproduces the same trace trees.
+ * `kubetrail replay FILE` reproduces the same trace trees; with the tap on, the
+ * received spans too, so that replay makes the same links.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Delta } from '../../model/delta.js';
+import type { TapBatch } from '../../model/tap-span.js';
 
 /** Appends deltas to a recording file. */
 export class Recorder {
@@ -29,6 +31,13 @@ export class Recorder {
     const line: Record<string, unknown> = { time: new Date(delta.time).toISOString(), type: delta.type };
     if (delta.initial) line.initial = true;
     line.object = delta.object;
+    this.#out.write(`${JSON.stringify(line)}\n`);
+  }
+
+  /** Records spans the tap received, as one `"type":"SPANS"` line (see the README's recording format). */
+  writeSpans(batch: TapBatch): void {
+    if (this.#failed || batch.spans.length === 0) return;
+    const line = { time: new Date(batch.time).toISOString(), type: 'SPANS', spans: batch.spans };
     this.#out.write(`${JSON.stringify(line)}\n`);
   }
 

@@ -1,26 +1,34 @@
 import type { Delta, DeltaType } from '../../model/delta.js';
+import type { TapBatch } from '../../model/tap-span.js';
 import { isPlausibleObservation } from '../../normalise/plausible-time.js';
 import { parseRfc3339 } from '../../normalise/rfc3339.js';
 import { RecordingError } from './recording-error.js';
+import { narrowTapSpans } from './tap-spans-line.js';
 
 const TYPES: ReadonlySet<string> = new Set<DeltaType>(['ADDED', 'MODIFIED', 'DELETED']);
 
 /**
  * Parses a JSON Lines recording one line at a time (the README's "Recordings"):
  * `{"time":RFC3339,"type":"ADDED|MODIFIED|DELETED","object":{…}}`,
- * optionally `"initial":true`. Feed it lines or arbitrary chunks; it counts lines
- * so errors can name theirs.
+ * optionally `"initial":true`; and `{"time":RFC3339,"type":"SPANS","spans":[…]}`
+ * for spans the tap received, given to `onSpans` (skipped without it). Feed it
+ * lines or arbitrary chunks; it counts lines so errors can name theirs.
  */
 export class JsonLinesParser {
   readonly #source: string | undefined;
   readonly #now: number;
+  readonly #onSpans: ((batch: TapBatch) => void) | undefined;
   #line = 0;
   #rest = '';
 
   /** `now` (default: the wall clock) bounds the plausible observation times. */
-  constructor(source?: string, options: { readonly now?: number } = {}) {
+  constructor(
+    source?: string,
+    options: { readonly now?: number; readonly onSpans?: (batch: TapBatch) => void } = {},
+  ) {
     this.#source = source;
     this.#now = options.now ?? Date.now();
+    this.#onSpans = options.onSpans;
   }
 
   /** Lines consumed so far. */
@@ -31,7 +39,7 @@ export class JsonLinesParser {
   /** Parses one line (without its newline); undefined for a blank line. Throws a RecordingError. */
   parseLine(text: string): Delta | undefined {
     this.#line += 1;
-    return parseJsonLine(text, this.#line, this.#source, this.#now);
+    return parseJsonLine(text, this.#line, this.#source, this.#now, this.#onSpans);
   }
 
   /** Parses every complete line in `chunk`, keeping a trailing partial line for the next call. */
@@ -67,6 +75,7 @@ export function parseJsonLine(
   line: number,
   source?: string,
   now: number = Date.now(),
+  onSpans?: (batch: TapBatch) => void,
 ): Delta | undefined {
   // JSON.parse skips surrounding whitespace itself; only a blank line needs the check (and no copy).
   if (text.length === 0 || (isBlank(text.charCodeAt(0)) && text.trim().length === 0)) return undefined;
@@ -83,7 +92,17 @@ export function parseJsonLine(
     throw fail('expected a JSON object');
   const rec = value as Readonly<Record<string, unknown>>;
   const type = rec.type;
-  if (typeof type !== 'string' || !TYPES.has(type)) throw fail('"type" must be ADDED, MODIFIED or DELETED');
+  if (type === 'SPANS') {
+    const time = typeof rec.time === 'string' ? parseRfc3339(rec.time) : undefined;
+    if (time === undefined || !isPlausibleObservation(time, now))
+      throw fail('"time" must be a plausible RFC 3339 timestamp');
+    const spans = narrowTapSpans(rec.spans);
+    if (typeof spans === 'string') throw fail(spans);
+    onSpans?.({ time, spans });
+    return undefined;
+  }
+  if (typeof type !== 'string' || !TYPES.has(type))
+    throw fail('"type" must be ADDED, MODIFIED, DELETED or SPANS');
   if (typeof rec.time !== 'string') throw fail('"time" must be an RFC 3339 string');
   const time = parseRfc3339(rec.time);
   if (time === undefined) throw fail(`"time" is not an RFC 3339 timestamp: ${quote(rec.time)}`);

@@ -1,4 +1,5 @@
 import type { Delta } from '../../model/delta.js';
+import type { TapBatch } from '../../model/tap-span.js';
 import { JsonLinesParser } from './json-lines.js';
 import { type KspanCaptureOptions, parseKspanCapture } from './kspan-capture.js';
 import { RecordingError } from './recording-error.js';
@@ -7,7 +8,13 @@ import { RecordingError } from './recording-error.js';
 export type RecordingFormat = 'jsonl' | 'kspan';
 
 /** Options of {@link parseRecording}: as for kspan captures, and the same for JSON Lines. */
-export type ParseRecordingOptions = KspanCaptureOptions;
+export type ParseRecordingOptions = KspanCaptureOptions & {
+  /**
+   * Given each batch of received tap spans (JSON Lines only) and how many deltas
+   * came before it in the file, so that a replay can interleave them in file order.
+   */
+  readonly onSpans?: (batch: TapBatch, deltasBefore: number) => void;
+};
 
 /** Which format `text` is in: JSON Lines start with `{`, kspan captures with `---` or a `# {` header. */
 export function detectRecordingFormat(text: string): RecordingFormat {
@@ -26,8 +33,12 @@ export function detectRecordingFormat(text: string): RecordingFormat {
  */
 export function parseRecording(text: string, source?: string, options: ParseRecordingOptions = {}): Delta[] {
   if (detectRecordingFormat(text) === 'kspan') return parseKspanCapture(text, source, options);
-  const parser = new JsonLinesParser(source, options.now === undefined ? {} : { now: options.now });
   const out: Delta[] = [];
+  const onSpans = options.onSpans;
+  const parser = new JsonLinesParser(source, {
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(onSpans === undefined ? {} : { onSpans: (batch: TapBatch) => onSpans(batch, out.length) }),
+  });
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';

@@ -1,0 +1,103 @@
+/**
+ * Tap mode's composition: the OTLP/gRPC receiver, the forwarder of the inline
+ * topology, and the tap metrics. Live mode starts it when --tap-listen is set.
+ */
+import type { Registry } from 'prom-client';
+import type { KubetrailConfig } from '../config/config.js';
+import type { TapSpan } from '../model/tap-span.js';
+import { registerTapMetrics } from '../ops/tap-metrics.js';
+import { GrpcUpstream } from '../sources/tap/grpc-upstream.js';
+import { TapForwarder } from '../sources/tap/tap-forwarder.js';
+import { startTapReceiver } from '../sources/tap/tap-receiver.js';
+import type { Logger } from './log.js';
+
+/** A running tap. */
+export interface TapHandle {
+  /** Stops receiving, forwards what is queued within `budgetMs`, then stops. */
+  close(budgetMs: number): Promise<void>;
+}
+
+/** What the tap needs from live mode. */
+export interface TapOptions {
+  readonly config: KubetrailConfig;
+  readonly log: Logger;
+  readonly registry: Registry;
+  /** The spans of each accepted request. */
+  readonly onSpans: (spans: readonly TapSpan[]) => void;
+  /** The correlation index's size, for the metrics. */
+  readonly indexStats?: () => { readonly entries: number; readonly bytes: number };
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Where the inline topology forwards: --endpoint, else the OTLP variables, else localhost:4317 (as the exporter). */
+export function forwardEndpoint(
+  config: KubetrailConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  return (
+    config.endpoint ||
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    'http://localhost:4317'
+  );
+}
+
+/** Starts the tap when --tap-listen is set; undefined otherwise. Rejects when the address is taken. */
+export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
+  const { config, log } = o;
+  if (config.tapListen === undefined) return undefined;
+  let forwarder: TapForwarder | undefined;
+  if (config.tapForward) {
+    const endpoint = forwardEndpoint(config, o.env ?? process.env);
+    const bare = endpoint.replace(/^[a-z]+:\/\//i, '').replace(/\/$/, '');
+    if (bare === config.tapListen)
+      throw new Error(`--tap-listen ${config.tapListen} is also the forwarding endpoint: that would loop`);
+    forwarder = new TapForwarder({
+      upstream: new GrpcUpstream({
+        endpoint,
+        ...(config.insecure !== undefined ? { insecure: config.insecure } : {}),
+        ...(config.tlsCa ? { tlsCa: config.tlsCa } : {}),
+        ...(config.tlsCert ? { tlsCert: config.tlsCert } : {}),
+        ...(config.tlsKey ? { tlsKey: config.tlsKey } : {}),
+        headers: config.headers,
+      }),
+      log: (message, fields) => log.warn(message, fields),
+    });
+  }
+  const receiver = await startTapReceiver({
+    listen: config.tapListen,
+    ...(forwarder ? { forwarder } : {}),
+    onSpans: o.onSpans,
+    onError: (error) => {
+      if (log.logEvery('tap-correlation', 60_000))
+        log.error('tap: correlating received spans failed', { error: String(error) });
+    },
+  });
+  registerTapMetrics(o.registry, () => {
+    const r = receiver.counters();
+    const f = forwarder?.counters();
+    const index = o.indexStats?.();
+    return {
+      requestsReceived: r.requestsReceived,
+      requestsMalformed: r.requestsMalformed,
+      spansReceived: r.spansReceived,
+      spansForwarded: f?.spansForwarded ?? 0,
+      spansDropped: f?.spansDropped ?? {},
+      queuedRequests: f?.queuedRequests ?? 0,
+      queuedBytes: f?.queuedBytes ?? 0,
+      spansIndexed: index?.entries ?? 0,
+      indexBytes: index?.bytes ?? 0,
+    };
+  });
+  log.info('tap receiver listening', {
+    addr: config.tapListen,
+    port: receiver.port,
+    topology: forwarder ? 'inline' : 'fan-out',
+  });
+  return {
+    close: async (budgetMs) => {
+      await receiver.close();
+      await forwarder?.close(budgetMs);
+    },
+  };
+}
