@@ -3,7 +3,7 @@ import { type ActionFact, MAX_OCCURRENCES } from '../causality/action-fact.js';
 import { BUILTIN_RULES } from '../causality/builtin-rules.js';
 import type { CausalityRule } from '../causality/causality-rule.js';
 import { RuleTable } from '../causality/rule-table.js';
-import { nameKey, ObjectGraph } from '../graph/object-graph.js';
+import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
 import type { Delta, DeltaType } from '../model/delta.js';
 import { type IntentKey, traceIdOf } from '../model/ids.js';
@@ -97,8 +97,6 @@ export class TraceEngine {
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: LRUCache<string, true>;
   #outbox: TraceRecord[] = [];
-  /** The owner uid the last {@link #rootOf} that returned undefined is missing. */
-  #missingUid = '';
 
   readonly #byType = new Counters();
   readonly #byKind = new Counters();
@@ -326,13 +324,13 @@ export class TraceEngine {
     fallback: boolean,
   ): void {
     const root = this.#rootOf(p, fallback);
-    if (root === undefined) {
+    if (isMissing(root)) {
       this.#park({
         kind: 'object',
         projection: p,
         type,
         time,
-        waitingOn: this.#missingUid,
+        waitingOn: root.missingUid,
         arrivedAt: this.#clock.now(),
       });
       return;
@@ -347,10 +345,12 @@ export class TraceEngine {
   }
 
   /**
-   * The root of `p`'s owner chain. Undefined when an owner is missing and this is
-   * not a fallback: the caller parks its item to wait for {@link #missingUid}.
+   * The root of `p`'s owner chain. When an owner is missing and this is not a
+   * fallback, that owner: the caller parks its item to wait for it.
    */
-  #rootOf(p: ObjectProjection, fallback: boolean): ObjectProjection | undefined {
+  #rootOf(p: ObjectProjection, fallback: true): ObjectProjection;
+  #rootOf(p: ObjectProjection, fallback: boolean): ObjectProjection | MissingOwner;
+  #rootOf(p: ObjectProjection, fallback: boolean): ObjectProjection | MissingOwner {
     const res = this.#graph.resolveRoot(p);
     switch (res.status) {
       case 'root':
@@ -360,8 +360,7 @@ export class TraceEngine {
           this.#repaired.add('owner-missing');
           return res.topmost;
         }
-        this.#missingUid = res.missingUid;
-        return undefined;
+        return res;
       case 'cycle':
         this.#repaired.add('owner-cycle');
         return res.topmost;
@@ -386,11 +385,12 @@ export class TraceEngine {
     if (inv.uid !== '') {
       const x = this.#graph.get(inv.uid);
       if (x !== undefined) {
-        root = this.#rootOf(x, fallback);
-        if (root === undefined) {
-          this.#park({ kind: 'event', event: ev, waitingOn: this.#missingUid, arrivedAt: this.#clock.now() });
+        const found = this.#rootOf(x, fallback);
+        if (isMissing(found)) {
+          this.#park({ kind: 'event', event: ev, waitingOn: found.missingUid, arrivedAt: this.#clock.now() });
           return;
         }
+        root = found;
       } else if (!fallback) {
         this.#park({ kind: 'event', event: ev, waitingOn: inv.uid, arrivedAt: this.#clock.now() });
         return;
@@ -830,6 +830,13 @@ export class TraceEngine {
     }
     return out;
   }
+}
+
+/** An owner missing from the graph: the item that needs it waits for `missingUid`. */
+type MissingOwner = Extract<RootResolution, { status: 'missing' }>;
+
+function isMissing(root: ObjectProjection | MissingOwner): root is MissingOwner {
+  return 'missingUid' in root;
 }
 
 /** The pending key of an item waiting for an object by name; cannot collide with a uid. */
