@@ -8,7 +8,9 @@
 import type { IncomingMessage } from 'node:http';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
+import { LineSplitter } from './line-splitter.js';
 
 /** A JSON response. */
 export interface JsonResponse {
@@ -38,7 +40,13 @@ export interface LineStream {
   readonly status: number;
   /** The whole body when status is not 200 (an apiserver Status), else empty. */
   readonly errorBody: string;
-  readonly lines: AsyncIterable<string>;
+  /**
+   * Hands every line of the body to `onLine`, synchronously within the chunk
+   * that completes it, until `onLine` returns false (the stream is then closed)
+   * or the body ends (resolves). Rejects when the stream fails, or when `onLine`
+   * throws.
+   */
+  forEachLine(onLine: (line: string) => boolean): Promise<void>;
 }
 
 /** Where to find the cluster: the kubeconfig as kubectl picks it, or the Pod's service account. */
@@ -222,9 +230,9 @@ export class HttpKubeTransport implements KubeTransport {
       if (status !== 200) {
         const chunks: Buffer[] = [];
         for await (const chunk of res) chunks.push(chunk as Buffer);
-        return { status, errorBody: Buffer.concat(chunks).toString('utf8'), lines: emptyLines() };
+        return { status, errorBody: Buffer.concat(chunks).toString('utf8'), forEachLine: async () => {} };
       }
-      return { status, errorBody: '', lines: splitLines(res) };
+      return { status, errorBody: '', forEachLine: (onLine) => readLines(res, onLine) };
     } catch (err) {
       throw controller.signal.aborted ? controller.signal.reason : err;
     } finally {
@@ -246,22 +254,44 @@ async function readJson(res: IncomingMessage): Promise<JsonResponse> {
   return { status: res.statusCode ?? 0, body };
 }
 
-async function* emptyLines(): AsyncIterable<string> {}
-
-/** Splits a byte stream into lines without losing multi-byte characters across chunks. */
-export async function* splitLines(source: AsyncIterable<Buffer | string>): AsyncIterable<string> {
-  let rest = '';
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of source) {
-    rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let nl = rest.indexOf('\n');
-    while (nl >= 0) {
-      const line = rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
-      if (line.trim() !== '') yield line;
-      nl = rest.indexOf('\n');
-    }
-  }
-  rest += decoder.decode();
-  if (rest.trim() !== '') yield rest;
+/**
+ * Reads `body` in flowing mode, one 'data' callback per chunk, and hands its
+ * lines to `onLine` (see {@link LineStream.forEachLine}).
+ */
+export function readLines(body: Readable, onLine: (line: string) => boolean): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const splitter = new LineSplitter();
+    let settled = false;
+    const finish = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      if (settled) return;
+      try {
+        if (!splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, onLine)) {
+          finish();
+          body.destroy();
+        }
+      } catch (err) {
+        finish(err);
+        body.destroy();
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => {
+      try {
+        if (!settled) splitter.end(onLine);
+        finish();
+      } catch (err) {
+        finish(err);
+      }
+    });
+    body.once('error', (err) => finish(err));
+    // 'close' after 'end' finds the promise settled; before it, the stream was cut.
+    body.once('close', () => finish(new Error('stream closed before its end')));
+  });
 }

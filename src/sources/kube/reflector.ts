@@ -57,33 +57,33 @@ export interface ReflectorOptions {
   readonly watchTimeoutSeconds?: number;
 }
 
-/** What is remembered of a listed object: enough to diff and to synthesise a DELETED. */
+/**
+ * What is remembered of an object: enough to diff a re-list and to synthesise
+ * a DELETED. Flat and updated in place, so a delta allocates nothing here.
+ */
 interface Known {
-  readonly resourceVersion: string;
-  readonly stub: Readonly<Record<string, unknown>>;
-}
-
-interface ObjectMeta {
-  uid: string;
   resourceVersion: string;
-  stub: Record<string, unknown>;
+  apiVersion: unknown;
+  kind: unknown;
+  name: unknown;
+  namespace: unknown;
 }
 
-function meta(object: unknown): ObjectMeta | undefined {
+/** The uid and resourceVersion of a watched object, read without allocating. */
+function identity(object: unknown): Record<string, unknown> | undefined {
   if (typeof object !== 'object' || object === null) return undefined;
-  const o = object as Record<string, unknown>;
-  const m = o.metadata;
+  const m = (object as Record<string, unknown>).metadata;
   if (typeof m !== 'object' || m === null) return undefined;
   const md = m as Record<string, unknown>;
-  if (typeof md.uid !== 'string' || typeof md.resourceVersion !== 'string') return undefined;
+  return typeof md.uid === 'string' && typeof md.resourceVersion === 'string' ? md : undefined;
+}
+
+/** The object a synthesised DELETED carries: what is known of it. */
+function stubOf(uid: string, k: Known): Record<string, unknown> {
   return {
-    uid: md.uid,
-    resourceVersion: md.resourceVersion,
-    stub: {
-      apiVersion: o.apiVersion,
-      kind: o.kind,
-      metadata: { name: md.name, namespace: md.namespace, uid: md.uid, resourceVersion: md.resourceVersion },
-    },
+    apiVersion: k.apiVersion,
+    kind: k.kind,
+    metadata: { name: k.name, namespace: k.namespace, uid, resourceVersion: k.resourceVersion },
   };
 }
 
@@ -91,15 +91,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-/** A list response with its kind filled in on each item (the API leaves it out). */
+/** A list response with its kind filled in on each item (the API leaves it out; the items are ours to change). */
 function itemsOf(body: unknown): { items: unknown[]; resourceVersion: string; next: string } | undefined {
   if (!isRecord(body) || !Array.isArray(body.items) || !isRecord(body.metadata)) return undefined;
   const listKind = typeof body.kind === 'string' ? body.kind.replace(/List$/, '') : undefined;
-  const items = body.items.map((item) =>
-    isRecord(item) && item.kind === undefined
-      ? { ...item, kind: listKind, apiVersion: body.apiVersion }
-      : item,
-  );
+  const items: unknown[] = body.items;
+  for (const item of items) {
+    if (isRecord(item) && item.kind === undefined) {
+      item.kind = listKind;
+      item.apiVersion = body.apiVersion;
+    }
+  }
   return {
     items,
     resourceVersion: String(body.metadata.resourceVersion ?? ''),
@@ -217,9 +219,14 @@ export class Reflector {
     }
   }
 
-  /** Lists every page, then diffs against what is known: no duplicates, missed deletions synthesised. */
+  /**
+   * Lists every page and delivers each page's changes as it arrives (a page is
+   * never held past its own handling), then synthesises the deletions that the
+   * whole list shows: nothing is delivered twice, even when a list is retried.
+   */
   async #list(): Promise<void> {
-    const seen = new Map<string, { rv: string; object: unknown }>();
+    const seen = new Set<string>();
+    const initial = !this.#listed;
     let next = '';
     let resourceVersion = '';
     do {
@@ -235,29 +242,52 @@ export class Reflector {
       const page = itemsOf(res.body);
       if (!page) throw new Error(`list ${this.#o.path}: not a list`);
       for (const item of page.items) {
-        const m = meta(item);
-        if (m) seen.set(m.uid, { rv: m.resourceVersion, object: item });
+        const md = identity(item);
+        if (md === undefined) continue;
+        const uid = md.uid as string;
+        const rv = md.resourceVersion as string;
+        seen.add(uid);
+        const known = this.#known.get(uid);
+        if (known?.resourceVersion === rv) continue;
+        this.#emit(known ? 'MODIFIED' : 'ADDED', item, initial);
+        this.#remember(uid, rv, item as Record<string, unknown>, md, known);
       }
       next = page.next;
       resourceVersion = page.resourceVersion;
     } while (next);
 
-    const initial = !this.#listed;
-    for (const [uid, { rv, object }] of seen) {
-      const known = this.#known.get(uid);
-      if (known?.resourceVersion === rv) continue;
-      this.#emit(known ? 'MODIFIED' : 'ADDED', object, initial);
-      const m = meta(object);
-      if (m) this.#known.set(uid, { resourceVersion: rv, stub: m.stub });
-    }
     for (const [uid, known] of this.#known) {
       if (seen.has(uid)) continue;
       this.#known.delete(uid);
-      this.#emit('DELETED', known.stub, false);
+      this.#emit('DELETED', stubOf(uid, known), false);
     }
     this.#listed = true;
     this.#resourceVersion = resourceVersion;
     this.#o.onEvent?.({ type: 'listed', items: seen.size, initial });
+  }
+
+  #remember(
+    uid: string,
+    resourceVersion: string,
+    object: Record<string, unknown>,
+    md: Record<string, unknown>,
+    known: Known | undefined,
+  ): void {
+    if (known === undefined) {
+      this.#known.set(uid, {
+        resourceVersion,
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        name: md.name,
+        namespace: md.namespace,
+      });
+      return;
+    }
+    known.resourceVersion = resourceVersion;
+    known.apiVersion = object.apiVersion;
+    known.kind = object.kind;
+    known.name = md.name;
+    known.namespace = md.namespace;
   }
 
   async #watch(): Promise<WatchEnd> {
@@ -295,11 +325,14 @@ export class Reflector {
           error: `watch ${this.#o.path}: HTTP ${res.status} ${res.errorBody.slice(0, 200)}`,
           status: res.status,
         };
-      for await (const line of res.lines) {
+      // Every frame of a chunk is handled synchronously: no promise per line.
+      let end: WatchEnd | undefined;
+      await res.forEachLine((line) => {
         lastLine = timing.clock.now();
-        const end = this.#frame(line);
-        if (end) return end;
-      }
+        end = this.#frame(line);
+        return end === undefined;
+      });
+      if (end !== undefined) return end;
       return stalled ? { kind: 'stall' } : { kind: 'end' };
     } catch (err) {
       if (stalled) return { kind: 'stall' };
@@ -331,7 +364,6 @@ export class Reflector {
       if (code === 410) return { kind: 'gone' };
       return { kind: 'error', error: `watch error: ${statusMessage(object)}` };
     }
-    const m = meta(object);
     if (type === 'BOOKMARK') {
       if (
         isRecord(object) &&
@@ -343,13 +375,16 @@ export class Reflector {
       this.#o.onEvent?.({ type: 'bookmark' });
       return undefined;
     }
-    if (!m || (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED')) {
+    const md = identity(object);
+    if (md === undefined || (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED')) {
       this.#o.onEvent?.({ type: 'corrupt-frame', sample: line.slice(0, 120) });
       return undefined;
     }
-    this.#resourceVersion = m.resourceVersion;
-    if (type === 'DELETED') this.#known.delete(m.uid);
-    else this.#known.set(m.uid, { resourceVersion: m.resourceVersion, stub: m.stub });
+    const uid = md.uid as string;
+    const rv = md.resourceVersion as string;
+    this.#resourceVersion = rv;
+    if (type === 'DELETED') this.#known.delete(uid);
+    else this.#remember(uid, rv, object as Record<string, unknown>, md, this.#known.get(uid));
     this.#emit(type, object, false);
     return undefined;
   }

@@ -109,7 +109,7 @@ describe('HttpKubeTransport', () => {
     };
     const watch = await transport.stream('/api/v1/pods', { watch: 'true' }, signal());
     const lines: string[] = [];
-    for await (const line of watch.lines) lines.push(line);
+    await watch.forEachLine((line) => lines.push(line) > 0);
     assert.deepEqual(lines, ['{"type":"BOOKMARK"}', '{"type":"ADDED"}']);
   });
 

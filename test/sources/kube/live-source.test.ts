@@ -64,16 +64,16 @@ class ScriptedCluster implements KubeTransport {
       return Promise.resolve({
         status,
         errorBody: '{"message":"watch refused"}',
-        lines: (async function* () {})(),
+        forEachLine: async () => {},
       });
     return Promise.resolve({
       status: 200,
       errorBody: '',
-      lines: (async function* () {
+      forEachLine: async () => {
         await new Promise<void>((resolve) =>
           signal.addEventListener('abort', () => resolve(), { once: true }),
         );
-      })(),
+      },
     });
   }
 }

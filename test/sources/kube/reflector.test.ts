@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Delta } from '../../../src/model/delta.js';
 import type { JsonResponse, KubeTransport, LineStream } from '../../../src/sources/kube/kube-transport.js';
-import { splitLines } from '../../../src/sources/kube/kube-transport.js';
 import { Reflector, type ReflectorEvent, type ReflectorTiming } from '../../../src/sources/kube/reflector.js';
 
 function pod(name: string, uid: string, rv: string): Record<string, unknown> {
@@ -45,27 +44,27 @@ class ScriptedTransport implements KubeTransport {
     const w = this.watches.shift();
     if (!w) {
       this.onIdle();
-      return { status: 200, errorBody: '', lines: waitForAbort(signal) };
+      return { status: 200, errorBody: '', forEachLine: () => waitForAbort(signal) };
     }
     if (w.status && w.status !== 200)
-      return { status: w.status, errorBody: '{"message":"boom"}', lines: empty() };
-    return { status: 200, errorBody: '', lines: scripted(w, signal) };
+      return { status: w.status, errorBody: '{"message":"boom"}', forEachLine: async () => {} };
+    return { status: 200, errorBody: '', forEachLine: (onLine) => scripted(w, signal, onLine) };
   }
 }
 
-async function* empty(): AsyncIterable<string> {}
-
-async function* waitForAbort(signal: AbortSignal): AsyncIterable<string> {
+async function waitForAbort(signal: AbortSignal): Promise<void> {
   if (!signal.aborted) {
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
   throw new Error('aborted');
 }
 
-async function* scripted(w: ScriptedWatch, signal: AbortSignal): AsyncIterable<string> {
-  for (const line of w.lines ?? []) yield line;
+/** Delivers the script's lines as one chunk would, then ends the way the script says. */
+async function scripted(w: ScriptedWatch, signal: AbortSignal, onLine: (line: string) => boolean) {
+  await Promise.resolve();
+  for (const line of w.lines ?? []) if (!onLine(line)) return;
   if (w.ending === 'error') throw new Error('socket hang up');
-  if (w.ending === 'stall') yield* waitForAbort(signal);
+  if (w.ending === 'stall') await waitForAbort(signal);
 }
 
 /** Time that passes only when someone sleeps: backoff and the watchdog run instantly. */
@@ -213,18 +212,52 @@ describe('Reflector', () => {
     assert.ok(events.some((e) => e.type === 'restart' && e.reason === 'stall'));
     assert.equal(t.watchQueries.length, 2);
   });
-});
 
-describe('splitLines', () => {
-  it('keeps a multi-byte character split across chunks whole', async () => {
-    const bytes = Buffer.from('{"a":"☸"}\n{"b":1}\n', 'utf8');
-    const cut = bytes.indexOf(0xe2) + 1;
-    async function* chunks() {
-      yield bytes.subarray(0, cut);
-      yield bytes.subarray(cut);
-    }
-    const lines: string[] = [];
-    for await (const l of splitLines(chunks())) lines.push(l);
-    assert.deepEqual(lines, ['{"a":"☸"}', '{"b":1}']);
+  it('delivers each list page as it arrives, and a list retried after a failed page delivers nothing twice', async () => {
+    const t = new ScriptedTransport();
+    const pages = [
+      { items: [pod('a', 'u1', '5')], rv: '9', next: 'p2' },
+      { status: 410 },
+      { items: [pod('a', 'u1', '5')], rv: '9', next: 'p2' },
+      { items: [pod('b', 'u2', '6')], rv: '9', next: '' },
+    ];
+    const deltas: Delta[] = [];
+    const deliveredBeforePage: number[] = [];
+    t.getJson = async () => {
+      deliveredBeforePage.push(deltas.length);
+      const page = pages.shift();
+      if (!page || 'status' in page) return { status: 410, body: { message: 'expired' } };
+      return {
+        status: 200,
+        body: {
+          kind: 'PodList',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: page.rv, continue: page.next },
+          items: page.items,
+        },
+      };
+    };
+    const idle = new Promise<void>((resolve) => {
+      t.onIdle = resolve;
+    });
+    const r = new Reflector({
+      path: '/api/v1/pods',
+      transport: t,
+      timing: fakeTiming(),
+      onDelta: (d) => deltas.push(d),
+    });
+    await r.start();
+    await idle;
+    await r.stop();
+    // Page one was delivered before page two was asked for.
+    assert.deepEqual(deliveredBeforePage, [0, 1, 1, 1]);
+    assert.deepEqual(
+      deltas.map((d) => [d.type, (d.object as { metadata: { name: string } }).metadata.name, d.initial]),
+      [
+        ['ADDED', 'a', true],
+        ['ADDED', 'b', true],
+      ],
+    );
+    assert.equal(r.size, 2);
   });
 });
