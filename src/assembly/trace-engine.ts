@@ -6,23 +6,22 @@ import { RuleTable } from '../causality/rule-table.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
 import type { Delta, DeltaType } from '../model/delta.js';
-import { type IntentKey, traceIdOf } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
-import { deletionRequestedAt, projectObject } from '../normalise/project-object.js';
+import { projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
 import { buildTraces } from './build-traces.js';
 import { DueQueue } from './due-queue.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
 import { Counters, type EngineStats } from './engine-stats.js';
+import { IntentBook } from './intent-book.js';
 import { outcomeOf } from './outcome.js';
 import { PendingBuffer } from './pending-buffer.js';
 import type { BuiltTrace } from './render-spans.js';
 import { type Intent, type IntentEnd, RootGroup, recordTransitions } from './root-group.js';
-import { specWriterOf } from './spec-writer.js';
 
 /** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */
 export interface TraceEngineOptions {
@@ -82,13 +81,13 @@ export class TraceEngine {
   readonly #rules: RuleTable;
   readonly #settleMs: number;
   readonly #maxTraceMs: number;
-  readonly #startedAt: number | undefined;
   readonly #skipEventsBefore: number | undefined;
   readonly #pendingMs: number;
   readonly #idleMs: number;
   readonly #retainMs: number;
 
   readonly #graph: ObjectGraph;
+  readonly #intents: IntentBook;
   readonly #groups = new Map<string, RootGroup>();
   readonly #queue = new DueQueue<RootGroup>();
   readonly #pending: PendingBuffer<PendingItem>;
@@ -128,7 +127,7 @@ export class TraceEngine {
     this.#idleMs = durationOption('idleMs', options.idleMs, 30_000);
     this.#retainMs = durationOption('retainMs', options.retainMs, 5 * 60_000);
     const tombstoneTtlMs = durationOption('tombstoneTtlMs', options.tombstoneTtlMs, 10 * 60_000);
-    this.#startedAt = instantOption('startedAt', options.startedAt);
+    this.#intents = new IntentBook(clock, instantOption('startedAt', options.startedAt));
     this.#skipEventsBefore = instantOption('skipEventsBefore', options.skipEventsBefore);
 
     this.#graph = new ObjectGraph({
@@ -478,7 +477,7 @@ export class TraceEngine {
       this.#groups.set(root.uid, group);
       if (this.#groups.size > this.#limits.maxOpenTraces) this.#evictOldestGroup();
     }
-    if (group.intents.length === 0) this.#openCurrentIntent(group);
+    if (group.intents.length === 0) this.#intents.openCurrent(group);
     return group;
   }
 
@@ -491,102 +490,6 @@ export class TraceEngine {
     this.#queue.cancel(oldest);
   }
 
-  /** An intent for the root's current state, opened because its consequences arrived first. */
-  #openCurrentIntent(group: RootGroup): void {
-    const p = group.root;
-    const now = this.#clock.now();
-    if (p.deletionTimestamp !== undefined) {
-      this.#addIntent(group, 'delete', deletionRequestedAt(p), 'unknown', '', true);
-      return;
-    }
-    const gen = p.generation ?? 0;
-    const writer = specWriterOf(p, undefined);
-    const start = writer.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
-    const intent = this.#addIntent(group, gen, start, writer.manager, writer.operation, true);
-    const outcome = outcomeOf(p);
-    if (outcome.state === 'done') {
-      intent.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
-    } else if (outcome.state === 'failed') {
-      intent.end = { reason: 'error', time: undefined, observedAt: now, message: outcome.message };
-    }
-  }
-
-  #addIntent(
-    group: RootGroup,
-    key: IntentKey,
-    start: number | undefined,
-    manager: string,
-    managerOperation: string,
-    lazy = false,
-    seenAt = Number.POSITIVE_INFINITY,
-  ): Intent {
-    const existing = group.intent(key);
-    if (existing !== undefined) {
-      // The delta that first showed the change says when and by whom, whatever the arrival order.
-      if (!lazy && (seenAt < existing.seenAt || existing.lazy)) {
-        existing.seenAt = seenAt;
-        existing.start = start;
-        existing.manager = manager;
-        existing.managerOperation = managerOperation;
-        existing.partial = this.#isPartial(start);
-        existing.lazy = false;
-        group.reorder();
-        this.#supersede(group);
-      }
-      return existing;
-    }
-    const operation = key === 'delete' ? 'Delete' : key <= 1 ? 'Create' : 'Update';
-    const intent: Intent = {
-      key,
-      traceId: traceIdOf(group.rootUid, key),
-      operation,
-      start,
-      seenAt,
-      openedAt: this.#clock.now(),
-      manager,
-      managerOperation,
-      partial: this.#isPartial(start),
-      lazy,
-      end: undefined,
-      skippedEmpty: false,
-      emitted: undefined,
-      emittedVersion: -1,
-    };
-    group.addIntent(intent);
-    this.#supersede(group);
-    return intent;
-  }
-
-  #isPartial(start: number | undefined): boolean {
-    return start === undefined || (this.#startedAt !== undefined && start < this.#startedAt);
-  }
-
-  /**
-   * A newer intent supersedes older ones still open (kspan #40: never mix
-   * generations): each ends where the next one started. Decided from the
-   * starts, so the result does not depend on which intent arrived first.
-   */
-  #supersede(group: RootGroup): void {
-    const intents = group.intents;
-    for (let i = 0; i < intents.length; i++) {
-      const intent = intents[i];
-      if (intent === undefined || intent.emitted !== undefined) continue;
-      let next: number | undefined;
-      for (let j = i + 1; j < intents.length; j++) {
-        const s = intents[j]?.start;
-        if (s !== undefined && (intent.start === undefined || s >= intent.start)) {
-          next = s;
-          break;
-        }
-      }
-      if (next === undefined) continue;
-      const end = intent.end;
-      if (end === undefined || (end.reason === 'superseded' && end.time !== undefined && end.time > next)) {
-        intent.end = { reason: 'superseded', time: next, observedAt: this.#clock.now(), message: undefined };
-      }
-    }
-  }
-
   #rootDelta(
     p: ObjectProjection,
     previous: ObjectProjection | undefined,
@@ -594,71 +497,14 @@ export class TraceEngine {
     time: number,
   ): void {
     const now = this.#clock.now();
-    let group = this.#groups.get(p.uid);
-    const gen = p.generation ?? 0;
-    const writer = specWriterOf(p, previous);
-    const manager = writer.manager;
-    const managerOp = writer.operation;
-    if (type === 'DELETED' || p.deletionTimestamp !== undefined) {
-      group ??= this.#newGroup(p);
-      const requested = deletionRequestedAt(p);
-      const del = this.#addIntent(
-        group,
-        'delete',
-        Math.min(requested ?? time, time),
-        'unknown',
-        '',
-        false,
-        time,
-      );
-      if (type === 'DELETED') {
-        group.member(p.uid).deletedAt = time;
-        del.end ??= { reason: 'converged', time, observedAt: now, message: undefined };
-      }
-    } else {
-      let known = false;
-      let lowerStart = Number.NEGATIVE_INFINITY;
-      for (const i of group?.intents ?? []) {
-        if (i.key === 'delete') continue;
-        known = true;
-        if (i.key < gen && i.start !== undefined && i.start > lowerStart) lowerStart = i.start;
-      }
-      const bumped = previous?.generation !== undefined && gen !== previous.generation;
-      if (type === 'ADDED' || bumped || known) {
-        group ??= this.#newGroup(p);
-        const create = gen <= 1;
-        const start = create ? (p.creationTimestamp ?? time) : specTime(writer.time, time, lowerStart);
-        this.#addIntent(group, gen, start, manager, managerOp, false, time);
-      }
-    }
+    const group = this.#intents.recordChange(this.#groups.get(p.uid), p, previous, type, time, now, (root) =>
+      this.#newGroup(root),
+    );
     if (group === undefined) return;
     // A delta older than what the group holds must not roll the root back.
     if (!isOlder(p, group.root)) group.root = p;
     recordTransitions(group.member(p.uid), p);
-    const current = group.intent(gen);
-    if (current !== undefined && current.emitted === undefined && p.deletionTimestamp === undefined) {
-      const outcome = outcomeOf(p);
-      const end = current.end;
-      if (outcome.state === 'done') {
-        const at =
-          outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time) ? outcome.time : time;
-        // Convergence seen before the next intent started wins over "superseded", in any arrival order.
-        if (
-          end === undefined ||
-          (end.reason === 'superseded' && end.time !== undefined && at <= end.time) ||
-          (end.reason === 'converged' && end.time !== undefined && at < end.time)
-        ) {
-          current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
-        }
-      } else if (outcome.state === 'failed' && end === undefined) {
-        current.end = {
-          reason: 'error',
-          time: outcome.time ?? time,
-          observedAt: now,
-          message: outcome.message,
-        };
-      }
-    }
+    this.#intents.recordOutcome(group, p, time, now);
     this.#touch(group);
   }
 
@@ -890,12 +736,6 @@ function summarise(fact: ActionFact): void {
   const first = list[0]?.time ?? fact.start;
   fact.start = first;
   fact.lastTime = Math.max(first, last);
-}
-
-function specTime(t: number | undefined, observed: number, notBefore: number): number {
-  // A stale managedFields time (an older writer's) must not move the intent before the last one.
-  if (t === undefined || t > observed || t < notBefore) return observed;
-  return t;
 }
 
 function record(i: Intent, root: SpanRecord, spans: readonly SpanRecord[], late: boolean): TraceRecord {

@@ -1,0 +1,203 @@
+import type { Clock } from '../model/clock.js';
+import type { DeltaType } from '../model/delta.js';
+import { type IntentKey, traceIdOf } from '../model/ids.js';
+import type { ObjectProjection } from '../model/projection.js';
+import { deletionRequestedAt } from '../normalise/project-object.js';
+import { outcomeOf } from './outcome.js';
+import type { Intent, RootGroup } from './root-group.js';
+import { specWriterOf } from './spec-writer.js';
+
+/**
+ * The intents of root groups: opened by a root's create, spec change
+ * (generation bump) or delete, or lazily when their consequences arrive
+ * first; refined by the delta that showed the change earliest; superseded by
+ * the next one; ended when the root reports its kind's "done" or a failure.
+ * Cut-off, idle and shutdown ends are the emission schedule's.
+ */
+export class IntentBook {
+  readonly #clock: Clock;
+  readonly #startedAt: number | undefined;
+
+  /** `startedAt` (epoch ms): intents that began before it are marked partial. */
+  constructor(clock: Clock, startedAt: number | undefined) {
+    this.#clock = clock;
+    this.#startedAt = startedAt;
+  }
+
+  /**
+   * Opens or refines the intent a delta of the root object itself shows: a
+   * delete, a create, a generation bump, or a later state of a known
+   * generation. Returns the root's group, made by `newGroup` when this delta
+   * opens its first intent; undefined when the root is not traced and the
+   * delta opens nothing.
+   */
+  recordChange(
+    group: RootGroup | undefined,
+    p: ObjectProjection,
+    previous: ObjectProjection | undefined,
+    type: DeltaType,
+    time: number,
+    now: number,
+    newGroup: (root: ObjectProjection) => RootGroup,
+  ): RootGroup | undefined {
+    const gen = p.generation ?? 0;
+    const writer = specWriterOf(p, previous);
+    const manager = writer.manager;
+    const managerOp = writer.operation;
+    if (type === 'DELETED' || p.deletionTimestamp !== undefined) {
+      group ??= newGroup(p);
+      const requested = deletionRequestedAt(p);
+      const del = this.#open(group, 'delete', Math.min(requested ?? time, time), 'unknown', '', false, time);
+      if (type === 'DELETED') {
+        group.member(p.uid).deletedAt = time;
+        del.end ??= { reason: 'converged', time, observedAt: now, message: undefined };
+      }
+    } else {
+      let known = false;
+      let lowerStart = Number.NEGATIVE_INFINITY;
+      for (const i of group?.intents ?? []) {
+        if (i.key === 'delete') continue;
+        known = true;
+        if (i.key < gen && i.start !== undefined && i.start > lowerStart) lowerStart = i.start;
+      }
+      const bumped = previous?.generation !== undefined && gen !== previous.generation;
+      if (type === 'ADDED' || bumped || known) {
+        group ??= newGroup(p);
+        const create = gen <= 1;
+        const start = create ? (p.creationTimestamp ?? time) : specTime(writer.time, time, lowerStart);
+        this.#open(group, gen, start, manager, managerOp, false, time);
+      }
+    }
+    return group;
+  }
+
+  /** Ends the intent of `p`'s generation when the root reports its kind's "done" or a failure. */
+  recordOutcome(group: RootGroup, p: ObjectProjection, time: number, now: number): void {
+    const current = group.intent(p.generation ?? 0);
+    if (current !== undefined && current.emitted === undefined && p.deletionTimestamp === undefined) {
+      const outcome = outcomeOf(p);
+      const end = current.end;
+      if (outcome.state === 'done') {
+        const at =
+          outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time) ? outcome.time : time;
+        // Convergence seen before the next intent started wins over "superseded", in any arrival order.
+        if (
+          end === undefined ||
+          (end.reason === 'superseded' && end.time !== undefined && at <= end.time) ||
+          (end.reason === 'converged' && end.time !== undefined && at < end.time)
+        ) {
+          current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
+        }
+      } else if (outcome.state === 'failed' && end === undefined) {
+        current.end = {
+          reason: 'error',
+          time: outcome.time ?? time,
+          observedAt: now,
+          message: outcome.message,
+        };
+      }
+    }
+  }
+
+  /** An intent for the root's current state, opened because its consequences arrived first. */
+  openCurrent(group: RootGroup): void {
+    const p = group.root;
+    const now = this.#clock.now();
+    if (p.deletionTimestamp !== undefined) {
+      this.#open(group, 'delete', deletionRequestedAt(p), 'unknown', '', true);
+      return;
+    }
+    const gen = p.generation ?? 0;
+    const writer = specWriterOf(p, undefined);
+    const start = writer.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
+    const intent = this.#open(group, gen, start, writer.manager, writer.operation, true);
+    const outcome = outcomeOf(p);
+    if (outcome.state === 'done') {
+      intent.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
+    } else if (outcome.state === 'failed') {
+      intent.end = { reason: 'error', time: undefined, observedAt: now, message: outcome.message };
+    }
+  }
+
+  #open(
+    group: RootGroup,
+    key: IntentKey,
+    start: number | undefined,
+    manager: string,
+    managerOperation: string,
+    lazy = false,
+    seenAt = Number.POSITIVE_INFINITY,
+  ): Intent {
+    const existing = group.intent(key);
+    if (existing !== undefined) {
+      // The delta that first showed the change says when and by whom, whatever the arrival order.
+      if (!lazy && (seenAt < existing.seenAt || existing.lazy)) {
+        existing.seenAt = seenAt;
+        existing.start = start;
+        existing.manager = manager;
+        existing.managerOperation = managerOperation;
+        existing.partial = this.#isPartial(start);
+        existing.lazy = false;
+        group.reorder();
+        this.#supersede(group);
+      }
+      return existing;
+    }
+    const operation = key === 'delete' ? 'Delete' : key <= 1 ? 'Create' : 'Update';
+    const intent: Intent = {
+      key,
+      traceId: traceIdOf(group.rootUid, key),
+      operation,
+      start,
+      seenAt,
+      openedAt: this.#clock.now(),
+      manager,
+      managerOperation,
+      partial: this.#isPartial(start),
+      lazy,
+      end: undefined,
+      skippedEmpty: false,
+      emitted: undefined,
+      emittedVersion: -1,
+    };
+    group.addIntent(intent);
+    this.#supersede(group);
+    return intent;
+  }
+
+  #isPartial(start: number | undefined): boolean {
+    return start === undefined || (this.#startedAt !== undefined && start < this.#startedAt);
+  }
+
+  /**
+   * A newer intent supersedes older ones still open (kspan #40: never mix
+   * generations): each ends where the next one started. Decided from the
+   * starts, so the result does not depend on which intent arrived first.
+   */
+  #supersede(group: RootGroup): void {
+    const intents = group.intents;
+    for (let i = 0; i < intents.length; i++) {
+      const intent = intents[i];
+      if (intent === undefined || intent.emitted !== undefined) continue;
+      let next: number | undefined;
+      for (let j = i + 1; j < intents.length; j++) {
+        const s = intents[j]?.start;
+        if (s !== undefined && (intent.start === undefined || s >= intent.start)) {
+          next = s;
+          break;
+        }
+      }
+      if (next === undefined) continue;
+      const end = intent.end;
+      if (end === undefined || (end.reason === 'superseded' && end.time !== undefined && end.time > next)) {
+        intent.end = { reason: 'superseded', time: next, observedAt: this.#clock.now(), message: undefined };
+      }
+    }
+  }
+}
+
+function specTime(t: number | undefined, observed: number, notBefore: number): number {
+  // A stale managedFields time (an older writer's) must not move the intent before the last one.
+  if (t === undefined || t > observed || t < notBefore) return observed;
+  return t;
+}
