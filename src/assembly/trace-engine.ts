@@ -7,21 +7,19 @@ import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph
 import type { Clock } from '../model/clock.js';
 import type { Delta, DeltaType } from '../model/delta.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
-import type { SpanRecord, TraceRecord } from '../model/span-record.js';
+import type { TraceRecord } from '../model/span-record.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
 import { projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
-import { buildTraces } from './build-traces.js';
-import { DueQueue } from './due-queue.js';
+import { EmissionSchedule } from './emission-schedule.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
 import { Counters, type EngineStats } from './engine-stats.js';
 import { IntentBook } from './intent-book.js';
 import { outcomeOf } from './outcome.js';
 import { PendingBuffer } from './pending-buffer.js';
-import type { BuiltTrace } from './render-spans.js';
-import { type Intent, type IntentEnd, RootGroup, recordTransitions } from './root-group.js';
+import { RootGroup, recordTransitions } from './root-group.js';
 
 /** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */
 export interface TraceEngineOptions {
@@ -67,34 +65,31 @@ type PendingItem =
 
 /** Distinct kinds counted by name in stats; beyond this they count as `other`. */
 const MAX_COUNTED_KINDS = 256;
-/** An ended trace waits for quiet, but never longer than this many settle periods. */
-const MAX_SETTLE_PERIODS = 6;
 
 /**
  * The pure core: deltas in, settled traces out. No IO, no timers; time comes
  * from the injected clock. The trace model and the order of causality are in the
  * README's "The span model".
+ *
+ * The engine normalises each delta, keeps the object graph, and routes the
+ * delta to its root object's group (parking it while an owner is missing).
+ * The {@link IntentBook} keeps the group's intents, the {@link EmissionSchedule}
+ * decides when its traces go out, and {@link buildTraces} builds them.
  */
 export class TraceEngine {
   readonly #clock: Clock;
   readonly #limits: EngineLimits;
   readonly #rules: RuleTable;
-  readonly #settleMs: number;
-  readonly #maxTraceMs: number;
   readonly #skipEventsBefore: number | undefined;
   readonly #pendingMs: number;
-  readonly #idleMs: number;
-  readonly #retainMs: number;
 
   readonly #graph: ObjectGraph;
   readonly #intents: IntentBook;
   readonly #groups = new Map<string, RootGroup>();
-  readonly #queue = new DueQueue<RootGroup>();
+  readonly #schedule: EmissionSchedule;
   readonly #pending: PendingBuffer<PendingItem>;
   /** Rule target (kind/ns/name) → root uid: resolves Events about objects never seen (kspan's unknown uids). */
   readonly #targets: LRUCache<string, string>;
-  /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
-  readonly #emitted: LRUCache<string, true>;
   #outbox: TraceRecord[] = [];
 
   readonly #byType = new Counters();
@@ -120,12 +115,12 @@ export class TraceEngine {
     if (options.rules !== undefined && !Array.isArray(options.rules))
       throw new TypeError('options.rules must be an array');
     this.#rules = new RuleTable(options.rules ?? BUILTIN_RULES);
-    this.#settleMs = durationOption('settleMs', options.settleMs, 5_000);
-    this.#maxTraceMs = durationOption('maxTraceMs', options.maxTraceMs, 15 * 60_000);
-    if (this.#maxTraceMs === 0) throw new TypeError('maxTraceMs must be greater than 0');
+    const settleMs = durationOption('settleMs', options.settleMs, 5_000);
+    const maxTraceMs = durationOption('maxTraceMs', options.maxTraceMs, 15 * 60_000);
+    if (maxTraceMs === 0) throw new TypeError('maxTraceMs must be greater than 0');
     this.#pendingMs = durationOption('pendingMs', options.pendingMs, 3_000);
-    this.#idleMs = durationOption('idleMs', options.idleMs, 30_000);
-    this.#retainMs = durationOption('retainMs', options.retainMs, 5 * 60_000);
+    const idleMs = durationOption('idleMs', options.idleMs, 30_000);
+    const retainMs = durationOption('retainMs', options.retainMs, 5 * 60_000);
     const tombstoneTtlMs = durationOption('tombstoneTtlMs', options.tombstoneTtlMs, 10 * 60_000);
     this.#intents = new IntentBook(clock, instantOption('startedAt', options.startedAt));
     this.#skipEventsBefore = instantOption('skipEventsBefore', options.skipEventsBefore);
@@ -139,7 +134,15 @@ export class TraceEngine {
     });
     this.#pending = new PendingBuffer<PendingItem>(this.#limits.maxPending);
     this.#targets = new LRUCache<string, string>({ max: Math.max(1000, this.#limits.maxObjects >> 2) });
-    this.#emitted = new LRUCache<string, true>({ max: this.#limits.maxOpenTraces * 4 });
+    this.#schedule = new EmissionSchedule({
+      clock,
+      graph: this.#graph,
+      settleMs,
+      maxTraceMs,
+      idleMs,
+      retainMs,
+      maxOpenTraces: this.#limits.maxOpenTraces,
+    });
     const repaired = this.#repaired;
     this.#sink = { issue: (reason) => repaired.add(reason) };
   }
@@ -149,7 +152,7 @@ export class TraceEngine {
     try {
       // What settled before this delta is emitted without it, whenever the caller ticks.
       const now = this.#clock.now();
-      if (this.#queue.peekAt() <= now) this.#drainDue(now, this.#outbox);
+      if (this.#schedule.nextDueAt() <= now) this.#drainDue(now, this.#outbox);
       this.#apply(delta);
     } catch {
       // A bug must not take the watcher down; the counter makes it visible.
@@ -168,10 +171,10 @@ export class TraceEngine {
 
   #drainDue(now: number, out: TraceRecord[]): void {
     for (;;) {
-      const group = this.#queue.popDue(now);
+      const group = this.#schedule.popDue(now);
       if (group === undefined) break;
       if (this.#groups.get(group.rootUid) !== group) continue;
-      this.#process(group, now, false, out);
+      if (this.#schedule.emit(group, now, false, out)) this.#groups.delete(group.rootUid);
     }
   }
 
@@ -180,7 +183,7 @@ export class TraceEngine {
     const now = this.#clock.now();
     for (const item of this.#pending.drain()) this.#retry(item, true);
     const out = this.#takeOutbox();
-    for (const group of [...this.#groups.values()]) this.#process(group, now, true, out);
+    for (const group of [...this.#groups.values()]) this.#schedule.emit(group, now, true, out);
     return this.#count(out);
   }
 
@@ -465,7 +468,7 @@ export class TraceEngine {
         if (this.#targets.peek(key) !== group.rootUid) this.#targets.set(key, group.rootUid);
       }
     }
-    this.#touch(group);
+    this.#schedule.touch(group);
   }
 
   // ---- groups and intents ------------------------------------------------
@@ -485,9 +488,9 @@ export class TraceEngine {
     const oldest = this.#groups.values().next().value;
     if (oldest === undefined) return;
     this.#evictions.add('openTraces');
-    this.#process(oldest, this.#clock.now(), true, this.#outbox);
+    this.#schedule.emit(oldest, this.#clock.now(), true, this.#outbox);
     this.#groups.delete(oldest.rootUid);
-    this.#queue.cancel(oldest);
+    this.#schedule.cancel(oldest);
   }
 
   #rootDelta(
@@ -505,7 +508,7 @@ export class TraceEngine {
     if (!isOlder(p, group.root)) group.root = p;
     recordTransitions(group.member(p.uid), p);
     this.#intents.recordOutcome(group, p, time, now);
-    this.#touch(group);
+    this.#schedule.touch(group);
   }
 
   #newGroup(p: ObjectProjection): RootGroup {
@@ -531,135 +534,7 @@ export class TraceEngine {
       if (member.doneAt === undefined || at < member.doneAt) member.doneAt = at;
     }
     if (type === 'DELETED') member.deletedAt = time;
-    this.#touch(group);
-  }
-
-  #touch(group: RootGroup): void {
-    group.touch(this.#clock.now());
-    const due = this.#dueOf(group);
-    // An earlier entry will pop first and reschedule; only pull the schedule forward.
-    if (group.dueStamp !== 0 && group.dueAt <= due) return;
-    this.#queue.schedule(group, due);
-  }
-
-  #cutoffAt(i: Intent): number {
-    const base =
-      i.start !== undefined && !i.partial ? Math.max(i.start, i.openedAt - this.#maxTraceMs) : i.openedAt;
-    return base + this.#maxTraceMs;
-  }
-
-  #isIdleKind(group: RootGroup): boolean {
-    // Asked on every new fact of the group; the answer only changes with the root.
-    if (group.idleFor !== group.root) {
-      group.idleFor = group.root;
-      group.idleKind = outcomeOf(group.root).state === 'unknown';
-    }
-    return group.idleKind;
-  }
-
-  #settleAt(group: RootGroup, end: IntentEnd): number {
-    const quiet = Math.min(group.lastActivity, end.observedAt + (MAX_SETTLE_PERIODS - 1) * this.#settleMs);
-    return Math.max(end.observedAt, quiet) + this.#settleMs;
-  }
-
-  #dueOf(group: RootGroup): number {
-    let due = Number.POSITIVE_INFINITY;
-    const idle = this.#isIdleKind(group);
-    for (const i of group.intents) {
-      if (i.emitted === undefined) {
-        if (i.end !== undefined) due = Math.min(due, this.#settleAt(group, i.end));
-        else {
-          due = Math.min(due, this.#cutoffAt(i));
-          if (idle) due = Math.min(due, group.lastActivity + this.#idleMs);
-        }
-      } else if (i.emittedVersion !== group.version) {
-        due = Math.min(due, group.lastActivity + this.#settleMs);
-      }
-    }
-    return due === Number.POSITIVE_INFINITY ? group.lastActivity + this.#retainMs : due;
-  }
-
-  // ---- output ------------------------------------------------------------
-
-  #process(group: RootGroup, now: number, force: boolean, out: TraceRecord[]): void {
-    const idle = this.#isIdleKind(group);
-    for (const i of group.intents) {
-      if (i.emitted !== undefined || i.end !== undefined) continue;
-      if (force) i.end = { reason: 'shutdown', time: undefined, observedAt: now, message: undefined };
-      else if (now >= this.#cutoffAt(i)) {
-        i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
-      } else if (idle && now >= group.lastActivity + this.#idleMs) {
-        i.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
-      }
-    }
-    const first: Intent[] = [];
-    const late: Intent[] = [];
-    for (const i of group.intents) {
-      if (i.emitted === undefined) {
-        if (
-          i.end !== undefined &&
-          (force || i.end.reason === 'cut-off' || now >= this.#settleAt(group, i.end))
-        ) {
-          first.push(i);
-        }
-      } else if (
-        i.emittedVersion !== group.version &&
-        (force || now >= group.lastActivity + this.#settleMs)
-      ) {
-        late.push(i);
-      }
-    }
-    if (first.length > 0 || late.length > 0) {
-      const built = buildTraces(group, this.#graph, this.#maxTraceMs);
-      for (const i of first) this.#emitFirst(i, built.get(i), group.version, out);
-      for (const i of late) this.#emitLate(i, built.get(i), group.version, out);
-    }
-    if (!force && group.settled && now >= group.lastActivity + this.#retainMs) {
-      this.#groups.delete(group.rootUid);
-      this.#queue.cancel(group);
-      return;
-    }
-    if (!force) this.#queue.schedule(group, Math.max(now + 1, this.#dueOf(group)));
-  }
-
-  #emitFirst(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
-    i.emittedVersion = version;
-    if (built === undefined) {
-      i.emitted = new Set();
-      return;
-    }
-    if (i.lazy && built.spans.length <= 1) {
-      // Opened for facts that turned out to belong to another intent: nothing to say.
-      i.emitted = new Set();
-      i.skippedEmpty = true;
-      return;
-    }
-    i.emitted = new Set(built.spans.map((s) => s.spanId));
-    if (this.#emitted.has(i.traceId)) {
-      // Its facts were dropped after an earlier emission: the root is already out.
-      const spans = built.spans.filter((s) => s !== built.root);
-      if (spans.length > 0) out.push(record(i, built.root, spans, true));
-      return;
-    }
-    this.#emitted.set(i.traceId, true);
-    out.push(record(i, built.root, built.spans, false));
-  }
-
-  #emitLate(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
-    i.emittedVersion = version;
-    const emitted = i.emitted;
-    if (built === undefined || emitted === undefined) return;
-    if (i.skippedEmpty) {
-      if (built.spans.length <= 1) return;
-      i.skippedEmpty = false;
-      i.emitted = undefined;
-      this.#emitFirst(i, built, version, out);
-      return;
-    }
-    const fresh = built.spans.filter((s) => !emitted.has(s.spanId));
-    if (fresh.length === 0) return;
-    for (const s of fresh) emitted.add(s.spanId);
-    out.push(record(i, built.root, fresh, true));
+    this.#schedule.touch(group);
   }
 
   #takeOutbox(): TraceRecord[] {
@@ -736,17 +611,4 @@ function summarise(fact: ActionFact): void {
   const first = list[0]?.time ?? fact.start;
   fact.start = first;
   fact.lastTime = Math.max(first, last);
-}
-
-function record(i: Intent, root: SpanRecord, spans: readonly SpanRecord[], late: boolean): TraceRecord {
-  const hasError = root.status.code === 'ERROR' || spans.some((s) => s.status.code === 'ERROR');
-  const base = {
-    traceId: i.traceId,
-    root,
-    spans,
-    end: i.end?.reason ?? 'shutdown',
-    partial: i.partial,
-    hasError,
-  } as const;
-  return late ? { ...base, late: true } : base;
 }

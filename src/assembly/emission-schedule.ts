@@ -1,0 +1,214 @@
+import { LRUCache } from 'lru-cache';
+import type { ObjectGraph } from '../graph/object-graph.js';
+import type { Clock } from '../model/clock.js';
+import type { SpanRecord, TraceRecord } from '../model/span-record.js';
+import { buildTraces } from './build-traces.js';
+import { DueQueue } from './due-queue.js';
+import { outcomeOf } from './outcome.js';
+import type { BuiltTrace } from './render-spans.js';
+import type { Intent, IntentEnd, RootGroup } from './root-group.js';
+
+/** What the {@link EmissionSchedule} needs: durations in milliseconds on the clock, already validated. */
+export interface EmissionScheduleOptions {
+  readonly clock: Clock;
+  readonly graph: ObjectGraph;
+  readonly settleMs: number;
+  readonly maxTraceMs: number;
+  readonly idleMs: number;
+  readonly retainMs: number;
+  /** Emitted trace ids are remembered for four times this many traces. */
+  readonly maxOpenTraces: number;
+}
+
+/** An ended trace waits for quiet, but never longer than this many settle periods. */
+const MAX_SETTLE_PERIODS = 6;
+
+/**
+ * When each root group's traces are due, and their emission. An ended intent
+ * is emitted once its group has been quiet for the settle window; an open one
+ * is cut off at the maximum trace length, or ends after the idle period when
+ * its kind has no "done". Spans that arrive after an emission go out as late
+ * records of the same trace. A settled group is kept for the retain period so
+ * late spans still find their parents.
+ */
+export class EmissionSchedule {
+  readonly #clock: Clock;
+  readonly #graph: ObjectGraph;
+  readonly #settleMs: number;
+  readonly #maxTraceMs: number;
+  readonly #idleMs: number;
+  readonly #retainMs: number;
+  readonly #queue = new DueQueue<RootGroup>();
+  /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
+  readonly #emitted: LRUCache<string, true>;
+
+  constructor(options: EmissionScheduleOptions) {
+    this.#clock = options.clock;
+    this.#graph = options.graph;
+    this.#settleMs = options.settleMs;
+    this.#maxTraceMs = options.maxTraceMs;
+    this.#idleMs = options.idleMs;
+    this.#retainMs = options.retainMs;
+    this.#emitted = new LRUCache<string, true>({ max: options.maxOpenTraces * 4 });
+  }
+
+  /** Clock time the next group is due; +Infinity when none is scheduled. */
+  nextDueAt(): number {
+    return this.#queue.peekAt();
+  }
+
+  /** The next group due by `now`, if any. */
+  popDue(now: number): RootGroup | undefined {
+    return this.#queue.popDue(now);
+  }
+
+  /** Drops `group` from the schedule. */
+  cancel(group: RootGroup): void {
+    this.#queue.cancel(group);
+  }
+
+  /** Records new activity on `group` at clock time and pulls its emission forward. */
+  touch(group: RootGroup): void {
+    group.touch(this.#clock.now());
+    const due = this.#dueOf(group);
+    // An earlier entry will pop first and reschedule; only pull the schedule forward.
+    if (group.dueStamp !== 0 && group.dueAt <= due) return;
+    this.#queue.schedule(group, due);
+  }
+
+  #cutoffAt(i: Intent): number {
+    const base =
+      i.start !== undefined && !i.partial ? Math.max(i.start, i.openedAt - this.#maxTraceMs) : i.openedAt;
+    return base + this.#maxTraceMs;
+  }
+
+  #isIdleKind(group: RootGroup): boolean {
+    // Asked on every new fact of the group; the answer only changes with the root.
+    if (group.idleFor !== group.root) {
+      group.idleFor = group.root;
+      group.idleKind = outcomeOf(group.root).state === 'unknown';
+    }
+    return group.idleKind;
+  }
+
+  #settleAt(group: RootGroup, end: IntentEnd): number {
+    const quiet = Math.min(group.lastActivity, end.observedAt + (MAX_SETTLE_PERIODS - 1) * this.#settleMs);
+    return Math.max(end.observedAt, quiet) + this.#settleMs;
+  }
+
+  #dueOf(group: RootGroup): number {
+    let due = Number.POSITIVE_INFINITY;
+    const idle = this.#isIdleKind(group);
+    for (const i of group.intents) {
+      if (i.emitted === undefined) {
+        if (i.end !== undefined) due = Math.min(due, this.#settleAt(group, i.end));
+        else {
+          due = Math.min(due, this.#cutoffAt(i));
+          if (idle) due = Math.min(due, group.lastActivity + this.#idleMs);
+        }
+      } else if (i.emittedVersion !== group.version) {
+        due = Math.min(due, group.lastActivity + this.#settleMs);
+      }
+    }
+    return due === Number.POSITIVE_INFINITY ? group.lastActivity + this.#retainMs : due;
+  }
+
+  /**
+   * Emits into `out` what of `group` is due at `now` (with `force`, everything:
+   * open intents end with `shutdown`), then reschedules it. True when the group
+   * is settled and was retained long enough: the caller forgets it.
+   */
+  emit(group: RootGroup, now: number, force: boolean, out: TraceRecord[]): boolean {
+    const idle = this.#isIdleKind(group);
+    for (const i of group.intents) {
+      if (i.emitted !== undefined || i.end !== undefined) continue;
+      if (force) i.end = { reason: 'shutdown', time: undefined, observedAt: now, message: undefined };
+      else if (now >= this.#cutoffAt(i)) {
+        i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
+      } else if (idle && now >= group.lastActivity + this.#idleMs) {
+        i.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
+      }
+    }
+    const first: Intent[] = [];
+    const late: Intent[] = [];
+    for (const i of group.intents) {
+      if (i.emitted === undefined) {
+        if (
+          i.end !== undefined &&
+          (force || i.end.reason === 'cut-off' || now >= this.#settleAt(group, i.end))
+        ) {
+          first.push(i);
+        }
+      } else if (
+        i.emittedVersion !== group.version &&
+        (force || now >= group.lastActivity + this.#settleMs)
+      ) {
+        late.push(i);
+      }
+    }
+    if (first.length > 0 || late.length > 0) {
+      const built = buildTraces(group, this.#graph, this.#maxTraceMs);
+      for (const i of first) this.#emitFirst(i, built.get(i), group.version, out);
+      for (const i of late) this.#emitLate(i, built.get(i), group.version, out);
+    }
+    if (!force && group.settled && now >= group.lastActivity + this.#retainMs) {
+      this.#queue.cancel(group);
+      return true;
+    }
+    if (!force) this.#queue.schedule(group, Math.max(now + 1, this.#dueOf(group)));
+    return false;
+  }
+
+  #emitFirst(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
+    i.emittedVersion = version;
+    if (built === undefined) {
+      i.emitted = new Set();
+      return;
+    }
+    if (i.lazy && built.spans.length <= 1) {
+      // Opened for facts that turned out to belong to another intent: nothing to say.
+      i.emitted = new Set();
+      i.skippedEmpty = true;
+      return;
+    }
+    i.emitted = new Set(built.spans.map((s) => s.spanId));
+    if (this.#emitted.has(i.traceId)) {
+      // Its facts were dropped after an earlier emission: the root is already out.
+      const spans = built.spans.filter((s) => s !== built.root);
+      if (spans.length > 0) out.push(record(i, built.root, spans, true));
+      return;
+    }
+    this.#emitted.set(i.traceId, true);
+    out.push(record(i, built.root, built.spans, false));
+  }
+
+  #emitLate(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
+    i.emittedVersion = version;
+    const emitted = i.emitted;
+    if (built === undefined || emitted === undefined) return;
+    if (i.skippedEmpty) {
+      if (built.spans.length <= 1) return;
+      i.skippedEmpty = false;
+      i.emitted = undefined;
+      this.#emitFirst(i, built, version, out);
+      return;
+    }
+    const fresh = built.spans.filter((s) => !emitted.has(s.spanId));
+    if (fresh.length === 0) return;
+    for (const s of fresh) emitted.add(s.spanId);
+    out.push(record(i, built.root, fresh, true));
+  }
+}
+
+function record(i: Intent, root: SpanRecord, spans: readonly SpanRecord[], late: boolean): TraceRecord {
+  const hasError = root.status.code === 'ERROR' || spans.some((s) => s.status.code === 'ERROR');
+  const base = {
+    traceId: i.traceId,
+    root,
+    spans,
+    end: i.end?.reason ?? 'shutdown',
+    partial: i.partial,
+    hasError,
+  } as const;
+  return late ? { ...base, late: true } : base;
+}
