@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up a real control plane and Jaeger on 127.0.0.1 for the end-to-end
-# tests: etcd, kube-apiserver (RBAC, tracing to 127.0.0.1:4317), controller
+# tests: etcd, kube-apiserver (RBAC, tracing to 127.0.0.1:4317, or to
+# $KUBETRAIL_CLUSTER_TRACING_ENDPOINT), controller
 # manager, scheduler, kwok with 3 fake Nodes, Jaeger v2. Builds whatever binary
 # is missing first. Idempotent: components already running are left alone.
 # Writes .cluster/kubeconfig (admin) and .cluster/env (source it).
@@ -73,10 +74,14 @@ if [ ! -f "$pki/tokens.csv" ]; then
   echo "$token,admin,admin,system:masters" > "$pki/tokens.csv"
 fi
 token=$(cut -d, -f1 "$pki/tokens.csv")
+# KUBETRAIL_CLUSTER_TRACING_ENDPOINT=HOST:PORT sends the apiserver's spans there
+# (e.g. kubetrail's tap receiver) instead of straight to Jaeger.
+tracing_endpoint=${KUBETRAIL_CLUSTER_TRACING_ENDPOINT:-127.0.0.1:4317}
+[[ "$tracing_endpoint" =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || die "KUBETRAIL_CLUSTER_TRACING_ENDPOINT must be HOST:PORT, got '$tracing_endpoint'"
 cat > "$state/tracing.yaml" <<YAML
 apiVersion: apiserver.config.k8s.io/v1
 kind: TracingConfiguration
-endpoint: 127.0.0.1:4317
+endpoint: $tracing_endpoint
 samplingRatePerMillion: 1000000
 YAML
 
