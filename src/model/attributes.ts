@@ -60,6 +60,15 @@ export const ATTR_KUBETRAIL_SPAN_OPEN = 'kubetrail.span.open';
 /** The ids of the span that a traceparent annotation named (used on links). */
 export const ATTR_KUBETRAIL_LINK_SOURCE = 'kubetrail.link.source';
 
+/** On a tap link: what the linked span is (`apiserver.request`, `kubelet`, `kubetrail.root`). */
+export const ATTR_KUBETRAIL_LINK_KIND = 'kubetrail.link.kind';
+/** On a tap link: true when more than one request matched exactly, so each is linked and none is chosen. */
+export const ATTR_KUBETRAIL_LINK_AMBIGUOUS = 'kubetrail.link.ambiguous';
+/** On a tap link to a request: the request's audit id, to find it in the audit log. */
+export const ATTR_KUBETRAIL_LINK_AUDIT_ID = 'kubetrail.link.audit_id';
+/** On a Delete root: where the deleter named by `kubetrail.intent.manager` came from (`user-agent`). */
+export const ATTR_KUBETRAIL_MANAGER_SOURCE = 'kubetrail.intent.manager.source';
+
 /** Condition type on a condition span event. */
 export const ATTR_K8S_CONDITION_TYPE = 'k8s.condition.type';
 /** Condition status on a condition span event. */

@@ -36,3 +36,11 @@ export function eventSpanIdOf(eventUid: string): string {
 export function eventOccurrenceSpanIdOf(eventUid: string, count: number): string {
   return hexOf(`${eventUid}/${count}`, 16);
 }
+
+/**
+ * Span id of the back-link span kubetrail adds to an apiserver request's trace:
+ * 16 hex of sha256(root trace id + "/" + request span id + "/backlink").
+ */
+export function backLinkSpanIdOf(rootTraceId: string, requestSpanId: string): string {
+  return hexOf(`${rootTraceId}/${requestSpanId}/backlink`, 16);
+}

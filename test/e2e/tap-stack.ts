@@ -1,0 +1,58 @@
+/**
+ * Tap mode on the local control plane: the apiserver's tracing pointed at a
+ * kubetrail tap instead of Jaeger (and back), and the scenario of the tap
+ * tests and fixtures.
+ */
+import { join } from 'node:path';
+import { type LocalCluster, repoRoot, run, stopComponents } from '../cluster/cluster.js';
+import { IMAGE } from './workloads.js';
+
+/**
+ * Restarts kube-apiserver with its TracingConfiguration endpoint at `endpoint`
+ * (`HOST:PORT`), or at Jaeger when undefined. up.sh restarts only what is stopped.
+ */
+export async function apiserverTracingTo(endpoint: string | undefined): Promise<void> {
+  await stopComponents('kube-apiserver');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (endpoint === undefined) delete env.KUBETRAIL_CLUSTER_TRACING_ENDPOINT;
+  else env.KUBETRAIL_CLUSTER_TRACING_ENDPOINT = endpoint;
+  await run(join(repoRoot, 'test/cluster/up.sh'), [], env);
+}
+
+/** Waits for a Deployment's rollout. */
+export function rolloutStatus(cluster: LocalCluster, ns: string, name: string): Promise<string> {
+  return cluster.kubectl(['rollout', 'status', '-n', ns, `deployment/${name}`, '--timeout=120s']);
+}
+
+/**
+ * The five intents of the tap scenario on Deployment `name`: kubectl create,
+ * set image, scale, a server-side apply with field manager `tap-e2e`, delete.
+ */
+export async function tapScenario(cluster: LocalCluster, ns: string, name: string): Promise<void> {
+  const k = (...args: string[]) => cluster.kubectl(['-n', ns, ...args]);
+  await k('create', 'deployment', name, `--image=${IMAGE}`, '--replicas=2');
+  await rolloutStatus(cluster, ns, name);
+  await k('set', 'image', `deployment/${name}`, '*=kubetrail.invalid/web:2');
+  await rolloutStatus(cluster, ns, name);
+  await k('scale', `deployment/${name}`, '--replicas=3');
+  await rolloutStatus(cluster, ns, name);
+  const applied = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'web', image: 'kubetrail.invalid/web:3' }] },
+      },
+    },
+  };
+  await cluster.kubectl(
+    ['apply', '--server-side', '--field-manager=tap-e2e', '--force-conflicts', '-f', '-'],
+    JSON.stringify(applied),
+  );
+  await rolloutStatus(cluster, ns, name);
+  await k('delete', 'deployment', name, '--wait=true', '--timeout=120s');
+}
