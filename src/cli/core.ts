@@ -1,4 +1,5 @@
-import { replay } from '../assembly/replay.js';
+import { replayCorrelated } from '../correlation/replay-correlated.js';
+import type { PositionedTapBatch } from '../model/tap-span.js';
 import { parseRecording } from '../sources/recording/parse-recording.js';
 import type { ReplayCore } from './replay.js';
 
@@ -7,6 +8,13 @@ import type { ReplayCore } from './replay.js';
  * table (built-in, then --rules), already validated by the configuration.
  */
 export const replayCore: ReplayCore = {
-  parseRecording: (text, source) => parseRecording(text, source),
-  replay: (deltas, s) => replay(deltas, s),
+  parseRecording: (text, source) => {
+    const tapSpans: PositionedTapBatch[] = [];
+    const deltas = parseRecording(text, source, {
+      onSpans: (batch, deltasBefore) => tapSpans.push({ batch, deltasBefore }),
+    });
+    return { deltas, tapSpans };
+  },
+  // A recording with tap spans gets the correlation stage; one without, assembly's replay as before.
+  replay: (recording, s) => replayCorrelated(recording.deltas, recording.tapSpans, s),
 };

@@ -10,6 +10,7 @@ import type { Invocation } from '../config/config.js';
 import { createSink } from '../export/create-sink.js';
 import { systemClock } from '../model/clock.js';
 import type { Delta } from '../model/delta.js';
+import type { TraceRecord } from '../model/span-record.js';
 import { KubetrailMetrics } from '../ops/metrics.js';
 import { MetricsFeed } from '../ops/metrics-feed.js';
 import { startOpsServer } from '../ops/ops-server.js';
@@ -66,11 +67,13 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     feed.engine(engine.stats());
     feed.sink(sink.counters());
   };
+  // With the tap on, traces pass the correlation stage (links, back-links) on their way out.
+  let correlate = (traces: readonly TraceRecord[]): readonly TraceRecord[] => traces;
   const loop = new AssemblyLoop({
     clock,
     periodMs: TICK_MS,
     tick: () => {
-      exporter.emit(engine.tick());
+      exporter.emit(correlate(engine.tick()));
       refreshMetrics();
     },
     onError: (err) => log.error('tick failed', { error: String((err as Error)?.stack ?? err) }),
@@ -109,8 +112,11 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
       config,
       log,
       registry: metrics.registry,
+      now: () => clock.now(),
       onSpans: (spans) => recorder?.writeSpans({ time: clock.now(), spans }),
     });
+    const correlator = tap?.correlator;
+    if (correlator) correlate = (traces) => correlator.process(traces, clock.now());
   } catch (err) {
     log.error('cannot start the tap receiver', { error: (err as Error).message });
     server?.close();
@@ -145,8 +151,9 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   await withinBudget(SHUTDOWN_BUDGET_MS, async () => {
     await source.stop();
     await tap?.close(5_000);
-    exporter.emit(engine.tick());
-    exporter.emit(engine.flush());
+    exporter.emit(correlate(engine.tick()));
+    exporter.emit(correlate(engine.flush()));
+    if (tap) exporter.emit(tap.correlator.flush(clock.now()));
     await exporter.drained();
     await sink.sink.shutdown();
     refreshMetrics();

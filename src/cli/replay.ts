@@ -4,6 +4,7 @@ import type { Invocation } from '../config/config.js';
 import { createSink, type SinkHandle, type SinkOptions } from '../export/create-sink.js';
 import type { Delta } from '../model/delta.js';
 import type { TraceRecord } from '../model/span-record.js';
+import type { PositionedTapBatch } from '../model/tap-span.js';
 import { type EngineSettings, engineSettings } from './engine-settings.js';
 import type { Logger } from './log.js';
 import { logSampledOut } from './sampled-out-log.js';
@@ -15,8 +16,14 @@ export type ReplaySettings = EngineSettings;
 
 /** The pure core as replay needs it; injected so the CLI is testable on its own. */
 export interface ReplayCore {
-  parseRecording(text: string, source: string): Delta[];
-  replay(deltas: readonly Delta[], settings: ReplaySettings): TraceRecord[];
+  parseRecording(text: string, source: string): ParsedRecording;
+  replay(recording: ParsedRecording, settings: ReplaySettings): TraceRecord[];
+}
+
+/** A parsed recording: its watch deltas, and the tap spans it kept, each at its place. */
+export interface ParsedRecording {
+  readonly deltas: readonly Delta[];
+  readonly tapSpans: readonly PositionedTapBatch[];
 }
 
 /** What runReplay needs from the outside world. */
@@ -58,16 +65,16 @@ export async function runReplay(inv: Invocation, deps: ReplayDeps): Promise<numb
     return fail(`cannot read recording ${file}: ${reason(e)}`);
   }
 
-  let deltas: Delta[];
+  let recording: ParsedRecording;
   let traces: TraceRecord[];
   const started = performance.now();
   try {
-    deltas = deps.core.parseRecording(text, file);
+    recording = deps.core.parseRecording(text, file);
   } catch (e) {
     return fail(`cannot parse recording ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
   try {
-    traces = deps.core.replay(deltas, engineSettings(config, inv.rules));
+    traces = deps.core.replay(recording, engineSettings(config, inv.rules));
   } catch (e) {
     if (e instanceof TypeError) return fail(`invalid engine settings or rules: ${e.message}`);
     throw e;
@@ -86,14 +93,16 @@ export async function runReplay(inv: Invocation, deps: ReplayDeps): Promise<numb
   const counters = handle.counters();
   deps.log.debug('replay finished', {
     file,
-    deltas: deltas.length,
+    deltas: recording.deltas.length,
+    tapSpans: recording.tapSpans.reduce((n, b) => n + b.batch.spans.length, 0),
     traces: traces.length,
     spans: traces.reduce((n, t) => n + t.spans.length, 0),
     ms: Math.round(performance.now() - started),
     ...counters,
   });
   if (result.code !== 0) return fail(`export failed: ${result.error?.message ?? 'unknown error'}`);
-  if (traces.length === 0) deps.log.warn('the recording produced no traces', { file, deltas: deltas.length });
+  if (traces.length === 0)
+    deps.log.warn('the recording produced no traces', { file, deltas: recording.deltas.length });
   if (counters.tracesSampledOut > 0) logSampledOut(deps.log, config, counters);
   return 0;
 }

@@ -4,6 +4,8 @@
  */
 import type { Registry } from 'prom-client';
 import type { KubetrailConfig } from '../config/config.js';
+import { isCorrelationSpan } from '../correlation/is-correlation-span.js';
+import { TapCorrelator } from '../correlation/tap-correlator.js';
 import type { TapSpan } from '../model/tap-span.js';
 import { registerTapMetrics } from '../ops/tap-metrics.js';
 import { GrpcUpstream } from '../sources/tap/grpc-upstream.js';
@@ -13,6 +15,8 @@ import type { Logger } from './log.js';
 
 /** A running tap. */
 export interface TapHandle {
+  /** The correlation stage: assembled traces go through it on their way to export. */
+  readonly correlator: TapCorrelator;
   /** Stops receiving, forwards what is queued within `budgetMs`, then stops. */
   close(budgetMs: number): Promise<void>;
 }
@@ -22,10 +26,10 @@ export interface TapOptions {
   readonly config: KubetrailConfig;
   readonly log: Logger;
   readonly registry: Registry;
-  /** The spans of each accepted request. */
-  readonly onSpans: (spans: readonly TapSpan[]) => void;
-  /** The correlation index's size, for the metrics. */
-  readonly indexStats?: () => { readonly entries: number; readonly bytes: number };
+  /** Also given the spans of each accepted request that correlation uses (the recorder). */
+  readonly onSpans?: (spans: readonly TapSpan[]) => void;
+  /** The clock the correlator's windows run on. */
+  readonly now: () => number;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -64,10 +68,16 @@ export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
       log: (message, fields) => log.warn(message, fields),
     });
   }
+  const correlator = new TapCorrelator();
   const receiver = await startTapReceiver({
     listen: config.tapListen,
     ...(forwarder ? { forwarder } : {}),
-    onSpans: o.onSpans,
+    onSpans: (spans) => {
+      const used = spans.filter(isCorrelationSpan);
+      if (used.length === 0) return;
+      correlator.addSpans(used, o.now());
+      o.onSpans?.(used);
+    },
     onError: (error) => {
       if (log.logEvery('tap-correlation', 60_000))
         log.error('tap: correlating received spans failed', { error: String(error) });
@@ -76,7 +86,7 @@ export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
   registerTapMetrics(o.registry, () => {
     const r = receiver.counters();
     const f = forwarder?.counters();
-    const index = o.indexStats?.();
+    const c = correlator.stats();
     return {
       requestsReceived: r.requestsReceived,
       requestsMalformed: r.requestsMalformed,
@@ -85,8 +95,12 @@ export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
       spansDropped: f?.spansDropped ?? {},
       queuedRequests: f?.queuedRequests ?? 0,
       queuedBytes: f?.queuedBytes ?? 0,
-      spansIndexed: index?.entries ?? 0,
-      indexBytes: index?.bytes ?? 0,
+      requestsIndexed: c.requests,
+      kubeletPodsIndexed: c.kubeletPods,
+      heldTraces: c.heldTraces,
+      linksMade: c.linksMade,
+      ambiguousLinks: c.ambiguousLinks,
+      backLinks: c.backLinks,
     };
   });
   log.info('tap receiver listening', {
@@ -95,6 +109,7 @@ export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
     topology: forwarder ? 'inline' : 'fan-out',
   });
   return {
+    correlator,
     close: async (budgetMs) => {
       await receiver.close();
       await forwarder?.close(budgetMs);

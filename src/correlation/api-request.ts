@@ -17,6 +17,8 @@ export interface ApiRequest {
   readonly namespace: string;
   readonly name: string;
   readonly userAgent: string;
+  /** Who sent it: the service account's name in the user agent, else the program (`kubectl`, `kwok`). */
+  readonly actor: string;
   readonly auditId: string;
   /** The `fieldManager` query parameter, when the client sent one. */
   readonly fieldManager?: string;

@@ -19,6 +19,10 @@ export interface WantedRequest {
   readonly to: number;
   /** Leave out requests whose user agent is a kube-system controller (a user's intent). */
   readonly notByControllers: boolean;
+  /** The Event's reporting controller: the request must be sent by it. */
+  readonly reporter?: string;
+  /** The managedFields manager: the request's field manager (named, or its program by default) must be it. */
+  readonly fieldManager?: string;
 }
 
 /** Built-in kinds kubetrail roots and acts on, and their plural resources. */
@@ -32,17 +36,22 @@ const RESOURCE_OF_KIND: ReadonlyMap<string, string> = new Map([
   ['Pod', 'pods'],
 ]);
 
-const CREATE = new Set(['CREATE', 'POST']);
-const WRITE = new Set(['UPDATE', 'PUT', 'PATCH', 'APPLY']);
+// The handler span's `verb` is the HTTP method, or APPLY for a server-side apply.
+const CREATE = new Set(['POST']);
+const WRITE = new Set(['PUT', 'PATCH', 'APPLY']);
 const DELETE = new Set(['DELETE']);
+const WRITE_OR_CREATE = new Set([...WRITE, ...CREATE]);
 const OBJECT = new Set(['']);
 const OBJECT_OR_SCALE = new Set(['', 'scale']);
 const BINDING = new Set(['binding']);
 
-/** A managedFields or creation stamp has whole seconds: the request ran within that second. */
+/** Server stamps have whole seconds; kubetrail refines a span's start only inside its second. */
 const STAMP_MS = 1_000;
-/** An Event is recorded after the request it reports, asynchronously: the request ran this much before, at most. */
-const EVENT_AFTER_MS = 5_000;
+
+/** The second a span's start falls in (its stamp). */
+function stampOf(start: number): number {
+  return Math.floor(start / STAMP_MS) * STAMP_MS;
+}
 
 /** The user's managers are not controllers; controllers write as this manager. */
 const CONTROLLER_MANAGER = 'kube-controller-manager';
@@ -66,15 +75,35 @@ function forRoot(s: SpanRecord): WantedRequest | undefined {
   const intent = str(s, A.ATTR_KUBETRAIL_INTENT);
   const base = { resource, namespace: str(s, A.ATTR_K8S_NAMESPACE_NAME), name };
   const manager = str(s, A.ATTR_KUBETRAIL_MANAGER);
-  const notByControllers = manager !== CONTROLLER_MANAGER && manager !== '' && manager !== 'unknown';
-  // Creation and managedFields stamps are whole seconds of the apiserver's own clock.
-  const window = { from: s.startTime, to: s.startTime + STAMP_MS };
+  const known = manager !== '' && manager !== 'unknown';
+  const notByControllers = known && manager !== CONTROLLER_MANAGER;
+  const byManager = known ? { fieldManager: manager } : {};
+  // Creation and managedFields stamps are whole seconds of the apiserver's own clock: the
+  // request ran within that second.
+  const stamp = stampOf(s.startTime);
+  const window = { from: stamp, to: stamp + STAMP_MS };
   if (intent === 'create')
-    return { ...base, verbs: CREATE, subresources: OBJECT, ...window, notByControllers };
+    return { ...base, verbs: CREATE, subresources: OBJECT, ...window, notByControllers, ...byManager };
   if (intent === 'update')
-    return { ...base, verbs: WRITE, subresources: OBJECT_OR_SCALE, ...window, notByControllers };
+    return {
+      ...base,
+      verbs: WRITE,
+      subresources: OBJECT_OR_SCALE,
+      ...window,
+      notByControllers,
+      ...byManager,
+    };
+  // A delete's start is the deletionTimestamp or, for an object removed at once, when the
+  // deletion was observed: the request ran in that second or the one before.
   if (intent === 'delete')
-    return { ...base, verbs: DELETE, subresources: OBJECT, ...window, notByControllers: false };
+    return {
+      ...base,
+      verbs: DELETE,
+      subresources: OBJECT,
+      from: stamp - STAMP_MS,
+      to: stamp + STAMP_MS,
+      notByControllers: false,
+    };
   return undefined;
 }
 
@@ -82,19 +111,30 @@ function forRoot(s: SpanRecord): WantedRequest | undefined {
 function forAction(s: SpanRecord): WantedRequest | undefined {
   const reason = str(s, A.ATTR_K8S_EVENT_REASON);
   const namespace = str(s, A.ATTR_K8S_NAMESPACE_NAME);
-  const window = { from: s.startTime - EVENT_AFTER_MS, to: s.startTime + STAMP_MS, notByControllers: false };
+  const reporter = str(s, A.ATTR_K8S_EVENT_REPORTING_CONTROLLER);
+  if (reporter === '') return undefined;
+  // An Event is recorded just after the request it reports: in the second of its stamp or
+  // the one before (core/v1 Events have whole seconds, events.k8s.io microseconds).
+  const stamp = stampOf(s.startTime);
+  const window = {
+    from: stamp - STAMP_MS,
+    to: stamp + STAMP_MS,
+    notByControllers: false,
+    reporter,
+  };
   const actedOn = str(s, A.ATTR_K8S_EVENT_ACTED_ON_NAME);
   const actedOnKind = str(s, A.ATTR_K8S_EVENT_ACTED_ON_KIND);
   if (reason === 'SuccessfulCreate' && actedOnKind === 'Pod' && actedOn !== '')
     return { resource: 'pods', namespace, name: actedOn, verbs: CREATE, subresources: OBJECT, ...window };
   if (reason === 'SuccessfulDelete' && actedOnKind === 'Pod' && actedOn !== '')
     return { resource: 'pods', namespace, name: actedOn, verbs: DELETE, subresources: OBJECT, ...window };
+  // A scaling step is the ReplicaSet's update, or its create when a new one starts at its size.
   if (reason === 'ScalingReplicaSet' && actedOnKind === 'ReplicaSet' && actedOn !== '')
     return {
       resource: 'replicasets',
       namespace,
       name: actedOn,
-      verbs: WRITE,
+      verbs: WRITE_OR_CREATE,
       subresources: OBJECT_OR_SCALE,
       ...window,
     };

@@ -7,10 +7,13 @@
  * the handler span (`Create`, `Update`, `Patch`, `Delete`: resource, namespace,
  * name, verb, user agent, audit id) and, for a create, whose URL has no name,
  * its `Create etcd3` child (the storage `key`, `/pods/NS/NAME`). Both carry the
- * audit id, which joins them.
+ * audit id, which joins them. The HTTP server span above them carries the
+ * audit id too, and in `http.target` the `fieldManager` the client named; it is
+ * kept by audit id and read when a link is looked for.
  */
 import type { TapSpan } from '../model/tap-span.js';
 import type { ApiRequest } from './api-request.js';
+import { actorOfUserAgent } from './user-agent.js';
 
 /** Handler span names of writes. */
 const HANDLERS: ReadonlySet<string> = new Set(['Create', 'Update', 'Patch', 'Delete']);
@@ -84,9 +87,19 @@ interface Partial {
   readonly seen: number;
 }
 
+/** The `fieldManager` query parameter of an HTTP server span's target, if any. */
+function fieldManagerOf(span: TapSpan): string | undefined {
+  const target = str(span, 'http.target');
+  const q = target.indexOf('?');
+  if (q < 0) return undefined;
+  const v = new URLSearchParams(target.slice(q + 1)).get('fieldManager');
+  return v === null || v === '' ? undefined : v.slice(0, 128);
+}
+
 /** Whether the index has any use for `span`: recordings keep only these. */
 export function isIndexedSpan(span: TapSpan): boolean {
-  return (HANDLERS.has(span.name) || STORAGE.has(span.name)) && str(span, 'audit-id') !== '';
+  if (str(span, 'audit-id') === '') return false;
+  return HANDLERS.has(span.name) || STORAGE.has(span.name) || fieldManagerOf(span) !== undefined;
 }
 
 /** The bounded index of apiserver write requests, by resource, namespace and name. */
@@ -100,6 +113,8 @@ export class RequestIndex {
   readonly #order: ApiRequest[] = [];
   #head = 0;
   readonly #partial = new Map<string, Partial>();
+  /** audit id → the fieldManager its HTTP span named, insertion-ordered for eviction. */
+  readonly #managers = new Map<string, { manager: string; seen: number }>();
   #evicted = 0;
 
   constructor(o: RequestIndexOptions = {}) {
@@ -112,6 +127,15 @@ export class RequestIndex {
   add(span: TapSpan, now: number): void {
     if (!isIndexedSpan(span)) return;
     const auditId = str(span, 'audit-id');
+    const manager = fieldManagerOf(span);
+    if (manager !== undefined) {
+      if (this.#managers.size >= this.#maxRequests) {
+        const oldest = this.#managers.keys().next().value;
+        if (oldest !== undefined) this.#managers.delete(oldest);
+      }
+      this.#managers.set(auditId, { manager, seen: now });
+      return;
+    }
     let p = this.#partial.get(auditId);
     if (p === undefined) {
       if (this.#partial.size >= this.#maxPartial) {
@@ -139,6 +163,11 @@ export class RequestIndex {
     this.evict(now);
   }
 
+  /** The fieldManager the request with `auditId` named, if its HTTP span said. */
+  fieldManager(auditId: string): string | undefined {
+    return this.#managers.get(auditId)?.manager;
+  }
+
   /** The requests for one object, oldest first (empty when none). */
   find(resource: string, namespace: string, name: string): readonly ApiRequest[] {
     return this.#byObject.get(resource)?.get(namespace)?.get(name) ?? [];
@@ -161,6 +190,10 @@ export class RequestIndex {
     for (const [id, p] of this.#partial) {
       if (p.seen >= cutoff) break;
       this.#partial.delete(id);
+    }
+    for (const [id, m] of this.#managers) {
+      if (m.seen >= cutoff) break;
+      this.#managers.delete(id);
     }
   }
 
@@ -231,6 +264,7 @@ function toRequest(h: TapSpan, key: string | undefined): ApiRequest | undefined 
     namespace,
     name,
     userAgent: str(h, 'user-agent'),
+    actor: actorOfUserAgent(str(h, 'user-agent')),
     auditId: str(h, 'audit-id'),
     startTime: h.startTime,
     endTime: h.endTime,

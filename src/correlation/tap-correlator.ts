@@ -18,6 +18,7 @@ import type { ApiRequest } from './api-request.js';
 import { KubeletSpanIndex, MAX_KUBELET_SPANS_PER_POD } from './kubelet-span-index.js';
 import { kubeletPodUid, type WantedRequest, wantedRequest } from './link-rules.js';
 import { RequestIndex, type RequestIndexOptions } from './request-index.js';
+import { actorIsReporter, programOfUserAgent } from './user-agent.js';
 
 /** Links per span to ambiguous matches, at most. */
 export const MAX_AMBIGUOUS_LINKS = 3;
@@ -43,21 +44,16 @@ export interface TapCorrelatorStats {
   readonly backLinks: number;
 }
 
-/** The deleter's name from a user agent: a controller's service account, else the program (`kubectl`). */
-export function managerFromUserAgent(userAgent: string): string | undefined {
-  const sa = /\/system:serviceaccount:[^:/\s]+:([^:/\s]+)$/.exec(userAgent);
-  if (sa?.[1]) return sa[1];
-  const program = /^([A-Za-z0-9][A-Za-z0-9._-]*)\//.exec(userAgent);
-  return program?.[1];
-}
-
-function meets(r: ApiRequest, w: WantedRequest): boolean {
+function meets(r: ApiRequest, w: WantedRequest, fieldManager: string | undefined): boolean {
   return (
     w.verbs.has(r.verb) &&
     w.subresources.has(r.subresource) &&
     r.endTime >= w.from &&
     r.startTime < w.to &&
-    !(w.notByControllers && r.userAgent.includes(':serviceaccount:kube-system:'))
+    !(w.notByControllers && r.userAgent.includes(':serviceaccount:kube-system:')) &&
+    (w.reporter === undefined || actorIsReporter(r.actor, w.reporter)) &&
+    // A write that names no fieldManager is recorded under its user agent's program (kubectl scale).
+    (w.fieldManager === undefined || (fieldManager ?? programOfUserAgent(r.userAgent)) === w.fieldManager)
   );
 }
 
@@ -153,7 +149,7 @@ export class TapCorrelator {
     if (want !== undefined) {
       const found = this.#requests
         .find(want.resource, want.namespace, want.name)
-        .filter((r) => meets(r, want));
+        .filter((r) => meets(r, want, this.#requests.fieldManager(r.auditId)));
       const ambiguous = found.length > 1;
       for (const r of found.slice(0, MAX_AMBIGUOUS_LINKS)) {
         const attributes: Record<string, string | boolean> = {
@@ -170,7 +166,7 @@ export class TapCorrelator {
         backLinks.push(backLinkTrace(span, only));
         this.#backLinks += 1;
         if (span.attributes[A.ATTR_KUBETRAIL_INTENT] === 'delete' && span.service === 'unknown')
-          manager = managerFromUserAgent(only.userAgent);
+          manager = only.actor || undefined;
       }
     }
     const uid = kubeletPodUid(span);

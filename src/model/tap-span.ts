@@ -29,3 +29,9 @@ export interface TapBatch {
   readonly time: number;
   readonly spans: readonly TapSpan[];
 }
+
+/** A batch of received spans at its place in a recording: after `deltasBefore` deltas. */
+export interface PositionedTapBatch {
+  readonly batch: TapBatch;
+  readonly deltasBefore: number;
+}

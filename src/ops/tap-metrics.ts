@@ -13,8 +13,12 @@ export interface TapMetricsSource {
   readonly spansDropped: Readonly<Record<string, number>>;
   readonly queuedRequests: number;
   readonly queuedBytes: number;
-  readonly spansIndexed: number;
-  readonly indexBytes: number;
+  readonly requestsIndexed: number;
+  readonly kubeletPodsIndexed: number;
+  readonly heldTraces: number;
+  readonly linksMade: number;
+  readonly ambiguousLinks: number;
+  readonly backLinks: number;
 }
 
 /** Registers the tap metrics on `registry`; `read` is called once per scrape. */
@@ -73,13 +77,27 @@ export function registerTapMetrics(registry: Registry, read: () => TapMetricsSou
   });
   new Gauge({
     name: 'kubetrail_tap_index',
-    help: 'The correlation index of received spans, by unit (entries, estimated bytes).',
-    labelNames: ['unit'] as const,
+    help: 'What correlation holds now, by entry (requests, kubelet_pods, held_traces).',
+    labelNames: ['entry'] as const,
     registers: [registry],
     collect() {
       const s = current();
-      this.set({ unit: 'entries' }, s.spansIndexed);
-      this.set({ unit: 'bytes' }, s.indexBytes);
+      this.set({ entry: 'requests' }, s.requestsIndexed);
+      this.set({ entry: 'kubelet_pods' }, s.kubeletPodsIndexed);
+      this.set({ entry: 'held_traces' }, s.heldTraces);
+    },
+  });
+  new Counter({
+    name: 'kubetrail_tap_links_total',
+    help: 'Span links correlation made, by kind (exact, ambiguous spans, back_link spans).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect() {
+      const s = current();
+      this.reset();
+      this.inc({ kind: 'links' }, s.linksMade);
+      this.inc({ kind: 'ambiguous_spans' }, s.ambiguousLinks);
+      this.inc({ kind: 'back_links' }, s.backLinks);
     },
   });
 }

@@ -25,12 +25,13 @@ function harness(files: Record<string, string> = {}, traces = () => [smallTrace(
     core: {
       parseRecording: (text) => {
         if (text.startsWith('bad')) throw new Error('line 1: not JSON');
-        return text
+        const deltas = text
           .split('\n')
           .filter((l) => l !== '')
           .map((): Delta => ({ time: 0, type: 'ADDED', object: {} }));
+        return { deltas, tapSpans: [] };
       },
-      replay: (deltas, settings) => {
+      replay: ({ deltas }, settings) => {
         seen.deltas = deltas.length;
         seen.settleMs = settings.settleMs;
         seen.rules = settings.rules;
