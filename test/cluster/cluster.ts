@@ -150,6 +150,15 @@ export interface JaegerSpan {
   readonly endNs: bigint;
   readonly statusCode: number;
   readonly attributes: Readonly<Record<string, string | number | boolean>>;
+  /** Span links (from the v3 API; absent from the v1 API's answers). */
+  readonly links?: readonly JaegerLink[];
+}
+
+/** A span link as Jaeger's v3 API returns it. */
+export interface JaegerLink {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly attributes: Readonly<Record<string, string | number | boolean>>;
 }
 
 interface OtlpValue {
@@ -171,6 +180,7 @@ interface OtlpSpan {
   endTimeUnixNano?: string;
   status?: { code?: number | string };
   attributes?: OtlpKv[];
+  links?: { traceId?: string; spanId?: string; attributes?: OtlpKv[] }[];
 }
 interface OtlpResourceSpans {
   resource?: { attributes?: OtlpKv[] };
@@ -218,6 +228,11 @@ export function flattenSpans(resourceSpans: readonly OtlpResourceSpans[]): Jaege
           endNs: BigInt(s.endTimeUnixNano ?? '0'),
           statusCode: statusCode(s.status?.code),
           attributes: kvs(s.attributes),
+          links: (s.links ?? []).map((l) => ({
+            traceId: toHex(l.traceId),
+            spanId: toHex(l.spanId),
+            attributes: kvs(l.attributes),
+          })),
         });
       }
     }

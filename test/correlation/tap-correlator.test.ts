@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TapCorrelator } from '../../src/correlation/tap-correlator.js';
+import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
+import type { TapSpan } from '../../src/model/tap-span.js';
+
+const T = Date.parse('2026-11-30T09:00:00Z');
+
+function span(over: Partial<SpanRecord> & Pick<SpanRecord, 'name' | 'role' | 'attributes'>): SpanRecord {
+  return {
+    traceId: '1'.repeat(32),
+    spanId: '2'.repeat(16),
+    service: 'replicaset-controller',
+    startTime: T + 300,
+    endTime: T + 400,
+    status: { code: 'UNSET' },
+    events: [],
+    links: [],
+    ...over,
+  };
+}
+
+function trace(...spans: SpanRecord[]): TraceRecord {
+  const root = spans[0] as SpanRecord;
+  return { traceId: root.traceId, root, spans, end: 'converged', partial: false, hasError: false };
+}
+
+let n = 0;
+function request(verb: string, resource: string, name: string, ua: string, start = T + 100): TapSpan {
+  n += 1;
+  return {
+    traceId: n.toString(16).padStart(32, 'c'),
+    spanId: n.toString(16).padStart(16, 'd'),
+    name: verb === 'POST' ? 'Create' : verb === 'DELETE' ? 'Delete' : 'Patch',
+    service: 'apiserver',
+    startTime: start,
+    endTime: start + 3,
+    attributes: {
+      'audit-id': `audit-${n}`,
+      verb,
+      resource,
+      subresource: '',
+      namespace: 'ns',
+      name,
+      'user-agent': ua,
+    },
+  };
+}
+
+const RS =
+  'kube-controller-manager/v1.37.1 (linux/amd64) kubernetes/$Format/system:serviceaccount:kube-system:replicaset-controller';
+const deletedPod = span({
+  name: 'ReplicaSet.SuccessfulDelete',
+  role: 'action',
+  attributes: {
+    'k8s.namespace.name': 'ns',
+    'k8s.event.reason': 'SuccessfulDelete',
+    'k8s.event.reporting_controller': 'replicaset-controller',
+    'k8s.event.acted_on.kind': 'Pod',
+    'k8s.event.acted_on.name': 'web-1',
+  },
+});
+
+describe('TapCorrelator', () => {
+  it("holds a trace for the apiserver's batch delay, so a request that arrives after assembly still links", () => {
+    const c = new TapCorrelator({ holdMs: 7_000 });
+    assert.deepEqual(c.process([trace(deletedPod)], T + 1_000), []);
+    c.addSpans([request('DELETE', 'pods', 'web-1', RS)], T + 5_000);
+    const out = c.process([], T + 8_000);
+    assert.equal(out.length, 1);
+    assert.deepEqual(
+      out[0]?.spans[0]?.links.map((l) => l.attributes?.['kubetrail.link.kind']),
+      ['apiserver.request'],
+    );
+  });
+
+  it('links nothing for another object, another verb or another sender (kwok finalizing the same Pod)', () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    c.addSpans(
+      [
+        request('DELETE', 'pods', 'web-2', RS),
+        request('POST', 'pods', 'web-1', RS),
+        request('DELETE', 'pods', 'web-1', 'kwok/v0.8.0 (linux/amd64)'),
+        request('DELETE', 'pods', 'web-1', RS, T - 3_000),
+      ],
+      T,
+    );
+    const out = c.process([trace(deletedPod)], T + 10_000);
+    assert.deepEqual(out[0]?.spans[0]?.links, []);
+    assert.equal(out[0]?.spans[0], deletedPod, 'an unlinked span is passed on as it was');
+  });
+
+  it('links each of several exact matches, flagged ambiguous, and never chooses', () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    const a = request('DELETE', 'pods', 'web-1', RS, T + 100);
+    const b = request('DELETE', 'pods', 'web-1', RS, T + 200);
+    c.addSpans([a, b], T);
+    const links = c.process([trace(deletedPod)], T + 10_000)[0]?.spans[0]?.links ?? [];
+    assert.deepEqual(
+      links.map((l) => [l.spanId, l.attributes?.['kubetrail.link.ambiguous']]),
+      [
+        [a.spanId, true],
+        [b.spanId, true],
+      ],
+    );
+    assert.equal(c.stats().ambiguousLinks, 1);
+  });
+
+  it("links a Pod's lifecycle span to the kubelet's spans for its uid", () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    const kubelet = (i: number, uid: string): TapSpan => ({
+      traceId: 'e'.repeat(31) + i,
+      spanId: 'f'.repeat(15) + i,
+      name: 'syncPod',
+      service: 'kubelet',
+      startTime: T + i,
+      endTime: T + i + 1,
+      attributes: { 'k8s.pod.uid': uid },
+    });
+    c.addSpans([kubelet(1, 'uid-a'), kubelet(2, 'uid-b'), kubelet(3, 'uid-a')], T);
+    const pod = span({
+      name: 'Pod.Lifecycle',
+      role: 'lifecycle',
+      service: 'kubelet',
+      attributes: { 'k8s.pod.name': 'web-1', 'k8s.pod.uid': 'uid-a' },
+    });
+    const links = c.process([trace(pod)], T + 1)[0]?.spans[0]?.links ?? [];
+    assert.deepEqual(
+      links.map((l) => [l.spanId, l.attributes?.['kubetrail.link.kind']]),
+      [
+        ['f'.repeat(15) + 1, 'kubelet'],
+        ['f'.repeat(15) + 3, 'kubelet'],
+      ],
+    );
+  });
+
+  it('adds a back-link span into the request trace of a root, and names a Delete root from the user agent', () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    const del = request(
+      'DELETE',
+      'deployments',
+      'web',
+      'kubectl/v1.37.1 (linux/amd64) kubernetes/$Format',
+      T + 50,
+    );
+    c.addSpans([del], T);
+    const root = span({
+      name: 'Deployment.Delete',
+      role: 'intent',
+      service: 'unknown',
+      startTime: T + 60,
+      attributes: {
+        'k8s.namespace.name': 'ns',
+        'k8s.deployment.name': 'web',
+        'kubetrail.intent': 'delete',
+        'kubetrail.intent.manager': 'unknown',
+      },
+    });
+    const out = c.process([trace(root)], T + 10_000);
+    assert.equal(out.length, 2);
+    const linked = out[0]?.root;
+    assert.equal(linked?.service, 'kubectl');
+    assert.equal(linked?.attributes['kubetrail.intent.manager'], 'kubectl');
+    const back = out[1]?.root;
+    assert.equal(back?.traceId, del.traceId);
+    assert.equal(back?.parentSpanId, del.spanId);
+    assert.deepEqual(back?.links, [
+      { traceId: root.traceId, spanId: root.spanId, attributes: { 'kubetrail.link.kind': 'kubetrail.root' } },
+    ]);
+  });
+
+  it('releases the oldest held trace at once beyond its bound', () => {
+    const c = new TapCorrelator({ holdMs: 60_000, maxHeldTraces: 1 });
+    assert.equal(c.process([trace(deletedPod)], T).length, 0);
+    assert.equal(c.process([trace(deletedPod)], T).length, 1);
+    assert.equal(c.stats().heldTraces, 1);
+  });
+});
