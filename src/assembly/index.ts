@@ -4,5 +4,5 @@ export type { EngineStats } from './engine-stats.js';
 export { type MergedTrace, mergeTraceRecords } from './merge-records.js';
 export { type Outcome, outcomeOf } from './outcome.js';
 export type { BuiltTrace } from './render-spans.js';
-export { type ReplayOptions, replay } from './replay.js';
+export { type ReplayOptions, ReplayRun, replay } from './replay.js';
 export { TraceEngine, type TraceEngineOptions } from './trace-engine.js';

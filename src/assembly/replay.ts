@@ -1,6 +1,7 @@
 import { ManualClock } from '../model/clock.js';
 import type { Delta } from '../model/delta.js';
 import type { TraceRecord } from '../model/span-record.js';
+import type { EngineStats } from './engine-stats.js';
 import { TraceEngine, type TraceEngineOptions } from './trace-engine.js';
 
 /** Options of {@link replay}: the engine's, without the clock (replay brings its own). */
@@ -10,22 +11,63 @@ export type ReplayOptions = Omit<TraceEngineOptions, 'clock'> & {
 };
 
 /**
+ * One replay in progress, fed a delta at a time: a fresh engine on a simulated clock
+ * that advances to each delta's time. What settles comes back from {@link push} at
+ * once, so a caller can stream a recording of any size.
+ */
+export class ReplayRun {
+  readonly #clock = new ManualClock();
+  readonly #engine: TraceEngine;
+
+  constructor(options: Omit<TraceEngineOptions, 'clock'> = {}) {
+    this.#engine = new TraceEngine({ ...options, clock: this.#clock });
+  }
+
+  /** The simulated clock's time: the latest delta time seen. */
+  get now(): number {
+    return this.#clock.now();
+  }
+
+  /** Moves the simulated clock forward to `time` (an input other than a delta, e.g. received spans). */
+  advanceTo(time: number): void {
+    if (Number.isFinite(time)) this.#clock.advanceTo(time);
+  }
+
+  /** The engine, e.g. for its stats. */
+  get engine(): TraceEngine {
+    return this.#engine;
+  }
+
+  /** Applies one delta, then returns the traces that settled. */
+  push(delta: Delta): TraceRecord[] {
+    // Bad deltas are the engine's to count; the clock only follows good times.
+    const time: unknown = (delta as { time?: unknown } | null | undefined)?.time;
+    if (typeof time === 'number' && Number.isFinite(time)) this.#clock.advanceTo(time);
+    this.#engine.apply(delta);
+    return this.#engine.tick();
+  }
+
+  /** The end of the recording: everything still open, emitted now. */
+  finish(): TraceRecord[] {
+    return this.#engine.flush();
+  }
+
+  /** The engine's counters and gauges. */
+  stats(): EngineStats {
+    return this.#engine.stats();
+  }
+}
+
+/**
  * Runs deltas through a fresh engine on a simulated clock: the clock advances to
  * each delta's time, the engine ticks after each, and flushes at the end.
  */
 export function replay(deltas: Iterable<Delta>, options: ReplayOptions = {}): TraceRecord[] {
-  const clock = new ManualClock();
   const { onEngine, ...engineOptions } = options;
-  const engine = new TraceEngine({ ...engineOptions, clock });
-  onEngine?.(engine);
+  const run = new ReplayRun(engineOptions);
+  onEngine?.(run.engine);
   const out: TraceRecord[] = [];
-  for (const delta of deltas) {
-    // Bad deltas are the engine's to count; the clock only follows good times.
-    const time: unknown = (delta as { time?: unknown } | null | undefined)?.time;
-    if (typeof time === 'number' && Number.isFinite(time)) clock.advanceTo(time);
-    engine.apply(delta);
-    for (const r of engine.tick()) out.push(r);
-  }
-  for (const r of engine.flush()) out.push(r);
+  for (const delta of deltas) for (const r of run.push(delta)) out.push(r);
+  for (const r of run.finish()) out.push(r);
   return out;
 }

@@ -1,20 +1,51 @@
-import { replayCorrelated } from '../correlation/replay-correlated.js';
-import type { PositionedTapBatch } from '../model/tap-span.js';
-import { parseRecording } from '../sources/recording/parse-recording.js';
-import type { ReplayCore } from './replay.js';
+import type { EngineStats } from '../assembly/engine-stats.js';
+import { ReplayRun } from '../assembly/replay.js';
+import { TapCorrelator } from '../correlation/tap-correlator.js';
+import type { Delta } from '../model/delta.js';
+import type { TraceRecord } from '../model/span-record.js';
+import type { TapBatch } from '../model/tap-span.js';
+import type { ReplayCore, ReplayRunner, ReplaySettings } from './replay.js';
+
+/**
+ * A streaming replay with the correlation stage: the engine on a simulated clock,
+ * and the recording's tap spans given to the correlator at their place in the
+ * file. Without tap spans the correlator links nothing and keeps the order, so the
+ * traces are the engine's own.
+ */
+class CorrelatedReplay implements ReplayRunner {
+  readonly #run: ReplayRun;
+  readonly #correlator = new TapCorrelator();
+
+  constructor(settings: ReplaySettings) {
+    this.#run = new ReplayRun(settings);
+  }
+
+  push(delta: Delta): TraceRecord[] {
+    const out = this.#run.push(delta);
+    return this.#correlator.process(out, this.#run.now);
+  }
+
+  pushSpans(batch: TapBatch): TraceRecord[] {
+    this.#run.advanceTo(batch.time);
+    this.#correlator.addSpans(batch.spans, this.#run.now);
+    return [];
+  }
+
+  finish(): TraceRecord[] {
+    const out = this.#correlator.process(this.#run.finish(), this.#run.now);
+    for (const r of this.#correlator.flush(this.#run.now)) out.push(r);
+    return out;
+  }
+
+  stats(): EngineStats {
+    return this.#run.stats();
+  }
+}
 
 /**
  * The real pure core behind `kubetrail replay`. The settings carry the whole rule
  * table (built-in, then --rules), already validated by the configuration.
  */
 export const replayCore: ReplayCore = {
-  parseRecording: (text, source) => {
-    const tapSpans: PositionedTapBatch[] = [];
-    const deltas = parseRecording(text, source, {
-      onSpans: (batch, deltasBefore) => tapSpans.push({ batch, deltasBefore }),
-    });
-    return { deltas, tapSpans };
-  },
-  // A recording with tap spans gets the correlation stage; one without, assembly's replay as before.
-  replay: (recording, s) => replayCorrelated(recording.deltas, recording.tapSpans, s),
+  startReplay: (s) => new CorrelatedReplay(s),
 };

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { replayCore } from './core.js';
-import { runLive } from './live.js';
 import { runCli } from './run.js';
 import { packageVersion } from './version.js';
 
@@ -10,6 +9,7 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   version: packageVersion(),
   core: replayCore,
-  runLive,
+  // Loaded only for live mode: the Kubernetes client alone costs a replay about 70 MiB of RSS.
+  runLive: async (inv, log, version) => (await import('./live.js')).runLive(inv, log, version),
 });
 process.exitCode = code;

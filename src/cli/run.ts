@@ -14,6 +14,8 @@ export interface CliDeps {
   readonly readText?: (path: string) => string;
   readonly core: ReplayDeps['core'];
   readonly createSink?: ReplayDeps['createSink'];
+  /** Opens a recording for replay; the default streams the file, or stdin for `-`. */
+  readonly openRecording?: ReplayDeps['openRecording'];
   readonly runLive: (inv: Invocation, log: Logger, version: string) => Promise<number>;
 }
 
@@ -58,7 +60,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     log,
     version: deps.version,
     stderr: deps.stderr,
-    ...(deps.readText === undefined ? {} : { readText: deps.readText }),
+    ...(deps.openRecording === undefined ? {} : { openRecording: deps.openRecording }),
     ...(deps.createSink === undefined ? {} : { createSink: deps.createSink }),
   });
 }

@@ -50,6 +50,8 @@ export interface KubetrailConfig {
   readonly exportQueueSize: number;
   readonly rules?: string;
   readonly record?: string;
+  /** Replay: a bad line stops the replay (exit 1) instead of being skipped and counted. */
+  readonly strict: boolean;
   /** `host:port` or `:port`; empty turns the endpoint off. */
   readonly metricsAddr: string;
   readonly logLevel: LogLevel;
@@ -115,6 +117,7 @@ export const DEFAULT_CONFIG: KubetrailConfig = {
   metricsAddr: ':9464',
   logLevel: 'info',
   leaderElect: false,
+  strict: false,
   leaseNamespace: 'kubetrail',
   leaseName: 'kubetrail',
   tapForward: true,

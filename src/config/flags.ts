@@ -266,6 +266,13 @@ export const FLAGS: readonly FlagSpec[] = [
     'Tap',
     'Inline: forward every received request to --endpoint (--no-tap-forward: fan-out, forward nothing)',
   ),
+  flag(
+    'strict',
+    'strict',
+    'boolean',
+    'General',
+    'replay: stop at the first bad line of the recording (exit 1) instead of skipping it',
+  ),
   flag('record', 'record', 'path', 'Operations', 'Write every watch delta as a JSON Lines recording', {
     arg: 'FILE',
     defaultText: 'off',

@@ -23,6 +23,8 @@ export interface SinkOptions {
   readonly serviceName?: string;
   readonly sampling?: SamplingPolicy;
   readonly maxQueueSize?: number;
+  /** OTLP: wait for room in a full queue instead of dropping (replay's back-pressure). */
+  readonly waitWhenFull?: boolean;
   readonly scopeVersion?: string;
   readonly log?: ProblemLogger;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -62,6 +64,7 @@ export function createSink(o: SinkOptions): SinkHandle {
         exporter: createOtlpTraceExporter(o.connection ?? {}),
         ...(o.resourceAttributes === undefined ? {} : { resourceAttributes: o.resourceAttributes }),
         ...(o.maxQueueSize === undefined ? {} : { maxQueueSize: o.maxQueueSize }),
+        ...(o.waitWhenFull === undefined ? {} : { waitWhenFull: o.waitWhenFull }),
         ...(o.scopeVersion === undefined ? {} : { scopeVersion: o.scopeVersion }),
         ...(o.log === undefined ? {} : { log: o.log }),
       });

@@ -24,6 +24,18 @@ export interface OtlpSinkOptions {
   readonly resourceAttributes?: Readonly<Record<string, string>>;
   /** Spans waiting for or in export at most; beyond it new spans are dropped and counted. */
   readonly maxQueueSize?: number;
+  /**
+   * When the queue is full, `export` waits for room instead of dropping: back-pressure
+   * for a caller that can slow down (replay). Live cannot stop the cluster, so it drops.
+   * @default false
+   */
+  readonly waitWhenFull?: boolean;
+  /**
+   * Export calls in flight at most, also while flushing at shutdown. The OTLP
+   * exporter fails every call beyond its own limit (30).
+   * @default 4
+   */
+  readonly maxConcurrentExports?: number;
   readonly maxExportBatchSize?: number;
   readonly scheduledDelayMillis?: number;
   readonly exportTimeoutMillis?: number;
@@ -45,12 +57,23 @@ export interface OtlpSinkOptions {
  */
 export class OtlpSink implements TraceSink {
   readonly #processor: BatchSpanProcessor;
+  readonly #exporter: SpanExporter;
   readonly #resources: ResourceCache;
   readonly #scope;
   readonly #maxQueue: number;
   readonly #reporter: RateLimitedReporter;
   /** Spans handed to the processor whose export has not finished yet. */
   #pending = 0;
+  readonly #waitWhenFull: boolean;
+  readonly #maxConcurrent: number;
+  /** Export calls in flight to the backend. */
+  #inFlight = 0;
+  /** Batches waiting for an export slot. */
+  readonly #waiting: (() => void)[] = [];
+  /** Callers of `export` waiting for room in the queue. */
+  #roomWaiters: (() => void)[] = [];
+  /** Resolvers waiting for every export to finish. */
+  #idleWaiters: (() => void)[] = [];
   #failing = false;
   #closed = false;
   /** Counters for `/metrics`. */
@@ -62,6 +85,13 @@ export class OtlpSink implements TraceSink {
       throw new TypeError(`maxQueueSize must be a positive integer, got ${maxQueue}`);
     }
     this.#maxQueue = maxQueue;
+    this.#exporter = options.exporter;
+    const maxConcurrent = options.maxConcurrentExports ?? 4;
+    if (!Number.isSafeInteger(maxConcurrent) || maxConcurrent < 1 || maxConcurrent > 30) {
+      throw new TypeError(`maxConcurrentExports must be an integer from 1 to 30, got ${maxConcurrent}`);
+    }
+    this.#maxConcurrent = maxConcurrent;
+    this.#waitWhenFull = options.waitWhenFull ?? false;
     this.#resources = new ResourceCache(options.resourceAttributes ?? {});
     this.#scope = kubetrailScope(options.scopeVersion);
     this.#reporter = new RateLimitedReporter(
@@ -71,7 +101,8 @@ export class OtlpSink implements TraceSink {
     );
     const counting: SpanExporter = {
       export: (spans, done) => this.#exportBatch(options.exporter, spans, done),
-      shutdown: () => options.exporter.shutdown(),
+      // Closed by this sink once every batch has finished, not by the processor (see #doShutdown).
+      shutdown: () => Promise.resolve(),
       forceFlush: () => options.exporter.forceFlush?.() ?? Promise.resolve(),
     };
     this.#processor = new BatchSpanProcessor(counting, {
@@ -88,12 +119,41 @@ export class OtlpSink implements TraceSink {
     return this.#pending;
   }
 
+  /**
+   * Runs one batch's export when a slot is free. The processor's flush at shutdown
+   * starts every batch at once (297 batches for a large queue), far beyond what the
+   * exporter accepts; here they wait their turn instead of failing.
+   */
   #exportBatch(exporter: SpanExporter, spans: ReadableSpan[], done: (r: SdkExportResult) => void): void {
+    const start = (): void => {
+      this.#inFlight += 1;
+      this.#sendBatch(exporter, spans, (result) => {
+        this.#inFlight -= 1;
+        const next = this.#waiting.shift();
+        if (next !== undefined) next();
+        else if (this.#inFlight === 0) this.#wake('idle');
+        done(result);
+      });
+    };
+    if (this.#inFlight < this.#maxConcurrent) start();
+    else this.#waiting.push(start);
+  }
+
+  #wake(which: 'room' | 'idle'): void {
+    const waiters = which === 'room' ? this.#roomWaiters : this.#idleWaiters;
+    if (waiters.length === 0) return;
+    if (which === 'room') this.#roomWaiters = [];
+    else this.#idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  #sendBatch(exporter: SpanExporter, spans: ReadableSpan[], done: (r: SdkExportResult) => void): void {
     let settled = false;
     const finish = (result: SdkExportResult): void => {
       if (settled) return;
       settled = true;
       this.#pending -= spans.length;
+      this.#wake('room');
       if (result.code === SdkExportResultCode.SUCCESS) {
         this.counters.spansExported += spans.length;
         if (this.#failing) {
@@ -120,6 +180,7 @@ export class OtlpSink implements TraceSink {
   }
 
   export(traces: readonly TraceRecord[]): Promise<ExportResult> {
+    if (this.#waitWhenFull) return this.#exportWaiting(traces);
     let dropped = 0;
     for (const trace of traces) {
       for (const span of trace.spans) {
@@ -131,24 +192,56 @@ export class OtlpSink implements TraceSink {
         this.#processor.onEnd(toReadableSpan(span, this.#resources, this.#scope));
       }
     }
-    if (dropped === 0) return Promise.resolve(EXPORT_SUCCESS);
+    return Promise.resolve(this.#dropped(dropped));
+  }
+
+  /** As export, but waiting for room in the queue rather than dropping. */
+  async #exportWaiting(traces: readonly TraceRecord[]): Promise<ExportResult> {
+    let dropped = 0;
+    for (const trace of traces) {
+      for (const span of trace.spans) {
+        while (!this.#closed && this.#pending >= this.#maxQueue) {
+          await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
+        }
+        if (this.#closed) {
+          dropped += 1;
+          continue;
+        }
+        this.#pending += 1;
+        this.#processor.onEnd(toReadableSpan(span, this.#resources, this.#scope));
+      }
+    }
+    return this.#dropped(dropped);
+  }
+
+  /** Counts and reports `dropped` spans of one export call; the call's result. */
+  #dropped(dropped: number): ExportResult {
+    if (dropped === 0) return EXPORT_SUCCESS;
     this.counters.spansDropped += dropped;
     if (this.#closed) {
-      return Promise.resolve(exportFailed(new ExportError('ERR_EXPORT_SHUTDOWN', 'OTLP sink is shut down')));
+      this.#reporter.report('OTLP sink is shut down; spans dropped', {
+        dropped,
+        spansDropped: this.counters.spansDropped,
+      });
+      return exportFailed(new ExportError('ERR_EXPORT_SHUTDOWN', 'OTLP sink is shut down'));
     }
     this.#reporter.report('OTLP export queue full; spans dropped', {
       dropped,
       spansDropped: this.counters.spansDropped,
       maxQueueSize: this.#maxQueue,
     });
-    return Promise.resolve(
-      exportFailed(
-        new ExportError(
-          'ERR_EXPORT_QUEUE_FULL',
-          `export queue full (${this.#maxQueue}); ${dropped} spans dropped`,
-        ),
+    return exportFailed(
+      new ExportError(
+        'ERR_EXPORT_QUEUE_FULL',
+        `export queue full (${this.#maxQueue}); ${dropped} spans dropped`,
       ),
     );
+  }
+
+  /** Resolves when no export is in flight or waiting for a slot. */
+  #whenIdle(): Promise<void> {
+    if (this.#inFlight === 0 && this.#waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   async forceFlush(): Promise<void> {
@@ -157,15 +250,33 @@ export class OtlpSink implements TraceSink {
     } catch {
       // Already counted and reported by the export callback; flushing must not throw.
     }
+    // The processor gives up waiting on a batch after its timeout; the batch still counts.
+    await this.#whenIdle();
   }
 
-  async shutdown(): Promise<void> {
-    if (this.#closed) return;
+  /** Flushes everything queued, within the concurrency limit, then closes the exporter. Once. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#doShutdown();
+    return this.#shutdown;
+  }
+
+  #shutdown: Promise<void> | undefined;
+
+  async #doShutdown(): Promise<void> {
+    // Flush first: callers waiting for room still get their spans in.
+    await this.forceFlush();
     this.#closed = true;
+    this.#wake('room');
     try {
       await this.#processor.shutdown();
     } catch {
       // As for forceFlush: the failure is counted, and shutdown has to finish.
+    }
+    await this.#whenIdle();
+    try {
+      await this.#exporter.shutdown();
+    } catch {
+      // Nothing is left to send; closing the channel must not fail shutdown.
     }
   }
 }

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ReplayRun } from '../../src/assembly/replay.js';
 import { BUILTIN_RULES } from '../../src/causality/builtin-rules.js';
 import { type CliDeps, runCli } from '../../src/cli/run.js';
 import { createSink } from '../../src/export/create-sink.js';
 import { MemoryWriter } from '../../src/export/line-writer.js';
-import type { Delta } from '../../src/model/delta.js';
 import { healthyTrace, smallTrace } from '../export/fixtures.js';
+
+/** One valid recording line. */
+const D =
+  '{"time":"2026-11-22T10:00:00Z","type":"ADDED","object":{"kind":"Pod","metadata":{"uid":"u","name":"p"}}}\n';
 
 function harness(files: Record<string, string> = {}, traces = () => [smallTrace()]) {
   const out: string[] = [];
@@ -22,20 +26,25 @@ function harness(files: Record<string, string> = {}, traces = () => [smallTrace(
       if (text === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
       return text;
     },
+    openRecording: (p: string) => {
+      const text = files[p];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+      return [text];
+    },
     core: {
-      parseRecording: (text) => {
-        if (text.startsWith('bad')) throw new Error('line 1: not JSON');
-        const deltas = text
-          .split('\n')
-          .filter((l) => l !== '')
-          .map((): Delta => ({ time: 0, type: 'ADDED', object: {} }));
-        return { deltas, tapSpans: [] };
-      },
-      replay: ({ deltas }, settings) => {
-        seen.deltas = deltas.length;
+      startReplay: (settings) => {
+        seen.deltas = 0;
         seen.settleMs = settings.settleMs;
         seen.rules = settings.rules;
-        return traces();
+        return {
+          push: () => {
+            seen.deltas = (seen.deltas ?? 0) + 1;
+            return [];
+          },
+          pushSpans: () => [],
+          finish: () => traces(),
+          stats: () => new ReplayRun().stats(),
+        };
       },
     },
     createSink: (o) => createSink({ ...o, writer }),
@@ -46,7 +55,7 @@ function harness(files: Record<string, string> = {}, traces = () => [smallTrace(
 
 describe('runCli', () => {
   it('replays a file through the engine into the tree exporter', async () => {
-    const h = harness({ 'rec.jsonl': '{}\n{}\n' });
+    const h = harness({ 'rec.jsonl': D + D });
     const code = await runCli(['replay', 'rec.jsonl', '--settle-ms', '10'], h.deps);
     assert.equal(code, 0);
     assert.equal(h.seen.deltas, 2);
@@ -55,7 +64,7 @@ describe('runCli', () => {
   });
 
   it('writes OTLP-JSON with --exporter json', async () => {
-    const h = harness({ 'rec.jsonl': '{}\n' });
+    const h = harness({ 'rec.jsonl': D });
     assert.equal(await runCli(['replay', 'rec.jsonl', '--exporter', 'json'], h.deps), 0);
     const lines = h.writer.text().trimEnd().split('\n');
     assert.equal(lines.length, 1);
@@ -65,7 +74,7 @@ describe('runCli', () => {
 
   it('passes extra causality rules from --rules', async () => {
     const rule = { reason: 'Provisioned', involvedKind: 'Widget', verb: 'observe' };
-    const h = harness({ 'rec.jsonl': '{}\n', 'rules.json': JSON.stringify([rule]) });
+    const h = harness({ 'rec.jsonl': D, 'rules.json': JSON.stringify([rule]) });
     assert.equal(await runCli(['replay', 'rec.jsonl', '--rules', 'rules.json'], h.deps), 0);
     assert.deepEqual(h.seen.rules, [...BUILTIN_RULES, rule]);
   });
@@ -95,7 +104,7 @@ describe('runCli', () => {
       ['--rules', 'rules.json'],
       ['replay', 'rec.jsonl', '--rules', 'rules.json'],
     ]) {
-      const h = harness({ 'rec.jsonl': '{}\n', 'rules.json': rules });
+      const h = harness({ 'rec.jsonl': D, 'rules.json': rules });
       let started = false;
       const code = await runCli(argv, {
         ...h.deps,
@@ -124,11 +133,14 @@ describe('runCli', () => {
   });
 
   it('says clearly when the recording is missing or malformed', async () => {
-    const h = harness({ 'bad.jsonl': 'bad' });
+    const h = harness({ 'bad.jsonl': '{bad' });
     assert.equal(await runCli(['replay', 'missing.jsonl'], h.deps), 1);
-    assert.deepEqual(h.err, ['kubetrail: cannot read recording missing.jsonl: ENOENT\n']);
-    assert.equal(await runCli(['replay', 'bad.jsonl'], h.deps), 1);
-    assert.equal(h.err[1], 'kubetrail: cannot parse recording bad.jsonl: line 1: not JSON\n');
+    assert.deepEqual(h.err, ['kubetrail: cannot read recording missing.jsonl: no such file\n']);
+    assert.equal(await runCli(['replay', 'bad.jsonl', '--strict'], h.deps), 1);
+    assert.equal(
+      h.err[1],
+      'kubetrail: cannot parse recording bad.jsonl: bad.jsonl:1: not valid JSON (--strict stops at the first bad line)\n',
+    );
   });
 
   it('says why nothing was printed when an apiserver TracingConfiguration samples the trace out', async () => {
@@ -139,12 +151,14 @@ describe('runCli', () => {
       'samplingRatePerMillion: 10000',
     ].join('\n');
     // Healthy (no error, 10 ms): only the ratio decides, and this id is outside 1%.
-    const h = harness({ 'rec.jsonl': '{}\n', 'tracing.yaml': tracing }, () => [
+    const h = harness({ 'rec.jsonl': D, 'tracing.yaml': tracing }, () => [
       healthyTrace('4bf92f3577b34da6a3ce929d0e0e4736'),
     ]);
     assert.equal(await runCli(['replay', 'rec.jsonl', '--config', 'tracing.yaml'], h.deps), 0);
     assert.equal(h.writer.text(), '', 'the healthy trace is sampled out at 1%');
-    const lines = h.err.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = h.err
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg !== 'replay finished');
     assert.equal(lines.length, 1, h.err.join(''));
     assert.equal(lines[0]?.level, 'warn');
     assert.match(String(lines[0]?.msg), /^1 of 1 traces sampled out: samplingRatePerMillion 10000 /);
@@ -153,9 +167,12 @@ describe('runCli', () => {
   });
 
   it('logs nothing about sampling when every trace is kept', async () => {
-    const h = harness({ 'rec.jsonl': '{}\n' });
+    const h = harness({ 'rec.jsonl': D });
     assert.equal(await runCli(['replay', 'rec.jsonl'], h.deps), 0);
-    assert.deepEqual(h.err, []);
+    assert.deepEqual(
+      h.err.map((l) => (JSON.parse(l) as { msg: string }).msg),
+      ['replay finished'],
+    );
   });
 
   it('lists configuration problems one per line and exits 2', async () => {

@@ -42,6 +42,11 @@ export class JsonLinesParser {
     return parseJsonLine(text, this.#line, this.#source, this.#now, this.#onSpans);
   }
 
+  /** Counts a line without parsing it (one already reported, e.g. as too long). */
+  skipLine(): void {
+    this.#line += 1;
+  }
+
   /** Parses every complete line in `chunk`, keeping a trailing partial line for the next call. */
   push(chunk: string): Delta[] {
     const text = this.#rest + chunk;
