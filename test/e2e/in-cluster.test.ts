@@ -51,6 +51,7 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
   it('builds with kustomize and passes restricted Pod Security admission', async () => {
     const built = await cluster.kubectl(['kustomize', join(repoRoot, 'manifests')]);
     assert.match(built, /kind: ClusterRole\n/);
+    assert.match(built, /kind: NetworkPolicy\n/);
     assert.doesNotMatch(built, /secrets|"\*"|'\*'|- \*/, 'no secrets and no wildcards in any rule');
     // kwok runs the Pods; the namespace enforces the restricted standard, so a
     // non-compliant Pod spec would never be created.
@@ -80,6 +81,8 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
       'jobs.batch',
     ]) {
       assert.equal(await can('watch', r, '-A'), true, `watch ${r}`);
+      assert.equal(await can('list', r, '-A'), true, `list ${r}`);
+      assert.equal(await can('get', r, '-A'), false, `get ${r}: list and watch are all kubetrail uses`);
       for (const verb of ['create', 'update', 'patch', 'delete'])
         assert.equal(await can(verb, r, '-A'), false, `${verb} ${r}`);
     }
@@ -115,6 +118,75 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
     assert.equal(await kt.stop(), 0, 'clean exit on SIGTERM');
     const forbidden = kt.logs.filter((l) => /forbidden/i.test(l));
     assert.deepEqual(forbidden, [], 'no "forbidden" in kubetrail logs');
+  });
+
+  it('a resource it may not list: the rest is watched, /readyz turns ready, and the log names the missing rule', async () => {
+    // A ServiceAccount with kubetrail's ClusterRole minus deployments.
+    const role = JSON.parse(await cluster.kubectl(['get', 'clusterrole', 'kubetrail', '-o', 'json'])) as {
+      rules: { apiGroups: string[]; resources: string[] }[];
+    };
+    const rules = role.rules.map((r) => ({
+      ...r,
+      resources: r.resources.filter((x) => x !== 'deployments'),
+    }));
+    await cluster.kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: 'kubetrail-partial', namespace: 'kubetrail' },
+          },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRole',
+            metadata: { name: 'kubetrail-e2e-partial' },
+            rules,
+          },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRoleBinding',
+            metadata: { name: 'kubetrail-e2e-partial' },
+            roleRef: {
+              apiGroup: 'rbac.authorization.k8s.io',
+              kind: 'ClusterRole',
+              name: 'kubetrail-e2e-partial',
+            },
+            subjects: [{ kind: 'ServiceAccount', name: 'kubetrail-partial', namespace: 'kubetrail' }],
+          },
+        ],
+      }),
+    );
+    const token = (
+      await cluster.kubectl(['create', 'token', 'kubetrail-partial', '-n', 'kubetrail', '--duration=1h'])
+    ).trim();
+    const partial = join(dir, 'partial-kubeconfig');
+    writeFileSync(partial, readFileSync(cluster.kubeconfig, 'utf8').replace(/token: .*/, `token: ${token}`));
+    const kt = await startKubetrail({ ...cluster, kubeconfig: partial }, [
+      '--exporter',
+      'json',
+      '--output',
+      join(dir, 'partial.jsonl'),
+      '--log-level',
+      'debug',
+    ]);
+    running.push(kt);
+    const refused = kt.logs.filter((l) => l.includes('forbidden to list apps/v1/deployments'));
+    assert.equal(refused.length, 1, kt.logs.join('\n'));
+    assert.match(
+      refused[0] ?? '',
+      /grant the RBAC rule \{apiGroups: \[\\"apps\\"\], resources: \[\\"deployments\\"\], verbs: \[\\"list\\", \\"watch\\"\]\} in its ClusterRole; watching the other resources meanwhile/,
+    );
+    for (const resource of ['events.k8s.io/v1/events', 'core/v1/pods', 'apps/v1/replicasets'])
+      assert.ok(
+        kt.logs.some((l) => l.includes('"msg":"listed"') && l.includes(`"resource":"${resource}"`)),
+        `${resource} listed`,
+      );
+    assert.ok((await kt.metric('kubetrail_watch_restarts_total', 'reason="forbidden"')) >= 1);
+    assert.equal(await kt.stop(), 0);
   });
 
   it('elects one leader among two replicas, and the standby takes over when it dies', async () => {
