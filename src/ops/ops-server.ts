@@ -1,6 +1,7 @@
 /**
  * The operations endpoint: /healthz (the process is alive and its loops turn),
- * /readyz (every watch has listed, and the exporter is set up), /metrics.
+ * /readyz (the caller decides: in live mode, every watched collection has listed or
+ * been refused by RBAC), /metrics.
  */
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';

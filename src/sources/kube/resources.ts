@@ -16,7 +16,7 @@ export interface WatchedResource {
   readonly selectable: boolean;
 }
 
-/** The default resource names, in the order they are started (objects before events). */
+/** The default resource names (all start at once; Events are delivered after the objects have listed). */
 export const DEFAULT_RESOURCES: readonly string[] = [
   'nodes',
   'deployments',
