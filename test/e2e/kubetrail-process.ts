@@ -95,11 +95,19 @@ export async function startKubetrail(
     },
   };
   if (options.waitReady !== false) {
-    await eventually('kubetrail /readyz', 60_000, async () => {
-      if (child.exitCode !== null) throw new Error(`kubetrail exited ${child.exitCode}:\n${logs.join('\n')}`);
-      const res = await fetch(`${metricsUrl}/readyz`).catch(() => undefined);
-      return res?.ok ? true : undefined;
-    });
+    try {
+      await eventually('kubetrail /readyz', 60_000, async () => {
+        if (child.exitCode !== null)
+          throw new Error(`kubetrail exited ${child.exitCode}:\n${logs.join('\n')}`);
+        const res = await fetch(`${metricsUrl}/readyz`).catch(() => undefined);
+        return res?.ok ? true : undefined;
+      });
+    } catch (err) {
+      // Never ready: the caller cannot stop a process it never got, and a live child
+      // would keep the test file (and the cluster lock) open forever.
+      await proc.stop(5_000);
+      throw err;
+    }
   }
   return proc;
 }
