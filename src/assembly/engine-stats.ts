@@ -24,6 +24,11 @@ export interface EngineStats {
   readonly openTraces: number;
   /** Gauge: items waiting for a missing piece. */
   readonly pending: number;
+  /**
+   * Gauge: the estimate of the watcher's clock minus the cluster's, ms (the
+   * tightest bound of observed minus stamped); undefined until one is known.
+   */
+  readonly clockOffsetMs: number | undefined;
 }
 
 /** A counter keyed by reason; a null-prototype record so any reason string is safe. */

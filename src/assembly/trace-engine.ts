@@ -5,6 +5,7 @@ import type { CausalityRule } from '../causality/causality-rule.js';
 import { RuleTable } from '../causality/rule-table.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
+import { ClockOffset } from '../model/clock-offset.js';
 import type { Delta, DeltaType } from '../model/delta.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import type { TraceRecord } from '../model/span-record.js';
@@ -90,6 +91,8 @@ export class TraceEngine {
   readonly #pending: PendingBuffer<PendingItem>;
   /** Rule target (kind/ns/name) → root uid: resolves Events about objects never seen (kspan's unknown uids). */
   readonly #targets: LRUCache<string, string>;
+  /** Watcher clock minus cluster clock, estimated from every fresh write's stamps. */
+  readonly #offset = new ClockOffset();
   #outbox: TraceRecord[] = [];
 
   readonly #byType = new Counters();
@@ -202,6 +205,7 @@ export class TraceEngine {
       tombstones: this.#graph.tombstoneCount,
       openTraces: this.#groups.size,
       pending: this.#pending.size,
+      clockOffsetMs: this.#offset.offsetMs,
     };
   }
 
@@ -250,7 +254,7 @@ export class TraceEngine {
       this.#rejected.add('event-deleted');
       return;
     }
-    const ev = normaliseEvent(raw, time, this.#sink);
+    const ev = normaliseEvent(raw, time, this.#sink, (own) => this.#observedAt(time, own, !initial));
     if (isRejected(ev)) {
       this.#rejected.add(ev.rejected);
       return;
@@ -268,7 +272,8 @@ export class TraceEngine {
 
   #applyObject(raw: unknown, type: DeltaType, time: number, initial: boolean): void {
     const held = this.#heldOf(raw);
-    const p = projectObject(raw, this.#sink, time, held);
+    const fresh = !initial && type !== 'DELETED';
+    const p = projectObject(raw, this.#sink, time, held, (own) => this.#observedAt(time, own, fresh));
     if (isRejected(p)) {
       this.#rejected.add(p.rejected);
       return;
@@ -308,6 +313,18 @@ export class TraceEngine {
       return;
     }
     this.#afterObject(p, live, type, time, false);
+  }
+
+  /**
+   * The time a delta observed at `observed` refines its stamps with. A fresh
+   * write's newest stamp (`own`; not the initial list's nor a DELETED's, whose
+   * stamps are older writes') bounds the clock offset. The estimate is kept and
+   * reported, not applied yet: the observation is returned as it is.
+   */
+  #observedAt(observed: number, own: number | undefined, fresh: boolean): number {
+    if (fresh && own !== undefined) this.#offset.sample(observed, own);
+    this.#offset.settle(observed);
+    return observed;
   }
 
   /** The projection held for the uid of `raw`, live or tombstoned, if any. */

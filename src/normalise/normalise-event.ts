@@ -2,6 +2,7 @@ import { NOTE_LIMIT_BYTES } from '../model/attributes.js';
 import type { NormalEvent, ObjectRef } from '../model/projection.js';
 import { intern } from './intern.js';
 import {
+  asArray,
   asInteger,
   asRecord,
   asString,
@@ -12,6 +13,7 @@ import {
   truncate,
   wellFormed,
 } from './narrow.js';
+import type { ToClusterTime } from './project-object.js';
 import { refineOptional } from './refine-time.js';
 import { type Rejected, reject } from './rejection.js';
 
@@ -23,12 +25,19 @@ export function isEventObject(raw: unknown): boolean {
 
 /**
  * Narrows a core/v1 or events.k8s.io/v1 Event into one shape.
- * `fallbackTime` (when the delta was observed) stands in when the Event carries no valid time,
- * and refines its second-precision stamps (first/lastTimestamp, creationTimestamp): the
- * occurrence this delivery reports happened at most as late as it was observed. MicroTimes
- * (eventTime, series.lastObservedTime) are kept as they are.
+ * `fallbackTime` (when the delta was observed, watcher clock), converted to cluster time by
+ * `toCluster` (given the Event's newest apiserver stamp; without it the watcher's clock is
+ * taken as the cluster's), refines its second-precision stamps (first/lastTimestamp,
+ * creationTimestamp): the occurrence this delivery reports happened at most as late as it
+ * was observed. It stands in when the Event carries no valid time. MicroTimes (eventTime,
+ * series.lastObservedTime) are kept as they are.
  */
-export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSink): NormalEvent | Rejected {
+export function normaliseEvent(
+  raw: unknown,
+  fallbackTime: number,
+  sink: IssueSink,
+  toCluster?: ToClusterTime,
+): NormalEvent | Rejected {
   const obj = asRecord(raw);
   if (obj === undefined) return reject('not-an-object');
   const meta = asRecord(obj.metadata);
@@ -55,24 +64,33 @@ export function normaliseEvent(raw: unknown, fallbackTime: number, sink: IssueSi
   if (note.truncated) sink.issue('note-truncated');
 
   const series = asRecord(obj.series);
+  const rawCreated = asTime(meta.creationTimestamp, sink, fallbackTime);
+  // The apiserver's own stamps (creation, and each update's managedFields time) bound the clock offset.
+  let stamp = rawCreated;
+  for (const item of asArray(meta.managedFields)) {
+    const t = asTime(asRecord(item)?.time, sink, fallbackTime);
+    if (t !== undefined && (stamp === undefined || t > stamp)) stamp = t;
+  }
+  const clusterAt = toCluster === undefined ? fallbackTime : toCluster(stamp);
   const eventTime = asTime(obj.eventTime, sink, fallbackTime);
   const firstStamp = refineOptional(
     asTime(isNewApi ? obj.deprecatedFirstTimestamp : obj.firstTimestamp, sink, fallbackTime),
-    fallbackTime,
+    clusterAt,
   );
   const lastStamp = refineOptional(
     asTime(isNewApi ? obj.deprecatedLastTimestamp : obj.lastTimestamp, sink, fallbackTime),
-    fallbackTime,
+    clusterAt,
   );
   const seriesLast = series === undefined ? undefined : asTime(series.lastObservedTime, sink, fallbackTime);
-  const created = refineOptional(asTime(meta.creationTimestamp, sink, fallbackTime), fallbackTime);
+  const created = refineOptional(rawCreated, clusterAt);
 
   let firstTime = eventTime ?? firstStamp ?? lastStamp ?? seriesLast ?? created;
   let lastTime = seriesLast ?? lastStamp ?? eventTime ?? firstStamp ?? created;
   if (firstTime === undefined || lastTime === undefined) {
     sink.issue('missing-timestamp');
-    firstTime = fallbackTime;
-    lastTime = fallbackTime;
+    // Nothing stamped: the observation is all there is, in cluster time when the offset is known.
+    firstTime = clusterAt ?? fallbackTime;
+    lastTime = firstTime;
   }
   if (lastTime < firstTime) lastTime = firstTime;
 

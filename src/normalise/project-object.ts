@@ -38,18 +38,23 @@ const NO_CONDITIONS: readonly ConditionState[] = Object.freeze([]);
 /**
  * Narrows an object of any kind into the compact projection the graph keeps.
  * The raw object is not retained. Missing uid, kind or name rejects it.
- * With `observedAt` (the delta's own time), second-precision stamps are refined
- * with it (see {@link refineTime}): creation, deletion request, condition
- * transitions and the spec writer's time. With `earlier` (the projection of the
- * same object held so far), each refined stamp keeps the earliest refinement of
- * its second (the delta that first showed it), and unchanged parts (conditions,
- * spec writer, status numbers) are shared with it rather than copied.
+ * With `observedAt` (the delta's own time, watcher clock), second-precision
+ * stamps are refined with it once converted to cluster time by `toCluster`
+ * (given the newest apiserver stamp the object carries; see
+ * {@link ToClusterTime}; without it the watcher's clock is taken as the
+ * cluster's): creation, deletion request, condition transitions, the spec
+ * writer's time. With `earlier` (the
+ * projection of the same object held so far), each refined stamp keeps the
+ * earliest refinement of its second (the delta that first showed it), and
+ * unchanged parts (conditions, spec writer, status numbers) are shared with it
+ * rather than copied.
  */
 export function projectObject(
   raw: unknown,
   sink: IssueSink,
   observedAt?: number,
   earlier?: ObjectProjection,
+  toCluster?: ToClusterTime,
 ): ObjectProjection | Rejected {
   const obj = asRecord(raw);
   if (obj === undefined) return reject('not-an-object');
@@ -83,7 +88,17 @@ export function projectObject(
   const status = asRecord(obj.status);
   const annotations = asRecord(meta.annotations);
   let grace = asInteger(meta.deletionGracePeriodSeconds, 0, MAX_INT32, sink, 'invalid-number');
-  let deletion = refinedDeletion(asTime(meta.deletionTimestamp, sink, observedAt), grace, observedAt);
+  const rawDeletion = asTime(meta.deletionTimestamp, sink, observedAt);
+  const rawCreation = asTime(meta.creationTimestamp, sink, observedAt);
+  const managed = scanManagedFields(meta.managedFields, sink, observedAt);
+  // The newest apiserver stamp: the write that made this state happened in its second, or later.
+  let stamp = managed.newest;
+  if (rawCreation !== undefined && (stamp === undefined || rawCreation > stamp)) stamp = rawCreation;
+  const requested = rawDeletion === undefined ? undefined : rawDeletion - (grace ?? 0) * 1000;
+  if (requested !== undefined && (stamp === undefined || requested > stamp)) stamp = requested;
+  const clusterAt =
+    observedAt === undefined ? undefined : toCluster === undefined ? observedAt : toCluster(stamp);
+  let deletion = refinedDeletion(rawDeletion, grace, clusterAt);
   if (prior?.deletionTimestamp !== undefined && deletion !== undefined) {
     const mine = deletion - (grace ?? 0) * 1000;
     const theirs = prior.deletionTimestamp - (prior.deletionGracePeriodSeconds ?? 0) * 1000;
@@ -108,17 +123,14 @@ export function projectObject(
         : asInteger(status.observedGeneration, 0, Number.MAX_SAFE_INTEGER, sink, 'invalid-number'),
     owners,
     controllerUid,
-    creationTimestamp: earliestOf(
-      refineOptional(asTime(meta.creationTimestamp, sink, observedAt), observedAt),
-      prior?.creationTimestamp,
-    ),
+    creationTimestamp: earliestOf(refineOptional(rawCreation, clusterAt), prior?.creationTimestamp),
     deletionTimestamp: deletion,
     deletionGracePeriodSeconds: grace,
-    specChange: readSpecChange(meta.managedFields, sink, observedAt, prior?.specChange),
+    specChange: specChangeOf(managed, clusterAt, prior?.specChange),
     conditions:
       status === undefined
         ? NO_CONDITIONS
-        : readConditions(status.conditions, sink, observedAt, prior?.conditions ?? NO_CONDITIONS),
+        : readConditions(status.conditions, sink, observedAt, clusterAt, prior?.conditions ?? NO_CONDITIONS),
     status: readStatus(spec, status, prior?.status, sink),
     nodeName: spec === undefined ? undefined : optionalIntern(asString(spec.nodeName)),
     traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
@@ -152,33 +164,63 @@ function readOwners(value: unknown, selfUid: string, sink: IssueSink): readonly 
 }
 
 /**
- * The desired-state writers: of the managedFields entries that touch `f:spec`
- * (the `scale` subresource's included), the one with the newest time, ties going
- * to the later entry in the list; and the last entry without a time, which the
- * v1.37 apiserver leaves for `kubectl scale` (subresource `scale`).
+ * Converts an observation to cluster time, given the newest apiserver stamp the
+ * observed object carries (its own bound on the clock offset); undefined when
+ * the offset is not known yet.
  */
-function readSpecChange(
-  value: unknown,
-  sink: IssueSink,
-  observedAt: number | undefined,
-  theirs: SpecChange | undefined,
-): SpecChange | undefined {
+export type ToClusterTime = (ownStamp: number | undefined) => number | undefined;
+
+/** What the managedFields say: the spec writers (see {@link specChangeOf}) and the newest time of any entry. */
+interface ManagedScan {
+  readonly best: Json | undefined;
+  readonly bestTime: number;
+  readonly untimed: Json | undefined;
+  readonly newest: number | undefined;
+}
+
+const NO_MANAGED: ManagedScan = Object.freeze({
+  best: undefined,
+  bestTime: Number.NEGATIVE_INFINITY,
+  untimed: undefined,
+  newest: undefined,
+});
+
+function scanManagedFields(value: unknown, sink: IssueSink, observedAt: number | undefined): ManagedScan {
+  const list = asArray(value);
+  if (list.length === 0) return NO_MANAGED;
   let best: Json | undefined;
   let bestTime = Number.NEGATIVE_INFINITY;
   let untimed: Json | undefined;
-  for (const item of asArray(value)) {
+  let newest: number | undefined;
+  for (const item of list) {
     const entry = asRecord(item);
     if (entry === undefined) continue;
+    const time = asTime(entry.time, sink, observedAt);
+    if (time !== undefined && (newest === undefined || time > newest)) newest = time;
     const fields = asRecord(entry.fieldsV1);
     if (fields === undefined || fields['f:spec'] === undefined) continue;
     // Status-subresource writes never carry f:spec, so this is the desired-state writer.
-    const time = asTime(entry.time, sink, observedAt);
     if (time === undefined) untimed = entry;
     else if (best === undefined || time >= bestTime) {
       best = entry;
       bestTime = time;
     }
   }
+  return { best, bestTime, untimed, newest };
+}
+
+/**
+ * The desired-state writers: of the managedFields entries that touch `f:spec`
+ * (the `scale` subresource's included), the one with the newest time, ties going
+ * to the later entry in the list; and the last entry without a time, which the
+ * v1.37 apiserver leaves for `kubectl scale` (subresource `scale`).
+ */
+function specChangeOf(
+  scan: ManagedScan,
+  observedAt: number | undefined,
+  theirs: SpecChange | undefined,
+): SpecChange | undefined {
+  const { best, bestTime, untimed } = scan;
   const main = best ?? untimed;
   if (main === undefined) return undefined;
   const manager = asString(main.manager) ?? 'unknown';
@@ -224,6 +266,7 @@ function readConditions(
   value: unknown,
   sink: IssueSink,
   observedAt: number | undefined,
+  clusterAt: number | undefined,
   earlier: readonly ConditionState[],
 ): readonly ConditionState[] {
   const list = asArray(value);
@@ -242,7 +285,7 @@ function readConditions(
     }
     const rawMessage = asString(c.message);
     const reason = asString(c.reason);
-    let time = refineOptional(asTime(c.lastTransitionTime, sink, observedAt), observedAt);
+    let time = refineOptional(asTime(c.lastTransitionTime, sink, observedAt), clusterAt);
     let before: ConditionState | undefined;
     for (const e of earlier) {
       if (e.type === type && e.status === status) {

@@ -114,6 +114,7 @@ export class MetricsFeed {
     this.#m.buffer.set({ buffer: 'tombstones' }, stats.tombstones);
     this.#m.buffer.set({ buffer: 'open_traces' }, stats.openTraces);
     this.#m.buffer.set({ buffer: 'pending' }, stats.pending);
+    this.#m.clockOffset.set(stats.clockOffsetMs === undefined ? Number.NaN : stats.clockOffsetMs / 1000);
     for (const [bound, n] of Object.entries(stats.evictions)) this.#evictions.update(n, bound);
     for (const [reason, n] of Object.entries(stats.rejected)) this.#rejected.update(n, reason);
   }

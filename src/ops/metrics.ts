@@ -91,6 +91,11 @@ export class KubetrailMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly clockOffset = new Gauge({
+    name: 'kubetrail_clock_offset_seconds',
+    help: "The watcher's clock minus the cluster's, estimated from the tightest bound of observed minus stamped (apiserver stamps of fresh writes; includes the fastest watch delivery); NaN until a bound has counted.",
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({
     name: 'kubetrail_leader',
     help: '1 when this replica may export (it holds the Lease, or runs without leader election), else 0.',

@@ -44,6 +44,7 @@ const stats = (o: Partial<EngineStats> = {}): EngineStats => ({
   tombstones: 0,
   openTraces: 0,
   pending: 0,
+  clockOffsetMs: undefined,
   ...o,
 });
 
@@ -185,6 +186,15 @@ describe('metrics', () => {
       '{"buffer":"pending"}': 0,
       '{"buffer":"export_queue"}': 12,
     });
+  });
+
+  it('kubetrail_clock_offset_seconds: the engine estimate in seconds, NaN until there is one', async () => {
+    const { metrics, feed } = setup();
+    feed.engine(stats());
+    assert.ok(Number.isNaN((await samples(metrics, 'kubetrail_clock_offset_seconds'))['{}']));
+    feed.engine(stats({ clockOffsetMs: -2_750 }));
+    assert.deepEqual(await samples(metrics, 'kubetrail_clock_offset_seconds'), { '{}': -2.75 });
+    assert.equal(await typeOf(metrics, 'kubetrail_clock_offset_seconds'), 'gauge');
   });
 
   it('kubetrail_evictions_total: a counter by bound, fed from the cumulative engine stats', async () => {
