@@ -15,35 +15,171 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'test/fixtures/cronjob-job-pod.jsonl clock-skew':
     'issue 9: with the watcher +10/+60 s ahead the CronJob.Create root lasts 7.5/57.5 s longer',
   'test/fixtures/daemonset-rollout.jsonl clock-skew':
-    'issue 9: with the watcher +3/+10/+60 s ahead the DaemonSet.Update root lasts about that much longer',
+    'issue 9: with the watcher ahead (+3/+10/+60 s) the DaemonSet.Update root last(s) about the skew longer',
   'test/fixtures/deployment-updated-twice.jsonl clock-skew':
-    "issue 9: at −60 s generation 2's Events move into the generation 3 trace",
+    "issue 9: at −60 s generation 2's Events move into the generation 3 trace; ahead (+3/+10/+60 s) the last Update root lasts the skew longer",
   'test/fixtures/deployment-updated-twice.jsonl watch-lag':
     "issue 9: lagged by 0–2 s, generation 2's Events move into the Create trace",
   'test/fixtures/owner-deleted-late-events.jsonl no-span-after-convergence':
-    'issue 12: the Delete trace converges before its ReplicaSet and Pod terminations and Killing start',
+    'issue 12: the Delete trace converges 0.5–1.6 s before its ReplicaSet and Pod terminations and Killing start',
   'test/fixtures/owner-deleted-late-events.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the Killing Events leave the Delete trace for a new Create trace',
   'test/fixtures/statefulset-pod-recreated.jsonl clock-skew':
-    'issue 9: with the watcher +3/+10/+60 s ahead the StatefulSet.Update root lasts about that much longer',
+    'issue 9: with the watcher ahead (+3/+10/+60 s) the StatefulSet.Update root last(s) about the skew longer',
   'test/fixtures/live/deployment-rollout.jsonl clock-skew':
-    "issue 9: at −60 s the Update's scaling steps and their children are placed differently",
+    "issue 9: behind (−60/−10/−3 s) the Update's steps and their children are placed differently; ahead (+3/+10/+60 s) both roots last the skew longer",
   'test/fixtures/live/deployment-rollout.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, a Created pod changes parent and both roots last 1.5 s longer',
+    'issue 9: lagged by 0–2 s, a Created pod changes parent and both roots last 1.5–1.7 s longer',
+  'examples/rollout.jsonl clock-skew':
+    "issue 9: behind (−60/−10/−3 s) the Update's steps and their children are placed differently; ahead (+3/+10/+60 s) both roots last the skew longer",
+  'examples/rollout.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, a Created pod changes parent and both roots last 1.5–1.7 s longer',
   'test/fixtures/live/deployment-scale.jsonl no-span-after-convergence':
     'issue 12: "Deleted pod" of the scale-down starts 3 ms after its Deployment.Update converged',
   'test/fixtures/live/deployment-scale.jsonl clock-skew':
-    'issue 9: at −60 s creates, deletes and steps are placed in other traces or under other parents',
+    'issue 9: at every skew creates, deletes and steps move to other traces or parents (24 placements); the Create and Delete roots last the skew longer',
   'test/fixtures/live/deployment-scale.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, creates, deletes and steps are placed in other traces or under other parents',
+    'issue 9: lagged by 0–2 s, 24 placements change and the Create and Delete roots last 1.2–1.5 s longer',
   'test/fixtures/live/statefulset-rollout.jsonl clock-skew':
-    'issue 9: at −60 s the Create and Update Events swap traces',
+    'issue 9: at every skew Create and Update Events change trace or parent (6–14 placements); ahead, both roots last the skew longer',
   'test/fixtures/live/statefulset-rollout.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s, the Create trace's Scheduled Events move into the Update trace",
-  'examples/rollout.jsonl clock-skew':
-    "issue 9: at −60 s the Update's scaling steps and their children are placed differently",
-  'examples/rollout.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, a Created pod changes parent and both roots last 1.5 s longer',
+    "issue 9: lagged by 0–2 s, the Create trace's creates and Scheduled move into the Update trace",
+  'test/fixtures/live/daemonset-node-added.jsonl no-span-after-convergence':
+    "issue 9: the added Node's DaemonSet Pod (create, Scheduled, lifecycle) joins the converged DaemonSet.Create trace, not a trace of its own",
+  'test/fixtures/live/daemonset-node-added.jsonl clock-skew':
+    'issue 9: with the watcher ahead (+3/+10/+60 s) the DaemonSet.Create root last(s) about the skew longer',
+  'test/fixtures/live/daemonset-node-added.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, the DaemonSet.Create root lasts 1.2–1.6 s longer',
+  'test/fixtures/live/four-image-changes.jsonl event-one-span-per-trace':
+    'issue 12: the aggregated ScalingReplicaSet Event ("combined from similar events") gives one span, the later steps none',
+  'test/fixtures/live/four-image-changes.jsonl rs-actions-under-their-step':
+    'issue 12: creates and deletes of steps reported by the aggregated Event sit under ReplicaSet.Lifecycle, their step has no span',
+  'test/fixtures/live/four-image-changes.jsonl one-intent-per-trace':
+    "issue 12: the aggregated Event's one span carries a generation 4/5 step into the generation 3 trace",
+  'test/fixtures/live/four-image-changes.jsonl one-span-per-scaling-step':
+    'issue 12: 0 spans for each step after the 10th (one aggregated Event, its note changing)',
+  'test/fixtures/live/four-image-changes.jsonl no-span-after-convergence':
+    'issue 12: deletes and terminations of the old ReplicaSet start 0.4–0.7 s after their Update converged',
+  'test/fixtures/live/four-image-changes.jsonl lifecycle-children-within-50ms':
+    'issue 12: Created/Deleted pod start 0.2–1.5 s after the ReplicaSet.Lifecycle they sit under ended',
+  'test/fixtures/live/four-image-changes.jsonl clock-skew':
+    'issue 9: at every skew 28–90 placements change; ahead, every root lasts the skew longer',
+  'test/fixtures/live/four-image-changes.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, placements change and roots last over 1 s longer',
+  'test/fixtures/live/job.jsonl no-span-after-convergence':
+    'issue 12: Job.Completed starts 12 ms after the Job.Create root converged',
+  'test/fixtures/live/node-drain.jsonl no-span-after-convergence':
+    'issue 9: the drain (termination, replacement create, Scheduled) joins the converged Deployment.Create trace, not a trace rooted at the Node change',
+  'test/fixtures/live/node-drain.jsonl lifecycle-children-within-50ms':
+    "issue 9: the drain's termination and replacement create sit under a ReplicaSet.Lifecycle that ended 0.3 s before",
+  'test/fixtures/live/node-drain.jsonl clock-skew':
+    'issue 9: with the watcher ahead (+3/+10/+60 s) the Deployment.Create root last(s) about the skew longer',
+  'test/fixtures/live/node-drain.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, the Deployment.Create root lasts 1.1–1.4 s longer',
+  'test/fixtures/live/orphan-delete-adopt.jsonl scheduled-under-created-pod':
+    'issue 9: in shuffles the ReplicaSet seen before its Deployment gets a ReplicaSet.Create trace; Scheduled sits under Pod.Lifecycle there',
+  'test/fixtures/live/orphan-delete-adopt.jsonl rs-actions-under-their-step':
+    'issue 9: in shuffles the Created pods land under a spurious ReplicaSet.Create root, not under the scale-up',
+  'test/fixtures/live/orphan-delete-adopt.jsonl no-span-before-root':
+    'issue 9: in shuffles the spurious ReplicaSet.Create root starts up to 44 ms after its Pods',
+  'test/fixtures/live/orphan-delete-adopt.jsonl one-intent-per-trace':
+    "issue 9: in shuffles the spurious ReplicaSet.Create trace holds the Deployment's Create actions",
+  'test/fixtures/live/orphan-delete-adopt.jsonl clock-skew':
+    'issue 9: behind, the orphaning Deployment.Delete root lasts the skew longer; ahead, 10 placements change and all roots last the skew longer',
+  'test/fixtures/live/orphan-delete-adopt.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, the Create actions move and the roots last over 1 s longer',
+  'test/fixtures/live/pause-two-changes-resume.jsonl clock-skew':
+    "issue 9: behind, the resumed rollout's 30 placements change and Update roots shift by 2 s; ahead, roots last the skew longer",
+  'test/fixtures/live/pause-two-changes-resume.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
+  'test/fixtures/live/pod-deleted.jsonl no-span-after-convergence':
+    "issue 9: the user's Pod delete and its replacement join the converged Deployment.Create trace, not a trace of their own",
+  'test/fixtures/live/pod-deleted.jsonl lifecycle-children-within-50ms':
+    'issue 9: the termination and replacement create sit under a ReplicaSet.Lifecycle that ended 0.14–0.19 s before',
+  'test/fixtures/live/pod-deleted.jsonl clock-skew':
+    'issue 9: with the watcher ahead (+3/+10/+60 s) the Deployment.Create root last(s) about the skew longer',
+  'test/fixtures/live/pod-deleted.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, the Deployment.Create root lasts 1.0–1.6 s longer',
+  'test/fixtures/live/replicaset-deleted.jsonl no-span-before-root':
+    'issue 9: Scheduled of the first Pods starts 9–25 ms before the Deployment.Create root',
+  'test/fixtures/live/replicaset-deleted.jsonl one-span-per-scaling-step':
+    "issue 12: the re-created ReplicaSet's step repeats the first note (count 2) and gets no span of its own",
+  'test/fixtures/live/replicaset-deleted.jsonl no-span-after-convergence':
+    "issue 9: the user's ReplicaSet delete and the new ReplicaSet join the converged Deployment.Create trace",
+  'test/fixtures/live/replicaset-deleted.jsonl clock-skew':
+    'issue 9: with the watcher ahead (+3/+10/+60 s) the Deployment.Create root last(s) about the skew longer',
+  'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, the Deployment.Create root lasts 1.3 s longer',
+  'test/fixtures/live/restart-after-three-rollouts.jsonl event-one-span-per-trace':
+    'issue 12: the live steps come as new notes of an aggregated Event from the initial list and get no span',
+  'test/fixtures/live/restart-after-three-rollouts.jsonl rs-actions-under-their-step':
+    'issue 12: creates and deletes of the live rollout sit under ReplicaSet.Lifecycle or the root, their steps have no span',
+  'test/fixtures/live/restart-after-three-rollouts.jsonl no-span-before-root':
+    'issue 9: a Scheduled starts 21 ms before the generation 5 Update root',
+  'test/fixtures/live/restart-after-three-rollouts.jsonl one-span-per-scaling-step':
+    'issue 12: 0 spans for the 6 live steps of the aggregated Event',
+  'test/fixtures/live/restart-after-three-rollouts.jsonl lifecycle-children-within-50ms':
+    'issue 12: Created pod starts 0.19–0.32 s after the ReplicaSet.Lifecycle it sits under ended',
+  'test/fixtures/live/restart-after-three-rollouts.jsonl clock-skew':
+    'issue 9: behind, 6 placements change; ahead, the Update root lasts the skew longer',
+  'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
+  'test/fixtures/live/rollout-restart.jsonl clock-skew':
+    "issue 9: behind, the restart's 30 placements change; ahead, both roots last the skew longer",
+  'test/fixtures/live/rollout-restart.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
+  'test/fixtures/live/rollout-superseded.jsonl event-one-span-per-trace':
+    'issue 12: a step reported by the aggregated ScalingReplicaSet Event has no span',
+  'test/fixtures/live/rollout-superseded.jsonl one-span-per-scaling-step':
+    'issue 12: 0 spans for the step reported as a new note of the aggregated Event',
+  'test/fixtures/live/rollout-superseded.jsonl lifecycle-children-within-50ms':
+    'issue 12: a Created pod starts 94 ms after the ReplicaSet.Lifecycle it sits under ended',
+  'test/fixtures/live/rollout-superseded.jsonl clock-skew':
+    'issue 9: behind, 16–48 placements change and roots shorten by 1–3 s; ahead, roots last the skew longer',
+  'test/fixtures/live/rollout-superseded.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, 6 placements of the superseded rollout change',
+  'test/fixtures/live/rollout-undo.jsonl event-one-span-per-trace':
+    "issue 12: the undo's steps come as new notes of the aggregated ScalingReplicaSet Event and get no span",
+  'test/fixtures/live/rollout-undo.jsonl one-span-per-scaling-step':
+    'issue 12: 0 spans for the steps of the aggregated Event',
+  'test/fixtures/live/rollout-undo.jsonl clock-skew':
+    'issue 9: at every skew 16–58 placements change; ahead, the roots last the skew longer',
+  'test/fixtures/live/rollout-undo.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, up to 16 placements change and the Create root lasts over 1 s longer',
+  'test/fixtures/live/statefulset-scale-partition.jsonl no-span-before-root':
+    'issue 9: Scheduled starts 3–21 ms before the StatefulSet.Create and Update roots',
+  'test/fixtures/live/statefulset-scale-partition.jsonl no-span-after-convergence':
+    "issue 12: the partitioned rollout's re-created db-2 (create, lifecycle) starts after its Update converged",
+  'test/fixtures/live/statefulset-scale-partition.jsonl clock-skew':
+    'issue 9: at every skew 20 placements change; the Update (behind) or Create (ahead) root lasts the skew longer',
+  'test/fixtures/live/statefulset-scale-partition.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, 20 placements change and the Create root lasts 1.6–1.7 s longer',
+  'test/fixtures/live/thirty-replica-rollout.jsonl event-one-span-per-trace':
+    'issue 12: Created pod Events aggregated after the 10th get no span',
+  'test/fixtures/live/thirty-replica-rollout.jsonl scheduled-under-created-pod':
+    'issue 12: Pods created under the aggregated Created pod Event have their Scheduled under Pod.Lifecycle alone',
+  'test/fixtures/live/thirty-replica-rollout.jsonl one-span-per-scaling-step':
+    'issue 12: 0 spans for the steps reported by the aggregated ScalingReplicaSet Event',
+  'test/fixtures/live/thirty-replica-rollout.jsonl clock-skew':
+    'issue 9: behind, 100 placements change and roots shorten by 1.7–10 s; ahead, roots last the skew longer',
+  'test/fixtures/live/thirty-replica-rollout.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, aggregated Created pods move to the Update trace and roots last over 1 s longer',
+  'test/fixtures/live/three-rollouts.jsonl event-one-span-per-trace':
+    'issue 12: steps after the 10th (one aggregated Event) get no span',
+  'test/fixtures/live/three-rollouts.jsonl rs-actions-under-their-step':
+    'issue 12: creates and deletes of aggregated steps sit under ReplicaSet.Lifecycle',
+  'test/fixtures/live/three-rollouts.jsonl one-intent-per-trace':
+    "issue 12: the aggregated Event's one span carries a generation 4 step into the generation 3 trace",
+  'test/fixtures/live/three-rollouts.jsonl one-span-per-scaling-step':
+    'issue 12: 0 spans for the steps of the aggregated Event',
+  'test/fixtures/live/three-rollouts.jsonl no-span-after-convergence':
+    'issue 12: deletes and terminations of the old ReplicaSet start 0.2–0.5 s after their Update converged',
+  'test/fixtures/live/three-rollouts.jsonl lifecycle-children-within-50ms':
+    'issue 12: Created/Deleted pod start 0.2–0.9 s after the ReplicaSet.Lifecycle they sit under ended',
+  'test/fixtures/live/three-rollouts.jsonl clock-skew':
+    'issue 9: at every skew 20–74 placements change; ahead, every root lasts the skew longer',
+  'test/fixtures/live/three-rollouts.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, 20 placements change and roots last over 1 s longer',
 };
 
 const recordings = allRecordings();
