@@ -77,33 +77,35 @@ function forRoot(s: SpanRecord): WantedRequest | undefined {
   const manager = str(s, A.ATTR_KUBETRAIL_MANAGER);
   const known = manager !== '' && manager !== 'unknown';
   const notByControllers = known && manager !== CONTROLLER_MANAGER;
-  const byManager = known ? { fieldManager: manager } : {};
-  // Creation and managedFields stamps are whole seconds of the apiserver's own clock: the
-  // request ran within that second.
+  // A creationTimestamp is a whole second of the apiserver's own clock: the create ran in it.
   const stamp = stampOf(s.startTime);
-  const window = { from: stamp, to: stamp + STAMP_MS };
+  const byManager = known ? { fieldManager: manager } : {};
   if (intent === 'create')
-    return { ...base, verbs: CREATE, subresources: OBJECT, ...window, notByControllers, ...byManager };
+    return {
+      ...base,
+      verbs: CREATE,
+      subresources: OBJECT,
+      from: stamp,
+      to: stamp + STAMP_MS,
+      notByControllers,
+      ...byManager,
+    };
+  // An update starts at its managedFields stamp, or, when the entry has no time (a
+  // scale subresource), when it was observed, just after the write; a delete at its
+  // deletionTimestamp or when it was observed. Either way the request ran in that
+  // second or the one before.
+  const around = { from: stamp - STAMP_MS, to: stamp + STAMP_MS };
   if (intent === 'update')
     return {
       ...base,
       verbs: WRITE,
       subresources: OBJECT_OR_SCALE,
-      ...window,
+      ...around,
       notByControllers,
       ...byManager,
     };
-  // A delete's start is the deletionTimestamp or, for an object removed at once, when the
-  // deletion was observed: the request ran in that second or the one before.
   if (intent === 'delete')
-    return {
-      ...base,
-      verbs: DELETE,
-      subresources: OBJECT,
-      from: stamp - STAMP_MS,
-      to: stamp + STAMP_MS,
-      notByControllers: false,
-    };
+    return { ...base, verbs: DELETE, subresources: OBJECT, ...around, notByControllers: false };
   return undefined;
 }
 
