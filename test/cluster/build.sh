@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds whichever control-plane binary is missing into the cache, keyed by
-# version: $KUBETRAIL_CACHE/bin/<component>-<version>/<binary>. A warm cache
-# makes this a no-op. Prints one line per binary and the time it took.
+# version: $KUBETRAIL_CACHE/bin/<component>-<version>/<binary>, and unpacks
+# Jaeger's UI into $KUBETRAIL_CACHE/ui/jaeger-ui-<version>/. A warm cache makes
+# this a no-op. Prints one line per binary and the time it took.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/versions.env"
@@ -66,4 +67,14 @@ if [ ! -d "$kwok_dir/stages" ]; then
   done
   mv "$kwok_dir/stages.tmp" "$kwok_dir/stages"
 fi
-echo "build: all binaries present under $cache/bin"
+# Jaeger's UI: its release build is kept in the repo (see jaeger-ui/README.md);
+# unpack it once beside the binaries, keyed by version.
+ui_dir="$cache/ui/jaeger-ui-$JAEGER_UI_VERSION"
+if [ ! -f "$ui_dir/index.html" ]; then
+  command -v xz > /dev/null || { echo "build.sh: xz is needed to unpack Jaeger's UI (Debian: apt-get install xz-utils)" >&2; exit 1; }
+  rm -rf "$ui_dir.tmp" && mkdir -p "$ui_dir.tmp"
+  tar -xJf "$here/jaeger-ui/jaeger-ui-$JAEGER_UI_VERSION.tar.xz" -C "$ui_dir.tmp"
+  rm -rf "$ui_dir" && mv "$ui_dir.tmp" "$ui_dir"
+  echo "build: jaeger-ui $JAEGER_UI_VERSION unpacked into $ui_dir"
+fi
+echo "build: all binaries present under $cache/bin, Jaeger's UI in $ui_dir"

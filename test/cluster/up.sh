@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Brings up a real control plane and Jaeger on 127.0.0.1 for the end-to-end
 # tests: etcd, kube-apiserver (RBAC, tracing to 127.0.0.1:4317, or to
-# $KUBETRAIL_CLUSTER_TRACING_ENDPOINT), controller
-# manager, scheduler, kwok with 3 fake Nodes, Jaeger v2. Builds whatever binary
-# is missing first. Idempotent: components already running are left alone.
+# $KUBETRAIL_CLUSTER_TRACING_ENDPOINT), controller manager, scheduler, kwok
+# with 3 fake Nodes, Jaeger v2 with its UI on 16686. Builds whatever binary is
+# missing first. Idempotent: components already running are left alone.
 # Writes .cluster/kubeconfig (admin) and .cluster/env (source it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +15,7 @@ k8s_bin="$cache/bin/kubernetes-$KUBERNETES_VERSION"
 etcd_bin="$cache/bin/etcd-$ETCD_VERSION"
 kwok_bin="$cache/bin/kwok-$KWOK_VERSION"
 jaeger_bin="$cache/bin/jaeger-$JAEGER_VERSION"
+jaeger_ui="$cache/ui/jaeger-ui-$JAEGER_UI_VERSION"
 started=$SECONDS
 
 "$here/build.sh"
@@ -86,8 +87,12 @@ samplingRatePerMillion: 1000000
 YAML
 
 # --- Jaeger first, so the apiserver's first spans have somewhere to go ---
-JAEGER_LISTEN_HOST=127.0.0.1 start jaeger "4317 4318 16686" "$jaeger_bin/jaeger"
+JAEGER_LISTEN_HOST=127.0.0.1 JAEGER_UI_ASSETS="$jaeger_ui" start jaeger "4317 4318 16685 16686" \
+  "$jaeger_bin/jaeger" --config="$here/jaeger.yaml"
 wait_for jaeger 60 curl -sf http://127.0.0.1:16686/api/services
+# A Jaeger left running by an older up.sh serves the placeholder page instead.
+curl -sf http://127.0.0.1:16686/ | grep -q 'jaeger-ui-root' ||
+  die "Jaeger on 16686 does not serve the UI from $jaeger_ui; restart it: npm run cluster:down, then cluster:up"
 
 start etcd "2379 2380" "$etcd_bin/etcd" --name=kubetrail --data-dir="$state/etcd" \
   --listen-client-urls=http://127.0.0.1:2379 --advertise-client-urls=http://127.0.0.1:2379 \
