@@ -101,7 +101,7 @@ export function parseJsonLine(
     const time = typeof rec.time === 'string' ? parseRfc3339(rec.time) : undefined;
     if (time === undefined || !isPlausibleObservation(time, now))
       throw fail('"time" must be a plausible RFC 3339 timestamp');
-    const spans = narrowTapSpans(rec.spans);
+    const spans = narrowTapSpans(rec.spans, time);
     if (typeof spans === 'string') throw fail(spans);
     onSpans?.({ time, spans });
     return undefined;

@@ -37,3 +37,20 @@ it('refuses a SPANS line with a malformed span, naming the line', () => {
     (e: unknown) => e instanceof RecordingError && /traceId must be 32 hex digits/.test(e.message),
   );
 });
+
+it('refuses a SPANS line whose span times are implausible for the line (year 9999, Infinity, year 0001)', () => {
+  const line = (o: Record<string, unknown>): string =>
+    `${JSON.stringify({ time: '2026-11-30T08:00:00Z', type: 'SPANS', spans: [{ ...handlerSpan(0), ...o }] })}\n`;
+  for (const times of [
+    { startTime: Date.UTC(9999, 0, 1), endTime: Date.UTC(9999, 0, 1) },
+    { endTime: 1e300 },
+    { startTime: Date.UTC(1, 0, 1) },
+  ]) {
+    assert.throws(
+      () => parseRecording(line(times), 'bad.jsonl'),
+      (e: unknown) => e instanceof RecordingError && /outside the plausible window/.test(e.message),
+      JSON.stringify(times),
+    );
+  }
+  assert.equal(parseRecording(line({}), 'ok.jsonl').length, 0, 'a plausible SPANS line is no problem');
+});
