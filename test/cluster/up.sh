@@ -91,7 +91,9 @@ JAEGER_LISTEN_HOST=127.0.0.1 JAEGER_UI_ASSETS="$jaeger_ui" start jaeger "4317 43
   "$jaeger_bin/jaeger" --config="$here/jaeger.yaml"
 wait_for jaeger 60 curl -sf http://127.0.0.1:16686/api/services
 # A Jaeger left running by an older up.sh serves the placeholder page instead.
-curl -sf http://127.0.0.1:16686/ | grep -q 'jaeger-ui-root' ||
+# (Read the page first: with pipefail, `curl | grep -q` fails whenever grep exits before curl has written everything.)
+ui_page=$(curl -sf http://127.0.0.1:16686/ || true)
+[[ "$ui_page" == *jaeger-ui-root* ]] ||
   die "Jaeger on 16686 does not serve the UI from $jaeger_ui; restart it: npm run cluster:down, then cluster:up"
 
 start etcd "2379 2380" "$etcd_bin/etcd" --name=kubetrail --data-dir="$state/etcd" \
