@@ -323,7 +323,6 @@ export class TraceEngine {
    */
   #observedAt(observed: number, own: number | undefined, fresh: boolean): number {
     if (fresh && own !== undefined) this.#offset.sample(observed, own);
-    this.#offset.settle(observed);
     return observed;
   }
 

@@ -10,92 +10,85 @@
  * the estimate. There is no lower bound to be had, so the estimate errs late:
  * converted times err early, and only inside the second their stamp allows.
  *
- * A bound counts once the watcher's clock has moved {@link SETTLE_MS} past its
- * observation. Watches deliver out of order by less than that, so the estimate
- * a delta is converted with does not depend on the order in which that stretch
- * arrived.
+ * A delta is converted with the bounds observed at least {@link SETTLE_MS}
+ * before it. Watches deliver out of order by less than that, so the estimate a
+ * delta is converted with does not depend on the order they arrived in.
  */
 
 /** How long after its observation a bound counts: longer than watches reorder. */
 export const SETTLE_MS = 2_000;
-/** Bounds waiting to count; beyond this the oldest counts at once. */
-const MAX_WAITING = 1_024;
+/** Steps of the estimate kept; beyond this the oldest is forgotten. */
+const MAX_STEPS = 1_024;
+
+interface Step {
+  /** Observation time of the bound, watcher clock. */
+  readonly observed: number;
+  /** The tightest bound observed at or before `observed`. */
+  readonly bound: number;
+}
 
 /** The running estimate of the watcher's clock minus the cluster's. */
 export class ClockOffset {
-  /** The settled estimate, ms; undefined until a bound has counted. */
-  #offset: number | undefined = undefined;
-  /** Bounds not counted yet, in arrival order: observation time and bound. */
-  readonly #waiting: { readonly observed: number; readonly bound: number }[] = [];
-
   /**
-   * The estimate (watcher minus cluster, ms): the tightest bound seen, counted
-   * or not; undefined before the first. Conversions use only counted bounds.
+   * The estimate as a function of observation time: sorted by `observed`, each
+   * step tighter than the one before. Only bounds that tightened it are kept.
    */
-  get offsetMs(): number | undefined {
-    let best = this.#offset;
-    for (const w of this.#waiting) if (best === undefined || w.bound < best) best = w.bound;
-    return best;
-  }
+  readonly #steps: Step[] = [];
 
-  /** The estimate conversions use now: the tightest counted bound; undefined before the first counted. */
-  get settledOffsetMs(): number | undefined {
-    return this.#offset;
+  /** The estimate (watcher minus cluster, ms): the tightest bound seen; undefined before the first. */
+  get offsetMs(): number | undefined {
+    return this.#steps[this.#steps.length - 1]?.bound;
   }
 
   /**
    * Records that a write stamped `stamp` (cluster time, ms) was observed at
-   * `observed` (watcher time, ms). Only bounds that could tighten the
-   * estimate are kept.
+   * `observed` (watcher time, ms).
    */
   sample(observed: number, stamp: number): void {
     const bound = observed - stamp;
     if (!Number.isFinite(bound)) return;
-    if (this.#offset !== undefined && bound >= this.#offset) return;
-    const waiting = this.#waiting;
-    const last = waiting[waiting.length - 1];
-    // A bound observed no earlier and no tighter than the last waiting one adds nothing.
-    if (last !== undefined && last.observed <= observed && last.bound <= bound) return;
-    waiting.push({ observed, bound });
-    if (waiting.length > MAX_WAITING) this.#count(waiting.shift());
-  }
-
-  /** Counts every bound observed at least {@link SETTLE_MS} before `observed` (watcher time, ms). */
-  settle(observed: number): void {
-    this.#settle(observed);
+    const steps = this.#steps;
+    // Where it goes: after every step observed no later than it.
+    let i = steps.length;
+    while (i > 0 && (steps[i - 1]?.observed ?? Number.NEGATIVE_INFINITY) > observed) i--;
+    const before = steps[i - 1];
+    if (before !== undefined && before.bound <= bound) return;
+    let end = i;
+    while (end < steps.length && (steps[end]?.bound ?? Number.NEGATIVE_INFINITY) >= bound) end++;
+    steps.splice(i, end - i, { observed, bound });
+    if (steps.length > MAX_STEPS) steps.shift();
   }
 
   /**
-   * Converts `observed` (watcher time, ms) to cluster time: first counts every
-   * bound observed at least {@link SETTLE_MS} before it, then applies the
-   * estimate, tightened by the delta's own bound when `ownStamp` (the newest
-   * stamp it carries) is given. Undefined while no estimate has counted.
+   * The estimate a delta observed at `observed` is converted with: the
+   * tightest bound observed at least {@link SETTLE_MS} before it, whatever
+   * order the deltas arrived in. Undefined when there is none.
+   */
+  settledAt(observed: number): number | undefined {
+    const limit = observed - SETTLE_MS;
+    const steps = this.#steps;
+    let lo = 0;
+    let hi = steps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((steps[mid]?.observed ?? Number.POSITIVE_INFINITY) <= limit) lo = mid + 1;
+      else hi = mid;
+    }
+    return steps[lo - 1]?.bound;
+  }
+
+  /**
+   * Converts `observed` (watcher time, ms) to cluster time with the estimate
+   * settled by then ({@link settledAt}), tightened by the delta's own bound
+   * when `ownStamp` (the newest stamp it carries) is given. Undefined when
+   * there is neither.
    */
   toCluster(observed: number, ownStamp?: number): number | undefined {
-    this.#settle(observed);
-    let offset = this.#offset;
-    if (offset === undefined) return undefined;
+    let offset = this.settledAt(observed);
     if (ownStamp !== undefined) {
       const own = observed - ownStamp;
-      if (own < offset) offset = own;
+      if (offset === undefined || own < offset) offset = own;
     }
-    return observed - offset;
-  }
-
-  #settle(observed: number): void {
-    const waiting = this.#waiting;
-    if (waiting.length === 0) return;
-    // Few bounds wait (only tightening ones are kept): scan them all, so one that arrived late counts on time.
-    let kept = 0;
-    for (const entry of waiting) {
-      if (entry.observed <= observed - SETTLE_MS) this.#count(entry);
-      else waiting[kept++] = entry;
-    }
-    waiting.length = kept;
-  }
-
-  #count(entry: { readonly bound: number } | undefined): void {
-    if (entry === undefined) return;
-    if (this.#offset === undefined || entry.bound < this.#offset) this.#offset = entry.bound;
+    return offset === undefined ? undefined : observed - offset;
   }
 }

@@ -5,68 +5,75 @@ import { ClockOffset, SETTLE_MS } from '../../src/model/clock-offset.js';
 const T = Date.UTC(2026, 10, 22, 10, 0, 0);
 
 describe('ClockOffset', () => {
-  it('converts nothing until a bound has counted, and reports the tightest bound seen', () => {
+  it('reports the tightest bound seen, and converts nothing before one has settled', () => {
     const c = new ClockOffset();
     assert.equal(c.offsetMs, undefined);
     assert.equal(c.toCluster(T), undefined);
     c.sample(T + 300, T);
-    assert.equal(c.toCluster(T + 300), undefined, 'not counted before the settle period');
-    assert.equal(c.settledOffsetMs, undefined);
     assert.equal(c.offsetMs, 300);
+    assert.equal(c.toCluster(T + 300), undefined, 'not settled before SETTLE_MS');
+    assert.equal(c.toCluster(T + 300 + SETTLE_MS), T + SETTLE_MS);
   });
 
-  it('counts a bound once the watcher clock is SETTLE_MS past its observation, and keeps the tightest', () => {
+  it('settles each bound SETTLE_MS after its observation, keeping the tightest', () => {
     const c = new ClockOffset();
     c.sample(T + 700, T); // 700
     c.sample(T + 1_250, T + 1_000); // 250
     c.sample(T + 1_900, T + 1_000); // 900: not tighter
-    c.toCluster(T + 700 + SETTLE_MS);
-    assert.equal(c.settledOffsetMs, 700);
-    assert.equal(c.toCluster(T + 1_250 + SETTLE_MS), T + 1_250 + SETTLE_MS - 250);
-    assert.equal(c.settledOffsetMs, 250);
+    assert.equal(c.settledAt(T + 699 + SETTLE_MS), undefined);
+    assert.equal(c.settledAt(T + 700 + SETTLE_MS), 700);
+    assert.equal(c.settledAt(T + 1_249 + SETTLE_MS), 700);
+    assert.equal(c.settledAt(T + 1_250 + SETTLE_MS), 250);
+    assert.equal(c.settledAt(T + 60_000), 250);
+    assert.equal(c.toCluster(T + 10_000), T + 10_000 - 250);
+    assert.equal(c.offsetMs, 250);
   });
 
   it('follows a watcher clock behind the cluster (negative offset)', () => {
     const c = new ClockOffset();
     c.sample(T - 60_000 + 40, T);
-    c.settle(T + SETTLE_MS);
     assert.equal(c.offsetMs, -59_960);
-    assert.equal(c.toCluster(T - 59_000), T - 59_000 + 59_960);
+    assert.equal(c.toCluster(T - 50_000), T - 50_000 + 59_960);
   });
 
   it('tightens a conversion with the delta’s own bound, never loosens it', () => {
     const c = new ClockOffset();
     c.sample(T + 500, T);
-    c.settle(T + 500 + SETTLE_MS);
     // Own bound 100 is tighter than 500: the converted time is its stamp's.
     assert.equal(c.toCluster(T + 10_100, T + 10_000), T + 10_000);
     // Own bound 900 is looser: the estimate stands.
     assert.equal(c.toCluster(T + 10_900, T + 10_000), T + 10_400);
+    // Before anything settled, the own bound alone.
+    assert.equal(new ClockOffset().toCluster(T + 10_900, T + 10_000), T + 10_000);
   });
 
-  it('gives the same estimate whatever order a stretch shorter than SETTLE_MS arrived in', () => {
-    const samples = [
+  it('converts a delta the same whatever order deltas observed within SETTLE_MS of each other arrived in', () => {
+    const samples: readonly (readonly [number, number])[] = [
       [T + 640, T],
       [T + 120, T],
-      [T + 1_480, T + 1_000],
-      [T + 1_030, T + 1_000],
-      [T + 1_900, T + 1_000],
-    ] as const;
-    const estimates = (order: readonly (readonly [number, number])[]): (number | undefined)[] => {
+      [T + 2_480, T + 2_000],
+      [T + 2_030, T + 2_000],
+      [T + 3_900, T + 3_000],
+      [T + 4_100, T + 4_000],
+    ];
+    // Each delta is converted right after it arrives, as the engine does.
+    const conversions = (order: readonly (readonly [number, number])[]): Map<number, number | undefined> => {
       const c = new ClockOffset();
-      const out: (number | undefined)[] = [];
+      const out = new Map<number, number | undefined>();
       for (const [observed, stamp] of order) {
         c.sample(observed, stamp);
-        c.settle(observed);
-        out.push(c.settledOffsetMs);
+        out.set(observed, c.toCluster(observed));
       }
-      c.settle(T + 10_000);
-      out.push(c.settledOffsetMs);
       return out;
     };
-    const forward = estimates(samples);
-    assert.deepEqual(forward, [undefined, undefined, undefined, undefined, undefined, 30]);
-    assert.deepEqual(estimates([...samples].reverse()), forward);
+    const forward = conversions(samples);
+    assert.equal(forward.get(T + 2_480), T + 2_480 - 120);
+    assert.equal(forward.get(T + 4_100), T + 4_100 - 30);
+    // Swapped pairs, each within SETTLE_MS.
+    const swapped = [samples[1], samples[0], samples[3], samples[2], samples[5], samples[4]].filter(
+      (x): x is readonly [number, number] => x !== undefined,
+    );
+    assert.deepEqual(conversions(swapped), forward);
   });
 
   it('a constant shift of every observation shifts the estimate by exactly that much', () => {
@@ -78,7 +85,6 @@ describe('ClockOffset', () => {
         [T + 5_300, T + 5_000],
       ] as const) {
         c.sample(observed + shift, stamp);
-        c.settle(observed + shift);
       }
       return c.offsetMs;
     };
@@ -90,8 +96,7 @@ describe('ClockOffset', () => {
     const c = new ClockOffset();
     c.sample(Number.NaN, T);
     c.sample(T, Number.POSITIVE_INFINITY);
-    c.settle(T + 60_000);
     assert.equal(c.offsetMs, undefined);
-    assert.equal(c.settledOffsetMs, undefined);
+    assert.equal(c.toCluster(T + 60_000), undefined);
   });
 });
