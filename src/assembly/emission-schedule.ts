@@ -5,7 +5,7 @@ import type { SpanRecord, TraceRecord } from '../model/span-record.js';
 import { buildTraces } from './build-traces.js';
 import { DueQueue } from './due-queue.js';
 import { outcomeOf } from './outcome.js';
-import type { BuiltTrace } from './render-spans.js';
+import { type BuiltTrace, nodeKeyOf } from './render-spans.js';
 import type { Intent, IntentEnd, RootGroup } from './root-group.js';
 
 /** What the {@link EmissionSchedule} needs: durations in milliseconds on the clock, already validated. */
@@ -115,14 +115,20 @@ export class EmissionSchedule {
 
   /**
    * Emits into `out` what of `group` is due at `now` (with `force`, everything:
-   * open intents end with `shutdown`), then reschedules it. True when the group
+   * open intents end with `forcedEnd`), then reschedules it. True when the group
    * is settled and was retained long enough: the caller forgets it.
    */
-  emit(group: RootGroup, now: number, force: boolean, out: TraceRecord[]): boolean {
+  emit(
+    group: RootGroup,
+    now: number,
+    force: boolean,
+    out: TraceRecord[],
+    forcedEnd: 'shutdown' | 'cut-off' = 'shutdown',
+  ): boolean {
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
       if (i.emitted !== undefined || i.end !== undefined) continue;
-      if (force) i.end = { reason: 'shutdown', time: undefined, observedAt: now, message: undefined };
+      if (force) i.end = { reason: forcedEnd, time: undefined, observedAt: now, message: undefined };
       else if (now >= this.#cutoffAt(i)) {
         i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
       } else if (idle && now >= group.lastActivity + this.#idleMs) {
@@ -148,8 +154,8 @@ export class EmissionSchedule {
     }
     if (first.length > 0 || late.length > 0) {
       const built = buildTraces(group, this.#graph, this.#maxTraceMs);
-      for (const i of first) this.#emitFirst(i, built.get(i), group.version, out);
-      for (const i of late) this.#emitLate(i, built.get(i), group.version, out);
+      for (const i of first) this.#emitFirst(group, i, built.get(i), group.version, out);
+      for (const i of late) this.#emitLate(group, i, built.get(i), group.version, out);
     }
     if (!force && group.settled && now >= group.lastActivity + this.#retainMs) {
       this.#queue.cancel(group);
@@ -159,45 +165,83 @@ export class EmissionSchedule {
     return false;
   }
 
-  #emitFirst(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
+  #emitFirst(
+    group: RootGroup,
+    i: Intent,
+    built: BuiltTrace | undefined,
+    version: number,
+    out: TraceRecord[],
+  ): void {
     i.emittedVersion = version;
     if (built === undefined) {
       i.emitted = new Set();
       return;
     }
-    if (i.lazy && built.spans.length <= 1) {
+    const spans = unclaimed(group, built);
+    if (i.lazy && spans.length <= 1) {
       // Opened for facts that turned out to belong to another intent: nothing to say.
       i.emitted = new Set();
       i.skippedEmpty = true;
       return;
     }
-    i.emitted = new Set(built.spans.map((s) => s.spanId));
+    i.emitted = new Set(spans.map((s) => nodeKeyOf(built, s)));
     if (this.#emitted.has(i.traceId)) {
       // Its facts were dropped after an earlier emission: the root is already out.
-      const spans = built.spans.filter((s) => s !== built.root);
-      if (spans.length > 0) out.push(record(i, built.root, spans, true));
+      const rest = spans.filter((s) => s !== built.root);
+      if (rest.length > 0) out.push(record(i, built.root, rest, true));
       return;
     }
     this.#emitted.set(i.traceId, true);
-    out.push(record(i, built.root, built.spans, false));
+    out.push(record(i, built.root, spans, false));
   }
 
-  #emitLate(i: Intent, built: BuiltTrace | undefined, version: number, out: TraceRecord[]): void {
+  #emitLate(
+    group: RootGroup,
+    i: Intent,
+    built: BuiltTrace | undefined,
+    version: number,
+    out: TraceRecord[],
+  ): void {
     i.emittedVersion = version;
     const emitted = i.emitted;
     if (built === undefined || emitted === undefined) return;
     if (i.skippedEmpty) {
-      if (built.spans.length <= 1) return;
+      if (unclaimed(group, built).length <= 1) return;
       i.skippedEmpty = false;
       i.emitted = undefined;
-      this.#emitFirst(i, built, version, out);
+      this.#emitFirst(group, i, built, version, out);
       return;
     }
-    const fresh = built.spans.filter((s) => !emitted.has(s.spanId));
+    const fresh = unclaimed(group, built).filter((s) => s !== built.root);
     if (fresh.length === 0) return;
-    for (const s of fresh) emitted.add(s.spanId);
+    for (const s of fresh) emitted.add(nodeKeyOf(built, s));
     out.push(record(i, built.root, fresh, true));
   }
+}
+
+/**
+ * The spans of `built` whose node no trace of the group has sent yet (its root
+ * always). A span goes out once: when later facts move a node to another
+ * intent's trace, the copy already exported stays the only one.
+ */
+function unclaimed(group: RootGroup, built: BuiltTrace): SpanRecord[] {
+  const out: SpanRecord[] = [];
+  for (const s of built.spans) {
+    if (s === built.root) {
+      out.push(s);
+      continue;
+    }
+    const key = nodeKeyOf(built, s);
+    let claimed = false;
+    for (const j of group.intents) {
+      if (j.emitted?.has(key) === true) {
+        claimed = true;
+        break;
+      }
+    }
+    if (!claimed) out.push(s);
+  }
+  return out;
 }
 
 function record(i: Intent, root: SpanRecord, spans: readonly SpanRecord[], late: boolean): TraceRecord {

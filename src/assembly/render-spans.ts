@@ -18,6 +18,17 @@ export interface BuiltTrace {
   readonly root: SpanRecord;
   /** Root first, then by start time. */
   readonly spans: readonly SpanRecord[];
+  /**
+   * What each span stands for, whatever trace it lands in: the span id for the
+   * root and actions (an Event's id does not depend on its trace), the role and
+   * object uid for lifecycle and termination spans. Keyed by span id.
+   */
+  readonly nodeKeys: ReadonlyMap<string, string>;
+}
+
+/** The key of a span in {@link BuiltTrace.nodeKeys}. */
+export function nodeKeyOf(built: BuiltTrace, span: SpanRecord): string {
+  return built.nodeKeys.get(span.spanId) ?? span.spanId;
 }
 
 /**
@@ -55,14 +66,18 @@ export class SpanRenderer {
     const root = this.#renderRoot(intent, tree.root.spanId, minStart, maxEnd, stuck);
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
+    const nodeKeys = new Map<string, string>();
     for (let k = 0; k < nodes.length; k++) {
       const n = nodes[k];
-      if (n !== undefined) spans.push(this.#renderNode(n, ends[k], rootEnd));
+      if (n === undefined) continue;
+      const span = this.#renderNode(n, ends[k], rootEnd);
+      spans.push(span);
+      if (n.kind !== 'action') nodeKeys.set(span.spanId, `${n.kind} ${n.object.uid}`);
     }
     spans.sort((a, b) =>
       a === root ? -1 : b === root ? 1 : a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : 1),
     );
-    return { intent, root, spans };
+    return { intent, root, spans, nodeKeys };
   }
 
   /** Where an object's span ends; undefined while the object has not reached the end of this span. */

@@ -7,6 +7,7 @@ import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph
 import type { Clock } from '../model/clock.js';
 import { ClockOffset } from '../model/clock-offset.js';
 import type { Delta, DeltaType } from '../model/delta.js';
+import type { IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import type { TraceRecord } from '../model/span-record.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
@@ -14,6 +15,7 @@ import { asRecord, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
 import { projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
+import { ClosedRoots } from './closed-roots.js';
 import { EmissionSchedule } from './emission-schedule.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
 import { Counters, type EngineStats } from './engine-stats.js';
@@ -88,6 +90,8 @@ export class TraceEngine {
   readonly #intents: IntentBook;
   readonly #groups = new Map<string, RootGroup>();
   readonly #schedule: EmissionSchedule;
+  /** Roots whose group was let go of: their emitted intents are not traced again. */
+  readonly #closed: ClosedRoots;
   readonly #pending: PendingBuffer<PendingItem>;
   /** Rule target (kind/ns/name) → root uid: resolves Events about objects never seen (kspan's unknown uids). */
   readonly #targets: LRUCache<string, string>;
@@ -146,6 +150,8 @@ export class TraceEngine {
       retainMs,
       maxOpenTraces: this.#limits.maxOpenTraces,
     });
+    // A fact of an intent can come as late as the longest trace after it started.
+    this.#closed = new ClosedRoots({ clock, max: this.#limits.maxOpenTraces * 4, ttlMs: maxTraceMs });
     const repaired = this.#repaired;
     this.#sink = { issue: (reason) => repaired.add(reason) };
   }
@@ -177,7 +183,7 @@ export class TraceEngine {
       const group = this.#schedule.popDue(now);
       if (group === undefined) break;
       if (this.#groups.get(group.rootUid) !== group) continue;
-      if (this.#schedule.emit(group, now, false, out)) this.#groups.delete(group.rootUid);
+      if (this.#schedule.emit(group, now, false, out)) this.#forget(group);
     }
   }
 
@@ -429,7 +435,8 @@ export class TraceEngine {
       this.#rejected.add('unresolved');
       return;
     }
-    this.#addAction(this.#groupFor(root), ev, ns);
+    const group = this.#groupFor(root);
+    if (group !== undefined) this.#addAction(group, ev, ns);
   }
 
   /** Fallback for an object never seen by uid: the live object of that name, else what acted on that name. */
@@ -489,9 +496,14 @@ export class TraceEngine {
 
   // ---- groups and intents ------------------------------------------------
 
-  #groupFor(root: ObjectProjection): RootGroup {
+  /** The group of `root`, made on first use; undefined when the trace this fact would open is closed. */
+  #groupFor(root: ObjectProjection): RootGroup | undefined {
     let group = this.#groups.get(root.uid);
     if (group === undefined) {
+      if (this.#closed.isClosed(root.uid, currentKey(root))) {
+        this.#rejected.add('trace-closed');
+        return undefined;
+      }
       group = new RootGroup(root, this.#clock.now());
       this.#groups.set(root.uid, group);
       if (this.#groups.size > this.#limits.maxOpenTraces) this.#evictOldestGroup();
@@ -504,9 +516,19 @@ export class TraceEngine {
     const oldest = this.#groups.values().next().value;
     if (oldest === undefined) return;
     this.#evictions.add('openTraces');
-    this.#schedule.emit(oldest, this.#clock.now(), true, this.#outbox);
-    this.#groups.delete(oldest.rootUid);
+    // Ended once, as cut off; its later facts are dropped (see ClosedRoots).
+    this.#schedule.emit(oldest, this.#clock.now(), true, this.#outbox, 'cut-off');
     this.#schedule.cancel(oldest);
+    this.#forget(oldest);
+  }
+
+  /** Lets go of a group whose intents are all emitted. */
+  #forget(group: RootGroup): void {
+    this.#groups.delete(group.rootUid);
+    this.#closed.close(
+      group.rootUid,
+      group.intents.map((i) => i.key),
+    );
   }
 
   #rootDelta(
@@ -516,10 +538,23 @@ export class TraceEngine {
     time: number,
   ): void {
     const now = this.#clock.now();
-    const group = this.#intents.recordChange(this.#groups.get(p.uid), p, previous, type, time, now, (root) =>
+    const held = this.#groups.get(p.uid);
+    const group = this.#intents.recordChange(held, p, previous, type, time, now, (root) =>
       this.#newGroup(root),
     );
     if (group === undefined) return;
+    if (held === undefined && this.#closed.has(p.uid)) {
+      // A closed root: only an intent not emitted before (a later generation, a delete) is traced.
+      for (let k = group.intents.length - 1; k >= 0; k--) {
+        const key = group.intents[k]?.key;
+        if (key !== undefined && this.#closed.isClosed(p.uid, key)) group.intents.splice(k, 1);
+      }
+      if (group.intents.length === 0) {
+        this.#groups.delete(p.uid);
+        this.#rejected.add('trace-closed');
+        return;
+      }
+    }
     // A delta older than what the group holds must not roll the root back.
     if (!isOlder(p, group.root)) group.root = p;
     recordTransitions(group.member(p.uid), p);
@@ -536,6 +571,7 @@ export class TraceEngine {
 
   #memberDelta(root: ObjectProjection, p: ObjectProjection, type: DeltaType, time: number): void {
     const group = this.#groupFor(root);
+    if (group === undefined) return;
     if (!group.members.has(p.uid) && group.members.size >= this.#limits.maxSpansPerTrace) {
       const oldest = group.members.keys().next().value;
       if (oldest !== undefined) group.members.delete(oldest);
@@ -567,6 +603,11 @@ export class TraceEngine {
     }
     return out;
   }
+}
+
+/** The intent a root's current state belongs to. */
+function currentKey(root: ObjectProjection): IntentKey {
+  return root.deletionTimestamp !== undefined ? 'delete' : (root.generation ?? 0);
 }
 
 /** An owner missing from the graph: the item that needs it waits for `missingUid`. */

@@ -326,7 +326,8 @@ export function generateClusterRecording(o: GeneratorOptions): GeneratedRecordin
         ],
         ...(deletion === undefined
           ? {}
-          : { deletionTimestamp: iso(deletion), deletionGracePeriodSeconds: 30 }),
+          : // The apiserver stamps the request time plus the grace period.
+            { deletionTimestamp: iso(deletion + 30_000), deletionGracePeriodSeconds: 30 }),
       },
       spec: {
         containers: [{ name: 'app', image }],
