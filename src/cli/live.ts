@@ -20,7 +20,7 @@ import { AssemblyLoop } from './assembly-loop.js';
 import { clusterResourceAttributes } from './cluster-identity.js';
 import { engineSettings } from './engine-settings.js';
 import { LeaderGatedExport } from './leader-gated-export.js';
-import { startLeadership } from './live-election.js';
+import { type Leadership, startLeadership } from './live-election.js';
 import { createLiveWatch } from './live-watch.js';
 import type { Logger } from './log.js';
 import { logSampledOut } from './sampled-out-log.js';
@@ -61,8 +61,13 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     skipEventsBefore: startedAt - STARTUP_EVENT_WINDOW_MS,
   });
   const sink = createSink({ ...sinkOptions(config, log, version), resourceAttributes });
-  const leadership = startLeadership({ config, transport, feed, log });
-  const exporter = new LeaderGatedExport({ sink: sink.sink, isLeader: leadership.isLeader, feed });
+  // Campaigning starts last (below), once nothing else can fail at startup.
+  let leadership: Leadership | undefined;
+  const exporter = new LeaderGatedExport({
+    sink: sink.sink,
+    isLeader: () => leadership?.isLeader() ?? false,
+    feed,
+  });
   const refreshMetrics = (): void => {
     feed.engine(engine.stats());
     feed.sink(sink.counters());
@@ -80,7 +85,9 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   });
 
   // The watches feed the core (and the recording).
-  const recorder = config.record ? new Recorder(config.record) : undefined;
+  const recorder = config.record
+    ? await Recorder.open(config.record, (err) => log.error('recording stopped', { error: err.message }))
+    : undefined;
   const source = createLiveWatch({
     config,
     transport,
@@ -120,10 +127,10 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   } catch (err) {
     log.error('cannot start the tap receiver', { error: (err as Error).message });
     server?.close();
-    await leadership.stop();
     await recorder?.close();
     return 1;
   }
+  leadership = startLeadership({ config, transport, feed, log });
 
   log.info('starting', { version, server: transport.server, exporter: config.exporter });
   if (config.samplingRatePerMillion < 1_000_000) {
@@ -157,7 +164,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     await exporter.drained();
     await sink.sink.shutdown();
     refreshMetrics();
-    await leadership.stop();
+    await leadership?.stop();
     await recorder?.close();
   });
   server?.close();

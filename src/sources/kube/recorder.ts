@@ -8,15 +8,45 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Delta } from '../../model/delta.js';
 import type { TapBatch } from '../../model/tap-span.js';
 
+/** The recording file cannot be opened, with a stable code. */
+export class RecorderError extends Error {
+  override readonly name = 'RecorderError';
+  readonly code = 'ERR_RECORD_OPEN';
+}
+
 /** Appends deltas to a recording file. */
 export class Recorder {
   readonly #out: WriteStream;
   #failed: Error | undefined;
+  readonly #onError: ((err: Error) => void) | undefined;
 
-  constructor(path: string) {
+  /** Starts writing `path`; prefer {@link Recorder.open}, which fails at once on a bad path. */
+  constructor(path: string, onError?: (err: Error) => void) {
+    this.#onError = onError;
     this.#out = createWriteStream(path, { flags: 'w' });
     this.#out.on('error', (err) => {
+      const first = this.#failed === undefined;
       this.#failed = err;
+      if (first) this.#onError?.(err);
+    });
+  }
+
+  /**
+   * Opens `path` for recording and resolves once it is open, or rejects with a
+   * {@link RecorderError}: a path that cannot be written stops kubetrail at startup
+   * instead of recording nothing. `onError` hears of a write failure later on (once).
+   */
+  static open(path: string, onError?: (err: Error) => void): Promise<Recorder> {
+    return new Promise((resolve, reject) => {
+      let opened = false;
+      const recorder = new Recorder(path, (err) => {
+        if (opened) onError?.(err);
+        else reject(new RecorderError(`cannot write recording ${path}: ${err.message}`, { cause: err }));
+      });
+      recorder.#out.once('open', () => {
+        opened = true;
+        resolve(recorder);
+      });
     });
   }
 
