@@ -6,9 +6,11 @@
  *
  * Every list starts at once, and none waits for another to succeed: a resource
  * the apiserver refuses (403) is reported with the RBAC rule it needs, and the
- * others go on. Only the delivery of Events waits, until every object
- * collection has made its first attempt, so that the graph knows the owners
- * of the first Events when it can.
+ * others go on. Only delivery keeps an order: a collection's deltas are held
+ * until every collection before it (objects in the configured order, then
+ * Events) has made its first attempt, listed or failed. The engine sees the
+ * startup lists in the same order whatever the network does, and the first
+ * Events find their owners.
  */
 import type { Delta } from '../../model/delta.js';
 import type { KubeTransport } from './kube-transport.js';
@@ -67,7 +69,8 @@ type CollectionState = 'waiting' | 'listed' | 'refused';
 
 interface Collection {
   readonly label: string;
-  readonly isEvents: boolean;
+  /** Deltas held until the collections before this one have made their first attempt. */
+  held: Delta[] | undefined;
   state: CollectionState;
   /** It has listed or failed at least once. */
   attempted: boolean;
@@ -86,8 +89,6 @@ export class LiveSource {
   readonly #o: LiveSourceOptions;
   readonly #reflectors: Reflector[] = [];
   readonly #collections: Collection[] = [];
-  /** Event deltas held until every object collection has made its first attempt. */
-  #gate: Delta[] | undefined;
   /** The resolved collections, for logs and tests. */
   resolved: readonly WatchedResource[] = [];
 
@@ -167,21 +168,28 @@ export class LiveSource {
       settle = resolve;
     });
     const check = (): void => {
-      if (this.#gate !== undefined && this.#collections.every((c) => c.isEvents || c.attempted)) {
-        const held = this.#gate;
-        this.#gate = undefined;
-        for (const d of held) this.#o.onDelta(d);
+      // Release, in order, each collection whose predecessors have all made their first attempt.
+      for (const c of this.#collections) {
+        if (c.held !== undefined) {
+          const held = c.held;
+          c.held = undefined;
+          for (const d of held) this.#o.onDelta(d);
+        }
+        if (!c.attempted) break;
       }
       if (this.#collections.every((c) => c.state !== 'waiting')) settle();
     };
-    this.#gate = [];
-    for (const r of resolved) {
+    // Objects before Events, as configured otherwise.
+    const ordered = [...resolved].sort(
+      (a, b) => Number(a.resource === 'events') - Number(b.resource === 'events'),
+    );
+    for (const r of ordered) {
       const scopes = r.namespaced && this.#o.namespaces?.length ? this.#o.namespaces : [undefined];
       for (const ns of scopes) {
         const label = `${r.group || 'core'}/${r.version}/${r.resource}`;
         const c: Collection = {
           label: ns === undefined ? label : `${label} in ${ns}`,
-          isEvents: r.resource === 'events',
+          held: [],
           state: 'waiting',
           attempted: false,
           reported: false,
@@ -213,12 +221,10 @@ export class LiveSource {
           }
           check();
         };
-        const onDelta = c.isEvents
-          ? (d: Delta): void => {
-              if (this.#gate === undefined) this.#o.onDelta(d);
-              else this.#gate.push(d);
-            }
-          : this.#o.onDelta;
+        const onDelta = (d: Delta): void => {
+          if (c.held === undefined) this.#o.onDelta(d);
+          else c.held.push(d);
+        };
         this.#reflectors.push(
           new Reflector({
             path: collectionPath(r, ns),

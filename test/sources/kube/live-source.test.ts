@@ -159,6 +159,33 @@ describe('LiveSource', () => {
     await s.stop();
   });
 
+  it('delivers the startup lists in the configured order, whichever answers first', async () => {
+    const cluster = new ScriptedCluster();
+    let releasePods: () => void = () => {};
+    const pods = new Promise<void>((resolve) => {
+      releasePods = resolve;
+    });
+    cluster.lists.set('/api/v1/pods', () => pods.then(() => list('Pod', ['p1'])));
+    cluster.lists.set('/apis/apps/v1/replicasets', () => list('ReplicaSet', ['rs1']));
+    cluster.lists.set('/apis/apps/v1/deployments', () => list('Deployment', ['d1']));
+    cluster.lists.set('/apis/events.k8s.io/v1/events', () => list('Event', ['e1']));
+    const timing = new ManualTiming();
+    const deltas: Delta[] = [];
+    const s = new LiveSource({
+      transport: cluster,
+      resources: ['events', 'pods', 'replicasets', 'deployments'],
+      timing,
+      onDelta: (d) => deltas.push(d),
+    });
+    const started = s.start();
+    await timing.advance(0);
+    assert.deepEqual(deltas.map(nameOf), [], 'everything waits for the Pods, first in line');
+    releasePods();
+    assert.equal(await within(started, timing, 0), 'settled');
+    assert.deepEqual(deltas.map(nameOf), ['p1', 'rs1', 'd1', 'e1']);
+    await s.stop();
+  });
+
   it('a failing object list does not hold Events back, but keeps the source waiting', async () => {
     const cluster = new ScriptedCluster();
     cluster.lists.set('/api/v1/pods', () => ({ status: 500, body: { message: 'etcd is sad' } }));
