@@ -2,13 +2,14 @@
  * Applies every property to a recording, in file order and in seeded shuffles,
  * and every clock-skew variant; names where each violation was seen.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { replay } from '../../src/assembly/replay.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { TraceRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { repoRoot, shuffleWithinWindows } from '../assembly/trees.js';
+import { recordings } from '../cli/replay-golden.js';
 import { compareVariant, lagged, SKEWS_S, skewed } from './clock-skew.js';
 import { Observed, PROPERTIES, PROPERTY_NAMES, type PropertyName } from './properties.js';
 import { readFacts } from './recording-facts.js';
@@ -38,17 +39,9 @@ function run(deltas: readonly Delta[]): TraceRecord[] {
   return replay(deltas, { limits: LIMITS });
 }
 
-/** Every recording in the repository: hand-written and live fixtures, and the bundled example. */
+/** Every recording in the repository: fixtures, live recordings, kspan captures and the bundled examples. */
 export function allRecordings(): string[] {
-  const root = repoRoot();
-  const dirs = ['test/fixtures', 'test/fixtures/live', 'examples'];
-  const out: string[] = [];
-  for (const dir of dirs) {
-    for (const f of readdirSync(path.join(root, dir)).sort()) {
-      if (f.endsWith('.jsonl')) out.push(path.join(dir, f));
-    }
-  }
-  return out;
+  return recordings();
 }
 
 /** The deltas of a recording, by its path from the repository root. */

@@ -9,7 +9,7 @@ import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import { compareVariant, lagged, skewed } from './clock-skew.js';
 import { loadRecording } from './evaluate.js';
 import { Observed, PROPERTIES, PROPERTY_NAMES, type PropertyName } from './properties.js';
-import { reachedIntents, readFacts, replicaStepsOfPods } from './recording-facts.js';
+import { generationBoundaries, reachedIntents, readFacts, replicaStepsOfPods } from './recording-facts.js';
 
 const deltas = loadRecording('test/fixtures/live/deployment-rollout.jsonl');
 const facts = readFacts(deltas);
@@ -224,6 +224,27 @@ describe('every property holds on the untouched traces, and catches a fault', ()
       );
     assert.deepEqual(at(50), []);
     assert.equal(at(51).length, 1);
+  });
+});
+
+describe('one-intent-per-trace claims only what the recording shows', () => {
+  it('no generation boundary where the capture begins mid-rollout, no root for an object the capture lacks', () => {
+    for (const capture of [
+      'test/oracles/kspan/deployment-2-pods.yaml',
+      'test/oracles/kspan/deployment-rollout.yaml',
+    ]) {
+      const d = loadRecording(capture);
+      const f = readFacts(d);
+      for (const [uid, list] of f.states) {
+        if (list[0]?.kind === 'Deployment' && list[0].initial) {
+          assert.ok(
+            generationBoundaries(f, uid).every((b) => b.generation > (list[0]?.generation ?? 0)),
+            `${capture}: the generation first met in the initial list has no write to bound`,
+          );
+        }
+      }
+      assert.deepEqual(PROPERTIES['one-intent-per-trace'](new Observed(f, replay(d))), [], capture);
+    }
   });
 });
 

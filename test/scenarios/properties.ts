@@ -255,9 +255,11 @@ function noSpanBeforeRoot(o: Observed): string[] {
 /**
  * No trace holds Events of two intents. Two Events are certainly of two
  * intents when (a) in a trace rooted at a namespaced object, an Event's object
- * tops out at another root object than the trace's root; or (b) one Event was
- * written before generation k of the root, and a scaling step of the trace
- * happened after the controller had observed generation k.
+ * tops out at another root object than the trace's root (both chains ending at
+ * objects the recording shows without a controller); or (b) one Event was
+ * written before a write of generation k of the root that the recording saw,
+ * and a scaling step of the trace happened after the controller had observed
+ * generation k.
  */
 function oneIntentPerTrace(o: Observed): string[] {
   const out: string[] = [];
@@ -274,10 +276,12 @@ function oneIntentPerTrace(o: Observed): string[] {
     if (rootUid === undefined) continue;
     const namespaced = typeof t.root.attributes[ATTR_K8S_NAMESPACE_NAME] === 'string';
     const rootTop = topOf(facts, rootUid, Number.POSITIVE_INFINITY);
-    if (namespaced) {
+    if (namespaced && isKnownRoot(facts, rootTop)) {
       for (const occ of occs) {
+        if (occ.regarding.uid === '') continue;
         const top = topOf(facts, occ.regarding.uid, occ.order);
-        if (top !== rootTop) {
+        // Certain only when the Event's chain ends at an object the recording shows as a root.
+        if (top !== rootTop && isKnownRoot(facts, top)) {
           const first = facts.states.get(top)?.[0];
           out.push(
             `${describeTrace(t)} holds ${describeOcc(occ)}, an action for ${first?.kind ?? 'object'} ${first?.name ?? top.slice(0, 8)}`,
@@ -305,6 +309,12 @@ function oneIntentPerTrace(o: Observed): string[] {
   return out;
 }
 
+/** True when the recording holds `uid` and shows it without a controller owner. */
+function isKnownRoot(facts: RecordingFacts, uid: string): boolean {
+  const last = facts.states.get(uid)?.at(-1);
+  return last !== undefined && last.controller === undefined;
+}
+
 /** The order of the ReplicaSet write a scaling step reports: the last write to `to` replicas before the Event. */
 function actionOrderOfStep(
   facts: RecordingFacts,
@@ -316,10 +326,12 @@ function actionOrderOfStep(
   for (const list of facts.states.values()) {
     if (list[0]?.kind !== 'ReplicaSet' || list[0].name !== replicaSet) continue;
     if (list[0].namespace !== occ.regarding.namespace) continue;
+    // Only a write the recording saw: a live create, or replicas changing from a value seen before.
     let prev: number | undefined;
     for (const s of list) {
       if (s.order > occ.order) break;
-      if (s.specReplicas === to && prev !== to) found = s.order;
+      const seenWrite = prev === undefined ? s.type === 'ADDED' && !s.initial : prev !== to;
+      if (s.specReplicas === to && seenWrite) found = s.order;
       prev = s.specReplicas;
     }
   }

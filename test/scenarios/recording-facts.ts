@@ -397,7 +397,8 @@ export function reachedIntents(facts: RecordingFacts): ReachedIntent[] {
 
 /**
  * For a root object: the order at which each generation k was written and the
- * order at which its controller first reported `status.observedGeneration >= k`.
+ * order at which its controller first reported `status.observedGeneration >= k`,
+ * for the writes the recording saw (not a generation first met in the initial list).
  */
 export function generationBoundaries(
   facts: RecordingFacts,
@@ -406,8 +407,13 @@ export function generationBoundaries(
   const list = facts.states.get(uid) ?? [];
   const written = new Map<number, number>();
   const out: { generation: number; written: number; observed: number }[] = [];
+  // Only writes the recording saw: a live create, or a generation rising from one seen before.
+  let last: number | undefined;
   for (const s of list) {
-    if (s.generation !== undefined && !written.has(s.generation)) written.set(s.generation, s.order);
+    if (s.generation === undefined) continue;
+    const seenWrite = last === undefined ? s.type === 'ADDED' && !s.initial : s.generation > last;
+    if (seenWrite && !written.has(s.generation)) written.set(s.generation, s.order);
+    last = s.generation;
   }
   for (const [generation, at] of written) {
     const seen = list.find((s) => (s.observedGeneration ?? -1) >= generation && s.order >= at);
