@@ -202,6 +202,18 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: at every skew 30–48 placements change; behind, the Delete root, ahead, the Create and Update roots last the skew longer',
   'test/fixtures/tap/deployment-lifecycle.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 30 placements change and roots last over 1 s longer',
+  'test/fixtures/tap/untimed-scale.jsonl event-one-span-per-trace':
+    'issue 12: a step reported as a new note of the aggregated ScalingReplicaSet Event has no span',
+  'test/fixtures/tap/untimed-scale.jsonl no-span-before-root':
+    'issue 9: a Scheduled starts 35 ms before its Deployment.Update root',
+  'test/fixtures/tap/untimed-scale.jsonl one-span-per-scaling-step':
+    'issue 12: 0 spans for the step of the aggregated Event',
+  'test/fixtures/tap/untimed-scale.jsonl no-span-after-convergence':
+    "issue 12: a scale-down's Deleted pod and Pod.Termination start 1–2 ms after its Deployment.Update converged",
+  'test/fixtures/tap/untimed-scale.jsonl clock-skew':
+    'issue 9: at every skew 30–48 placements change; behind, the Delete root, ahead, the Create and Update roots last the skew longer',
+  'test/fixtures/tap/untimed-scale.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, 30 placements change and roots last over 1 s longer',
 };
 
 const recordings = allRecordings();
