@@ -16,10 +16,7 @@
  * The stack must be up (`npm run cluster:up`, under the cluster lock):
  *
  *   node dist/test/bench/live-bench.js [--deployments 10] [--replicas 30] [--kspan DIR|BIN]
- *     [--no-calibrate] [--idle-seconds 15] [--settle-seconds 12] [--profile-dir DIR]
- *
- * `--profile-dir` writes a CPU profile (`node --cpu-prof`) of the calibration
- * pass's kubetrail there; the measured pass is never profiled.
+ *     [--no-calibrate] [--idle-seconds 15] [--settle-seconds 12]
  *
  * The last line is a JSON object.
  */
@@ -45,7 +42,6 @@ const { values } = parseArgs({
     'no-calibrate': { type: 'boolean', default: false },
     'idle-seconds': { type: 'string', default: '15' },
     'settle-seconds': { type: 'string', default: '12' },
-    'profile-dir': { type: 'string' },
   },
 });
 const deployments = Number(values.deployments);
