@@ -8,12 +8,16 @@
  * (`npm run cluster:up`, under the cluster lock):
  *
  *   node dist/test/bench/scale-bench.js [--nodes 100] [--pods 2000,5000] [--churn 10] [--quiet-seconds 15]
+ *     [--profile-dir DIR]
+ *
+ * `--profile-dir` profiles the first size's kubetrail (see cpu-profile.ts; about 2 % of its CPU).
  *
  * The last line is a JSON object with every size's figures.
  */
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureCluster, type LocalCluster } from '../cluster/cluster.js';
+import { ensureCluster, type LocalCluster, repoRoot } from '../cluster/cluster.js';
 import { type KubetrailProcess, startKubetrail } from '../e2e/kubetrail-process.js';
 import { createNamespace, deployment } from '../e2e/workloads.js';
 import { mib, procSample } from './proc-stats.js';
@@ -25,6 +29,7 @@ const { values } = parseArgs({
     churn: { type: 'string', default: '10' },
     'quiet-seconds': { type: 'string', default: '15' },
     'settle-seconds': { type: 'string', default: '12' },
+    'profile-dir': { type: 'string' },
   },
 });
 const REPLICAS = 50;
@@ -103,9 +108,21 @@ interface SizeFigures {
 }
 
 /** A fresh kubetrail against the cluster as it is: ready time, RSS, CPU per delta while `churn` Deployments roll. */
-async function measure(cluster: LocalCluster, ns: string, pods: number, image: string): Promise<SizeFigures> {
+async function measure(
+  cluster: LocalCluster,
+  ns: string,
+  pods: number,
+  image: string,
+  profileDir: string | undefined,
+): Promise<SizeFigures> {
+  const profile = profileDir
+    ? {
+        NODE_OPTIONS: `--import=${join(repoRoot, 'dist/test/bench/cpu-profile.js')}`,
+        KUBETRAIL_PROFILE_DIR: profileDir,
+      }
+    : {};
   const spawned = performance.now();
-  const kt = await startKubetrail(cluster, [], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP } });
+  const kt = await startKubetrail(cluster, [], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP, ...profile } });
   const readySeconds = (performance.now() - spawned) / 1000;
   const pid = kt.child.pid ?? 0;
   const ready = procSample(pid);
@@ -156,7 +173,15 @@ for (const [i, pods] of sizes.entries()) {
   await growTo(cluster, ns, have, pods);
   log(`${pods} Pods available (${pods - have} created in ${((performance.now() - t) / 1000).toFixed(0)} s)`);
   have = pods;
-  figures.push(await measure(cluster, ns, pods, `kubetrail.invalid/web:${i + 2}`));
+  figures.push(
+    await measure(
+      cluster,
+      ns,
+      pods,
+      `kubetrail.invalid/web:${i + 2}`,
+      i === 0 ? values['profile-dir'] : undefined,
+    ),
+  );
 }
 
 // The projection: straight lines through the two largest sizes.
@@ -171,8 +196,12 @@ if (a && b && b.pods > a.pods) {
   console.log(
     `slopes between ${a.pods} and ${b.pods} Pods: ${(rssSlope / 1024).toFixed(2)} KiB RSS and ${(readySlope * 1000).toFixed(2)} ms to ready per Pod`,
   );
+  const ready =
+    readySlope > 0
+      ? `ready in ${(b.readySeconds + readySlope * (target - have)).toFixed(0)} s`
+      : 'no time to ready projected: it did not grow between the sizes (the machine’s load varied more)';
   console.log(
-    `projected at 5,000 Nodes and 150,000 Pods: RSS ${mib(b.quietRssBytes + rssSlope * (target - have))} MiB quiet, ready in ${(b.readySeconds + readySlope * (target - have)).toFixed(0)} s`,
+    `projected at 5,000 Nodes and 150,000 Pods: RSS ${mib(b.quietRssBytes + rssSlope * (target - have))} MiB quiet; ${ready}`,
   );
 }
 const cpd = Math.max(...figures.map((f) => f.churnMicrosPerDelta));

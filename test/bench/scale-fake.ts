@@ -4,13 +4,14 @@
  * apiserver's (cloned from objects recorded on the local control plane, with
  * their managedFields and status), paged as the apiserver pages them, then
  * keeps the watches open and, on cue, streams Pod MODIFIED frames at a fixed
- * rate. The real CLI (`dist/src/cli/main.js`, exporting OTLP-JSON to
- * /dev/null) runs against it on loopback; its time to ready, RSS and CPU per
+ * rate. The real CLI (`dist/src/cli/main.js`, exporting OTLP/gRPC to a
+ * receiver in the same child that keeps the bytes, or with `--exporter json`
+ * OTLP-JSON to /dev/null) runs against it on loopback; its time to ready, RSS and CPU per
  * delta are read from /proc. What this leaves out: the apiserver's own speed
  * (kwok runs of scale-bench.ts measure it) and Events.
  *
  *   node dist/test/bench/scale-fake.js [--pods 10000,50000,150000] [--nodes 5000]
- *     [--churn 20000] [--rate 2000] [--quiet-seconds 10] [--profile-dir DIR]
+ *     [--churn 20000] [--rate 2000] [--quiet-seconds 10] [--exporter otlp|json] [--profile-dir DIR]
  *
  * `--profile-dir` runs kubetrail under `node --cpu-prof`, writing there.
  *
@@ -25,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../cluster/cluster.js';
 import { freePort } from '../e2e/kubetrail-process.js';
+import { startRawOtlpServer } from '../sources/tap/raw-otlp-server.js';
 import { mib, procSample } from './proc-stats.js';
 
 const { values } = parseArgs({
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     'quiet-seconds': { type: 'string', default: '10' },
     'profile-dir': { type: 'string' },
+    exporter: { type: 'string', default: 'otlp' },
     serve: { type: 'string' },
   },
 });
@@ -74,7 +77,10 @@ const uid = (prefix: string, i: number): string =>
   `00000000-0000-4000-${prefix}-${i.toString(16).padStart(12, '0')}`;
 
 /** The fake apiserver for `pods` Pods and `nodeCount` Nodes. */
-function serve(pods: number, nodeCount: number): void {
+async function serve(pods: number, nodeCount: number): Promise<void> {
+  const otlp = await startRawOtlpServer(0);
+  // Only the count matters here: drop the bytes as they come.
+  setInterval(() => otlp.requests.splice(0), 1000).unref();
   const t = templates();
   const deployments = Math.ceil(pods / PER_DEPLOYMENT);
   let rv = 1000;
@@ -195,7 +201,7 @@ function serve(pods: number, nodeCount: number): void {
   });
   server.listen(0, '127.0.0.1', () => {
     const addr = server.address();
-    process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0 });
+    process.send?.({ port: typeof addr === 'object' && addr ? addr.port : 0, otlpPort: otlp.port });
   });
   process.on('disconnect', () => process.exit(0));
 }
@@ -219,6 +225,7 @@ interface Figures {
   readyCpuSeconds: number;
   readyRssBytes: number;
   quietRssBytes: number;
+  quietCpuPerMinute: number;
   peakRssBytes: number;
   churnDeltas: number;
   churnMicrosPerDelta: number;
@@ -229,8 +236,8 @@ async function measure(pods: number, nodeCount: number): Promise<Figures> {
   const server: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve', `${pods},${nodeCount}`], {
     stdio: 'inherit',
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('message', (m) => resolve((m as { port: number }).port));
+  const { port, otlpPort } = await new Promise<{ port: number; otlpPort: number }>((resolve, reject) => {
+    server.once('message', (m) => resolve(m as { port: number; otlpPort: number }));
     server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
   const kubeconfig = join(tmpdir(), `kubetrail-scale-fake-${process.pid}.yaml`);
@@ -252,10 +259,9 @@ async function measure(pods: number, nodeCount: number): Promise<Figures> {
       kubeconfig,
       '--metrics-addr',
       `127.0.0.1:${metricsPort}`,
-      '--exporter',
-      'json',
-      '--output',
-      '/dev/null',
+      ...(values.exporter === 'json'
+        ? ['--exporter', 'json', '--output', '/dev/null']
+        : ['--exporter', 'otlp', '--endpoint', `http://127.0.0.1:${otlpPort}`]),
       '--log-level',
       'warn',
     ],
@@ -293,6 +299,7 @@ async function measure(pods: number, nodeCount: number): Promise<Figures> {
     readyCpuSeconds: ready.cpuSeconds,
     readyRssBytes: ready.rssBytes,
     quietRssBytes: quiet.rssBytes,
+    quietCpuPerMinute: ((quiet.cpuSeconds - ready.cpuSeconds) / Math.max(1, quietSeconds)) * 60,
     peakRssBytes: after.peakRssBytes,
     churnDeltas,
     churnMicrosPerDelta: ((after.cpuSeconds - quiet.cpuSeconds) / Math.max(1, churnDeltas)) * 1e6,
@@ -301,14 +308,14 @@ async function measure(pods: number, nodeCount: number): Promise<Figures> {
   console.log(
     `${pods} Pods, ${nodeCount} Nodes: ready in ${readySeconds.toFixed(1)} s (${ready.cpuSeconds.toFixed(1)} s CPU); ` +
       `RSS ${mib(f.readyRssBytes)} MiB at ready, ${mib(f.quietRssBytes)} MiB quiet, ${mib(f.peakRssBytes)} MiB peak, ` +
-      `${mib(f.afterChurnRssBytes)} MiB after churn; churn ${churnDeltas} deltas at ${rate}/s, ${f.churnMicrosPerDelta.toFixed(0)} µs CPU per delta`,
+      `${mib(f.afterChurnRssBytes)} MiB after churn; quiet ${f.quietCpuPerMinute.toFixed(2)} s CPU per minute; churn ${churnDeltas} deltas at ${rate}/s, ${f.churnMicrosPerDelta.toFixed(0)} µs CPU per delta`,
   );
   return f;
 }
 
 if (values.serve) {
   const [p, n] = values.serve.split(',').map(Number);
-  serve(p ?? 0, n ?? 0);
+  await serve(p ?? 0, n ?? 0);
 } else {
   const figures: Figures[] = [];
   for (const pods of sizes)
