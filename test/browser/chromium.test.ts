@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { chromiumMissing, findChromium, screenshot } from './chromium.js';
+import { chromiumMissing, findChromium, screenshot, screenshotAfterScript } from './chromium.js';
 
 describe('findChromium', () => {
   const dirs = [mkdtempSync(join(tmpdir(), 'chromium-a-')), mkdtempSync(join(tmpdir(), 'chromium-b-'))];
@@ -39,5 +39,37 @@ describe('screenshot options', () => {
   it('rejects a window size that is not a positive integer, before starting a browser', async () => {
     await assert.rejects(screenshot('http://127.0.0.1:1/', '/tmp/never.png', { width: 0 }), TypeError);
     await assert.rejects(screenshot('http://127.0.0.1:1/', '/tmp/never.png', { height: 1.5 }), TypeError);
+  });
+});
+
+describe('screenshotAfterScript (a real chromium)', { skip: chromiumMissing() }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chromium-page-'));
+  const page = join(dir, 'page.html');
+  writeFileSync(page, '<!doctype html><body><button id="b" onclick="document.title=\'clicked\'">b</button>');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the script once the page is ready and writes a PNG of the window size', async () => {
+    const file = join(dir, 'shot.png');
+    await screenshotAfterScript(`file://${page}`, file, {
+      width: 640,
+      height: 360,
+      ready: "document.getElementById('b')",
+      script:
+        "document.getElementById('b').click(); if (document.title !== 'clicked') throw new Error('no click')",
+    });
+    const png = readFileSync(file);
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [640, 360]);
+  });
+
+  it("rejects with the page's error when the script throws", async () => {
+    await assert.rejects(
+      screenshotAfterScript(`file://${page}`, join(dir, 'never.png'), {
+        ready: 'true',
+        script: "throw new Error('boom in page')",
+        timeoutMs: 60_000,
+      }),
+      /boom in page/,
+    );
   });
 });

@@ -2,13 +2,15 @@
  * A real headless browser for the tests and the screenshot script: Debian's
  * chromium package, run once per page with `--headless`. Chromium's virtual
  * time budget lets the page load, fetch and render before the DOM is dumped or
- * the screenshot is taken, with no DevTools client and no npm dependency.
+ * the screenshot is taken. A page that needs a click first is driven over the
+ * DevTools protocol on a pipe. No npm dependency.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 
 /** Where a page is rendered: the window size and how long the page may run. */
 export interface PageOptions {
@@ -97,4 +99,142 @@ export function dumpDom(url: string, options: PageOptions = {}): Promise<string>
 /** Renders `url` and writes a PNG of the window to `file`. */
 export async function screenshot(url: string, file: string, options: PageOptions = {}): Promise<void> {
   await runChromium([`--screenshot=${file}`], url, options);
+}
+
+/** A page to shoot after a script ran in it. */
+export interface ScriptedPage extends Omit<PageOptions, 'virtualTimeBudgetMs'> {
+  /** JavaScript expression that is true once the page is ready for `script`, polled every 250 ms. */
+  readonly ready: string;
+  /** JavaScript run in the page once ready (a returned promise is awaited), e.g. clicks that open sections. */
+  readonly script: string;
+}
+
+interface CdpMessage {
+  id?: number;
+  method?: string;
+  sessionId?: string;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+}
+
+/**
+ * Renders `url`, runs `page.script` in it once `page.ready` holds, and writes
+ * a PNG of the window to `file`. Speaks the DevTools protocol to chromium
+ * over `--remote-debugging-pipe` (NUL-separated JSON on fds 3 and 4), so it
+ * needs no WebSocket client and no npm package.
+ */
+export async function screenshotAfterScript(url: string, file: string, page: ScriptedPage): Promise<void> {
+  const width = positive('width', page.width ?? 1600);
+  const height = positive('height', page.height ?? 1200);
+  const timeout = positive('timeoutMs', page.timeoutMs ?? 120_000);
+  const bin = findChromium();
+  if (bin === undefined) throw new Error(chromiumMissing());
+  const profile = await mkdtemp(join(tmpdir(), 'kubetrail-chromium-'));
+  const child = spawn(
+    bin,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--hide-scrollbars',
+      '--no-first-run',
+      '--no-default-browser-check',
+      `--user-data-dir=${profile}`,
+      `--window-size=${width},${height}`,
+      '--remote-debugging-pipe',
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
+  );
+  const toBrowser = child.stdio[3] as Writable;
+  const fromBrowser = child.stdio[4] as Readable;
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-4000);
+  });
+  const pending = new Map<number, { ok: (r: Record<string, unknown>) => void; fail: (e: Error) => void }>();
+  const waiters: { method: string; ok: () => void }[] = [];
+  let buffered = '';
+  fromBrowser.on('data', (b: Buffer) => {
+    buffered += b.toString();
+    for (let nul = buffered.indexOf('\0'); nul >= 0; nul = buffered.indexOf('\0')) {
+      const msg = JSON.parse(buffered.slice(0, nul)) as CdpMessage;
+      buffered = buffered.slice(nul + 1);
+      if (msg.id !== undefined) {
+        const p = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (msg.error) p?.fail(new Error(msg.error.message));
+        else p?.ok(msg.result ?? {});
+      } else if (msg.method) {
+        const waiting = waiters.splice(0);
+        for (const w of waiting) {
+          if (w.method === msg.method) w.ok();
+          else waiters.push(w);
+        }
+      }
+    }
+  });
+  let nextId = 1;
+  const send = (method: string, params: object = {}, sessionId?: string): Promise<Record<string, unknown>> =>
+    new Promise((ok, fail) => {
+      const id = nextId++;
+      pending.set(id, { ok, fail });
+      toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
+    });
+  const event = (method: string): Promise<void> => new Promise((ok) => waiters.push({ method, ok }));
+  const exited = new Promise<never>((_, fail) =>
+    child.once('exit', (code) =>
+      fail(new Error(`${bin} exited (${code}) before the screenshot:\n${stderr}`)),
+    ),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${url}: no screenshot within ${timeout} ms`)), timeout);
+  });
+  const shoot = async (): Promise<void> => {
+    const { targetId } = (await send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
+    const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as {
+      sessionId: string;
+    };
+    const evaluate = async (expression: string): Promise<unknown> => {
+      const r = (await send(
+        'Runtime.evaluate',
+        { expression, awaitPromise: true, returnByValue: true },
+        sessionId,
+      )) as {
+        result?: { value?: unknown };
+        exceptionDetails?: { text?: string; exception?: { description?: string } };
+      };
+      if (r.exceptionDetails) {
+        throw new Error(
+          `${expression}: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`,
+        );
+      }
+      return r.result?.value;
+    };
+    // The window has room for a browser's frame: the page's viewport is set to the asked size.
+    await send(
+      'Emulation.setDeviceMetricsOverride',
+      { width, height, deviceScaleFactor: 1, mobile: false },
+      sessionId,
+    );
+    await send('Page.enable', {}, sessionId);
+    const loaded = event('Page.loadEventFired');
+    await send('Page.navigate', { url }, sessionId);
+    await loaded;
+    while ((await evaluate(`Boolean(${page.ready})`)) !== true) await new Promise((r) => setTimeout(r, 250));
+    await evaluate(page.script);
+    // Two animation frames: the page has drawn what the script changed.
+    await evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
+    const { data } = (await send('Page.captureScreenshot', { format: 'png' }, sessionId)) as { data: string };
+    await writeFile(file, Buffer.from(data, 'base64'));
+  };
+  try {
+    await Promise.race([shoot(), exited, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    child.kill('SIGKILL');
+    await rm(profile, { recursive: true, force: true });
+  }
 }

@@ -15,7 +15,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromiumMissing, screenshot } from '../browser/chromium.js';
+import { chromiumMissing, screenshot, screenshotAfterScript } from '../browser/chromium.js';
 import { repoRoot } from '../cluster/cluster.js';
 import { fromRecording, type Shot } from './shot.js';
 import { SHOTS } from './shots.js';
@@ -87,7 +87,17 @@ async function main(): Promise<number> {
     try {
       const shown = await shot.trace(jaegerUrl);
       const file = join(outDir, `${shot.name}.png`);
-      await screenshot(traceViewUrl(jaegerUrl, shown), file, { height: traceViewHeight(shown) });
+      const url = traceViewUrl(jaegerUrl, shown);
+      const height = traceViewHeight(shown);
+      if (shown.script) {
+        await screenshotAfterScript(url, file, {
+          height,
+          ready: shown.script.ready,
+          script: shown.script.run,
+        });
+      } else {
+        await screenshot(url, file, { height });
+      }
       const size = (await stat(file)).size;
       process.stdout.write(
         `screenshots: wrote ${relative(process.cwd(), file)} (trace ${shown.traceId}, ${shown.spanCount} spans, ${size} bytes)\n`,

@@ -20,6 +20,8 @@ export interface ShownTrace {
   readonly highlight?: readonly string[];
   /** [span id, parent span id] of every span, to size the window when `highlight` collapses the rest. */
   readonly parents?: readonly (readonly [string, string])[];
+  /** Run in the page before the picture, e.g. to open the found span's References. */
+  readonly script?: { readonly ready: string; readonly run: string; readonly extraHeightPx: number };
 }
 
 /** One screenshot: docs/images/<name>.png of the trace that `trace` puts into Jaeger. */

@@ -29,15 +29,25 @@ async function settledTrace(jaegerUrl: string, traceId: string): Promise<JaegerS
   });
 }
 
+/** Jaeger's UI lists a span's parent and links under References; one line each. */
+const REFERENCE_PX = 52;
+
+/** The trace, found at `spanId`, whose References are opened for the picture. */
 function shown(spans: readonly JaegerSpan[], traceId: string, spanId: string): ShownTrace {
+  const span = spans.find((s) => s.spanId === spanId);
+  const references = (span?.links?.length ?? 0) + (span?.parentSpanId ? 1 : 0);
   return {
     traceId,
     spanCount: spans.length,
     highlight: [spanId],
     parents: spans.map((s) => [s.spanId, s.parentSpanId]),
+    script: {
+      ready: "document.querySelector('.AccordianReferences--header')",
+      run: "document.querySelectorAll('.AccordianReferences--header').forEach((h) => h.click())",
+      extraHeightPx: REFERENCE_PX * references,
+    },
   };
 }
-
 async function liveTapRollout(jaegerUrl: string): Promise<Hops> {
   const cluster = await ensureCluster();
   const tap = `127.0.0.1:${await freePort()}`;

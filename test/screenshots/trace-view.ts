@@ -43,5 +43,9 @@ export function visibleRows(trace: ShownTrace): number {
 /** A window height that shows every row the page opens with, and the opened details (at least 600 px). */
 export function traceViewHeight(trace: ShownTrace): number {
   const details = trace.highlight?.length ?? 0;
-  return Math.max(600, ABOVE_ROWS_PX + ROW_PX * visibleRows(trace) + DETAIL_PX * details + BELOW_ROWS_PX);
+  const scripted = trace.script?.extraHeightPx ?? 0;
+  return Math.max(
+    600,
+    ABOVE_ROWS_PX + ROW_PX * visibleRows(trace) + DETAIL_PX * details + scripted + BELOW_ROWS_PX,
+  );
 }
