@@ -147,6 +147,7 @@ export async function screenshotAfterScript(url: string, file: string, page: Scr
     ],
     { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
   );
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;
   let stderr = '';
@@ -234,7 +235,9 @@ export async function screenshotAfterScript(url: string, file: string, page: Scr
     await Promise.race([shoot(), exited, timedOut]);
   } finally {
     clearTimeout(timer);
-    child.kill('SIGKILL');
-    await rm(profile, { recursive: true, force: true });
+    // Chromium writes to its profile until it is gone: wait before removing it.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await gone;
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
   }
 }
