@@ -18,6 +18,10 @@ export interface EmissionScheduleOptions {
   readonly retainMs: number;
   /** Emitted trace ids are remembered for four times this many traces. */
   readonly maxOpenTraces: number;
+  /** Spans per trace, root included. */
+  readonly maxSpansPerTrace: number;
+  /** Called with the number of spans a trace's first emission left out for the spans-per-trace bound. */
+  readonly onSpansDropped: (n: number) => void;
 }
 
 /** An ended trace waits for quiet, but never longer than this many settle periods. */
@@ -38,6 +42,8 @@ export class EmissionSchedule {
   readonly #maxTraceMs: number;
   readonly #idleMs: number;
   readonly #retainMs: number;
+  readonly #maxSpans: number;
+  readonly #onSpansDropped: (n: number) => void;
   readonly #queue = new DueQueue<RootGroup>();
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: LRUCache<string, true>;
@@ -49,6 +55,8 @@ export class EmissionSchedule {
     this.#maxTraceMs = options.maxTraceMs;
     this.#idleMs = options.idleMs;
     this.#retainMs = options.retainMs;
+    this.#maxSpans = options.maxSpansPerTrace;
+    this.#onSpansDropped = options.onSpansDropped;
     this.#emitted = new LRUCache<string, true>({ max: options.maxOpenTraces * 4 });
   }
 
@@ -153,7 +161,7 @@ export class EmissionSchedule {
       }
     }
     if (first.length > 0 || late.length > 0) {
-      const built = buildTraces(group, this.#graph, this.#maxTraceMs);
+      const built = buildTraces(group, this.#graph, this.#maxTraceMs, this.#maxSpans);
       for (const i of first) this.#emitFirst(group, i, built.get(i), group.version, out);
       for (const i of late) this.#emitLate(group, i, built.get(i), group.version, out);
     }
@@ -184,6 +192,7 @@ export class EmissionSchedule {
       i.skippedEmpty = true;
       return;
     }
+    if (built.dropped !== undefined) this.#onSpansDropped(built.dropped);
     i.emitted = new Set(spans.map((s) => nodeKeyOf(built, s)));
     if (this.#emitted.has(i.traceId)) {
       // Its facts were dropped after an earlier emission: the root is already out.
@@ -212,11 +221,45 @@ export class EmissionSchedule {
       this.#emitFirst(group, i, built, version, out);
       return;
     }
-    const fresh = unclaimed(group, built).filter((s) => s !== built.root);
+    let fresh = unclaimed(group, built).filter((s) => s !== built.root);
+    if (fresh.length === 0) return;
+    // The root counts in the trace's bound, and it went out with the first record.
+    const room = this.#maxSpans - emitted.size;
+    if (fresh.length > room) fresh = withinRoom(built, fresh, emitted, room);
     if (fresh.length === 0) return;
     for (const s of fresh) emitted.add(nodeKeyOf(built, s));
     out.push(record(i, built.root, fresh, true));
   }
+}
+
+/**
+ * At most `room` of the late spans `fresh`, each with its parent already sent
+ * or kept here, so no span arrives without its parent.
+ */
+function withinRoom(
+  built: BuiltTrace,
+  fresh: readonly SpanRecord[],
+  emitted: ReadonlySet<string>,
+  room: number,
+): SpanRecord[] {
+  const keys = new Set<string>();
+  const kept: SpanRecord[] = [];
+  const sent = (spanId: string): boolean => {
+    const key = built.nodeKeys.get(spanId) ?? spanId;
+    return emitted.has(key) || keys.has(key);
+  };
+  for (let progress = true; progress && kept.length < room; ) {
+    progress = false;
+    for (const s of fresh) {
+      if (kept.length >= room) break;
+      const key = nodeKeyOf(built, s);
+      if (keys.has(key) || (s.parentSpanId !== undefined && !sent(s.parentSpanId))) continue;
+      keys.add(key);
+      kept.push(s);
+      progress = true;
+    }
+  }
+  return kept;
 }
 
 /**

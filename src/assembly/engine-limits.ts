@@ -6,7 +6,10 @@ export interface EngineLimits {
   readonly maxTombstones: number;
   /** Root objects with an open (not yet emitted) or recently emitted trace. */
   readonly maxOpenTraces: number;
-  /** Action spans and tracked objects per root object. */
+  /**
+   * Spans per trace, the root included, cut breadth first after causality placed them;
+   * also Events and objects held per root object (beyond, new ones are dropped).
+   */
   readonly maxSpansPerTrace: number;
   /** Events and objects waiting for a missing piece (an object, an owner). */
   readonly maxPending: number;

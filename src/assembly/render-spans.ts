@@ -24,6 +24,8 @@ export interface BuiltTrace {
    * object uid for lifecycle and termination spans. Keyed by span id.
    */
   readonly nodeKeys: ReadonlyMap<string, string>;
+  /** Spans left out by the spans-per-trace bound. */
+  readonly dropped?: number;
 }
 
 /** The key of a span in {@link BuiltTrace.nodeKeys}. */

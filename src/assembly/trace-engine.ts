@@ -149,6 +149,8 @@ export class TraceEngine {
       idleMs,
       retainMs,
       maxOpenTraces: this.#limits.maxOpenTraces,
+      maxSpansPerTrace: this.#limits.maxSpansPerTrace,
+      onSpansDropped: (n) => this.#evictions.add('spansPerTrace', n),
     });
     // A fact of an intent can come as late as the longest trace after it started.
     this.#closed = new ClosedRoots({ clock, max: this.#limits.maxOpenTraces * 4, ttlMs: maxTraceMs });
@@ -468,11 +470,7 @@ export class TraceEngine {
       fact.minCount = Math.min(fact.minCount, ev.count);
       summarise(fact);
     } else {
-      if (group.actions.size >= this.#limits.maxSpansPerTrace) {
-        const oldest = group.actions.keys().next().value;
-        if (oldest !== undefined) group.actions.delete(oldest);
-        this.#evictions.add('spansPerTrace');
-      }
+      if (!this.#roomForFact(group)) return;
       const match = this.#rules.match(ev);
       // An Event first seen already repeated: the span starts at the occurrence we saw, not at history.
       group.actions.set(ev.uid, {
@@ -572,11 +570,7 @@ export class TraceEngine {
   #memberDelta(root: ObjectProjection, p: ObjectProjection, type: DeltaType, time: number): void {
     const group = this.#groupFor(root);
     if (group === undefined) return;
-    if (!group.members.has(p.uid) && group.members.size >= this.#limits.maxSpansPerTrace) {
-      const oldest = group.members.keys().next().value;
-      if (oldest !== undefined) group.members.delete(oldest);
-      this.#evictions.add('spansPerTrace');
-    }
+    if (!group.members.has(p.uid) && !this.#roomForFact(group)) return;
     const member = group.member(p.uid);
     recordTransitions(member, p);
     const outcome = outcomeOf(p);
@@ -587,6 +581,17 @@ export class TraceEngine {
     }
     if (type === 'DELETED') member.deletedAt = time;
     this.#schedule.touch(group);
+  }
+
+  /**
+   * True when `group` may take one more fact. Actions and objects together are
+   * bounded by the spans-per-trace bound; beyond it the new fact is dropped, not
+   * the oldest: dropping a cause would move its consequences to another trace.
+   */
+  #roomForFact(group: RootGroup): boolean {
+    if (group.actions.size + group.members.size < this.#limits.maxSpansPerTrace) return true;
+    this.#evictions.add('factsPerRoot');
+    return false;
   }
 
   #takeOutbox(): TraceRecord[] {

@@ -229,10 +229,17 @@ export const FLAGS: readonly FlagSpec[] = [
     arg: 'N',
     min: 1,
   }),
-  flag('max-spans-per-trace', 'maxSpansPerTrace', 'integer', 'Limits', 'Spans kept per trace', {
-    arg: 'N',
-    min: 1,
-  }),
+  flag(
+    'max-spans-per-trace',
+    'maxSpansPerTrace',
+    'integer',
+    'Limits',
+    'Spans per trace, root included; also Events and objects held per root object',
+    {
+      arg: 'N',
+      min: 1,
+    },
+  ),
   flag(
     'max-pending',
     'maxPending',

@@ -91,6 +91,28 @@ describe('engine bounds', () => {
     );
   });
 
+  for (const n of [1, 3, 10]) {
+    it(`--max-spans-per-trace ${n} keeps at most ${n} spans per trace, root included, and moves none`, () => {
+      const bounded = run(deployments, { limits: { maxSpansPerTrace: n } });
+      const perTrace = new Map<string, number>();
+      for (const s of bounded.spans) perTrace.set(s.traceId, (perTrace.get(s.traceId) ?? 0) + 1);
+      for (const [trace, count] of perTrace) assert.ok(count <= n, `trace ${trace} has ${count} spans`);
+      const reached = (bounded.evictions.spansPerTrace ?? 0) + (bounded.evictions.factsPerRoot ?? 0);
+      assert.ok(reached > 0, 'the bound was reached');
+      // A span that is kept sits in the trace the unbounded run puts it in.
+      const full = run(deployments, {});
+      const where = new Map(full.spans.map((s) => [identity(s), s.traceId]));
+      for (const s of bounded.spans) {
+        assert.equal(s.traceId, where.get(identity(s)), `${s.name} ${identity(s)} moved to another trace`);
+      }
+      // Every kept span's parent is kept.
+      const ids = new Set(bounded.spans.map((s) => s.spanId));
+      for (const s of bounded.spans) {
+        if (s.parentSpanId !== undefined) assert.ok(ids.has(s.parentSpanId), `${s.name} lost its parent`);
+      }
+    });
+  }
+
   for (const settleMs of [0, 1, 5_000]) {
     it(`with --settle-ms ${settleMs} no span is exported twice or in two traces`, () => {
       const out = run(deployments, { settleMs });

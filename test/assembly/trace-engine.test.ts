@@ -393,13 +393,19 @@ describe('bounds', () => {
     assert.equal(out[0]?.root.attributes['k8s.pod.uid'], 'p0');
   });
 
-  it('evicts the oldest span at maxSpansPerTrace and counts it', () => {
+  it('keeps at most maxSpansPerTrace spans, root included, and the first facts; counts the rest', () => {
     const deltas = [d(0, 'ADDED', pod('p1', 'web'))];
     for (let i = 0; i < 10; i++)
       deltas.push(d(0.1 * i, 'ADDED', coreEvent(`e${i}`, 'p1', 'web', 'Pulled', 0.1 * i)));
     const { records, engine } = run(deltas, { limits: { maxSpansPerTrace: 3 } });
-    assert.equal(engine.stats().evictions.spansPerTrace, 7);
-    assert.equal(records.flatMap((r) => r.spans).filter((s) => s.role === 'action').length, 3);
+    // The root object itself is one of the three facts; e2…e9 are dropped.
+    assert.equal(engine.stats().evictions.factsPerRoot, 8);
+    const spans = records.flatMap((r) => r.spans);
+    assert.equal(spans.length, 3);
+    assert.deepEqual(
+      spans.filter((s) => s.role === 'action').map((s) => s.attributes['k8s.event.uid']),
+      ['e0', 'e1'],
+    );
   });
 
   it('keeps tombstones so late Events about deleted objects still resolve', () => {
