@@ -80,11 +80,12 @@ export class IntentBook {
       if (outcome.state === 'done') {
         const at =
           outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time) ? outcome.time : time;
-        // Convergence seen before the next intent started wins over "superseded", in any arrival order.
+        // Convergence seen before the next intent started wins over "superseded", in any arrival order;
+        // a time wins over the untimed "done" an intent opened from its consequences assumed.
         if (
           end === undefined ||
           (end.reason === 'superseded' && end.time !== undefined && at <= end.time) ||
-          (end.reason === 'converged' && end.time !== undefined && at < end.time)
+          (end.reason === 'converged' && (end.time === undefined || at < end.time))
         ) {
           current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
         }
