@@ -54,10 +54,16 @@ export class SpanRenderer {
     let maxEnd = Number.NEGATIVE_INFINITY;
     let stuck: string | undefined;
     const ends: (number | undefined)[] = [];
+    const lastChildStart = new Map<string, number>();
+    for (const n of nodes) {
+      const id = n.parent?.spanId;
+      if (id !== undefined && n.start > (lastChildStart.get(id) ?? Number.NEGATIVE_INFINITY))
+        lastChildStart.set(id, n.start);
+    }
     for (const n of nodes) {
       const s = n.start;
       if (s < minStart) minStart = s;
-      const end = n.kind === 'action' ? undefined : this.#objectEnd(n);
+      const end = n.kind === 'action' ? undefined : this.#objectEnd(n, intent, lastChildStart.get(n.spanId));
       ends.push(end);
       const e = n.kind === 'action' ? n.lastTime : (end ?? s);
       if (e > maxEnd) maxEnd = e;
@@ -82,8 +88,28 @@ export class SpanRenderer {
     return { intent, root, spans, nodeKeys };
   }
 
-  /** Where an object's span ends; undefined while the object has not reached the end of this span. */
-  #objectEnd(n: ObjectNode): number | undefined {
+  /**
+   * Where an object's span ends; undefined while the object has not reached
+   * the end of this span. A lifecycle lasts until the object reached what the
+   * intent asked of it: when a child starts after its first "done" (a
+   * ReplicaSet scaled again by the same intent), it ends at the first "done"
+   * after that child, or when the intent ends if that is earlier; never
+   * before that child starts.
+   */
+  #objectEnd(n: ObjectNode, intent: Intent, lastChildStart: number | undefined): number | undefined {
+    const end = this.#firstEnd(n);
+    if (n.kind !== 'lifecycle' || end === undefined || lastChildStart === undefined || lastChildStart <= end)
+      return end;
+    const member = this.#group.members.get(n.object.uid);
+    const later = member?.doneTimes.find((t) => t >= lastChildStart);
+    const intentEnd = intent.end?.time;
+    // Not done again and the intent still open: it lasts at least until its last child started.
+    const until =
+      intentEnd === undefined ? (later ?? lastChildStart) : Math.min(later ?? intentEnd, intentEnd);
+    return Math.max(until, lastChildStart);
+  }
+
+  #firstEnd(n: ObjectNode): number | undefined {
     if (n.kind === 'termination')
       return n.deletedAt === undefined ? undefined : Math.max(n.deletedAt, n.start);
     const p = n.object;

@@ -58,12 +58,29 @@ export interface MemberFact {
   readonly transitions: Transition[];
   /** When the object first reached its kind's "done", data time. */
   doneAt: number | undefined;
+  /**
+   * Data times at which the object was seen "done", ascending, the first kept
+   * and at most {@link MAX_TRANSITIONS} in all: a lifecycle whose children
+   * outlast its first "done" ends at the next one after them.
+   */
+  readonly doneTimes: number[];
   /** When its DELETED delta was observed. */
   deletedAt: number | undefined;
 }
 
 /** Transitions kept per object. */
 export const MAX_TRANSITIONS = 32;
+
+/** Records that `m` was seen "done" at `at`: sorted, distinct, bounded (the first kept, then the latest). */
+export function recordDone(m: MemberFact, at: number): void {
+  if (m.doneAt === undefined || at < m.doneAt) m.doneAt = at;
+  const times = m.doneTimes;
+  let i = times.length;
+  while (i > 0 && (times[i - 1] ?? 0) > at) i--;
+  if (times[i - 1] === at) return;
+  times.splice(i, 0, at);
+  if (times.length > MAX_TRANSITIONS) times.splice(1, 1);
+}
 
 /**
  * Everything known about one root object's intents and their consequences.
@@ -119,7 +136,7 @@ export class RootGroup implements Schedulable {
   member(uid: string): MemberFact {
     let m = this.members.get(uid);
     if (m === undefined) {
-      m = { uid, transitions: [], doneAt: undefined, deletedAt: undefined };
+      m = { uid, transitions: [], doneAt: undefined, doneTimes: [], deletedAt: undefined };
       this.members.set(uid, m);
     }
     return m;

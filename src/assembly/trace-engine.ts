@@ -22,7 +22,7 @@ import { Counters, type EngineStats } from './engine-stats.js';
 import { IntentBook } from './intent-book.js';
 import { outcomeOf } from './outcome.js';
 import { PendingBuffer } from './pending-buffer.js';
-import { RootGroup, recordTransitions } from './root-group.js';
+import { RootGroup, recordDone, recordTransitions } from './root-group.js';
 
 /** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */
 export interface TraceEngineOptions {
@@ -576,8 +576,7 @@ export class TraceEngine {
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {
       // The first time it was done, whatever order the deltas came in.
-      const at = outcome.time ?? time;
-      if (member.doneAt === undefined || at < member.doneAt) member.doneAt = at;
+      recordDone(member, outcome.time ?? time);
     }
     if (type === 'DELETED') member.deletedAt = time;
     this.#schedule.touch(group);

@@ -12,8 +12,6 @@ import { allRecordings, CHECK_NAMES, type CheckName, evaluate, loadRecording } f
 
 /** `<recording> <check>` → why it fails today (issue, property, one line). */
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {
-  'test/fixtures/cronjob-job-pod.jsonl lifecycle-children-within-50ms':
-    'issue 12: CronJob.SawCompletedJob starts 500 ms after the Job.Lifecycle it sits under ended',
   'test/fixtures/cronjob-job-pod.jsonl clock-skew':
     'issue 9: with the watcher +10/+60 s ahead the CronJob.Create root lasts 7.5/57.5 s longer',
   'test/fixtures/daemonset-rollout.jsonl clock-skew':
@@ -62,8 +60,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 12: 0 spans for each step after the 10th (one aggregated Event, its note changing)',
   'test/fixtures/live/four-image-changes.jsonl no-span-after-convergence':
     'issue 12: deletes and terminations of the old ReplicaSet start 0.4–0.7 s after their Update converged',
-  'test/fixtures/live/four-image-changes.jsonl lifecycle-children-within-50ms':
-    'issue 12: Created/Deleted pod start 0.2–1.5 s after the ReplicaSet.Lifecycle they sit under ended',
   'test/fixtures/live/four-image-changes.jsonl clock-skew':
     'issue 9: at every skew 28–90 placements change; ahead, every root lasts the skew longer',
   'test/fixtures/live/four-image-changes.jsonl watch-lag':
@@ -72,8 +68,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 12: Job.Completed starts 12 ms after the Job.Create root converged',
   'test/fixtures/live/node-drain.jsonl no-span-after-convergence':
     'issue 9: the drain (termination, replacement create, Scheduled) joins the converged Deployment.Create trace, not a trace rooted at the Node change',
-  'test/fixtures/live/node-drain.jsonl lifecycle-children-within-50ms':
-    "issue 9: the drain's termination and replacement create sit under a ReplicaSet.Lifecycle that ended 0.3 s before",
   'test/fixtures/live/node-drain.jsonl clock-skew':
     'issue 9: with the watcher ahead (+3/+10/+60 s) the Deployment.Create root last(s) about the skew longer',
   'test/fixtures/live/node-drain.jsonl watch-lag':
@@ -96,8 +90,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
   'test/fixtures/live/pod-deleted.jsonl no-span-after-convergence':
     "issue 9: the user's Pod delete and its replacement join the converged Deployment.Create trace, not a trace of their own",
-  'test/fixtures/live/pod-deleted.jsonl lifecycle-children-within-50ms':
-    'issue 9: the termination and replacement create sit under a ReplicaSet.Lifecycle that ended 0.14–0.19 s before',
   'test/fixtures/live/pod-deleted.jsonl clock-skew':
     'issue 9: with the watcher ahead (+3/+10/+60 s) the Deployment.Create root last(s) about the skew longer',
   'test/fixtures/live/pod-deleted.jsonl watch-lag':
@@ -120,8 +112,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: a Scheduled starts 21 ms before the generation 5 Update root',
   'test/fixtures/live/restart-after-three-rollouts.jsonl one-span-per-scaling-step':
     'issue 12: 0 spans for the 6 live steps of the aggregated Event',
-  'test/fixtures/live/restart-after-three-rollouts.jsonl lifecycle-children-within-50ms':
-    'issue 12: Created pod starts 0.19–0.32 s after the ReplicaSet.Lifecycle it sits under ended',
   'test/fixtures/live/restart-after-three-rollouts.jsonl clock-skew':
     'issue 9: behind, 6 placements change; ahead, the Update root lasts the skew longer',
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
@@ -134,8 +124,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 12: a step reported by the aggregated ScalingReplicaSet Event has no span',
   'test/fixtures/live/rollout-superseded.jsonl one-span-per-scaling-step':
     'issue 12: 0 spans for the step reported as a new note of the aggregated Event',
-  'test/fixtures/live/rollout-superseded.jsonl lifecycle-children-within-50ms':
-    'issue 12: a Created pod starts 94 ms after the ReplicaSet.Lifecycle it sits under ended',
   'test/fixtures/live/rollout-superseded.jsonl clock-skew':
     'issue 9: behind, 16–48 placements change and roots shorten by 1–3 s; ahead, roots last the skew longer',
   'test/fixtures/live/rollout-superseded.jsonl watch-lag':
@@ -176,8 +164,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 12: 0 spans for the steps of the aggregated Event',
   'test/fixtures/live/three-rollouts.jsonl no-span-after-convergence':
     'issue 12: deletes and terminations of the old ReplicaSet start 0.2–0.5 s after their Update converged',
-  'test/fixtures/live/three-rollouts.jsonl lifecycle-children-within-50ms':
-    'issue 12: Created/Deleted pod start 0.2–0.9 s after the ReplicaSet.Lifecycle they sit under ended',
   'test/fixtures/live/three-rollouts.jsonl clock-skew':
     'issue 9: at every skew 20–74 placements change; ahead, every root lasts the skew longer',
   'test/fixtures/live/three-rollouts.jsonl watch-lag':
