@@ -221,7 +221,9 @@ export class EmissionSchedule {
       this.#emitFirst(group, i, built, version, out);
       return;
     }
-    let fresh = unclaimed(group, built).filter((s) => s !== built.root);
+    let fresh = unclaimed(group, built).filter(
+      (s) => s !== built.root && !(i.history && exportedBefore(s, i)),
+    );
     if (fresh.length === 0) return;
     // The root counts in the trace's bound, and it went out with the first record.
     const room = this.#maxSpans - emitted.size;
@@ -285,6 +287,14 @@ function unclaimed(group: RootGroup, built: BuiltTrace): SpanRecord[] {
     if (!claimed) out.push(s);
   }
   return out;
+}
+
+/**
+ * Of a history intent, what the previous instance exported: the root, and the
+ * lifecycle of every object that existed before this one started.
+ */
+function exportedBefore(s: SpanRecord, i: Intent): boolean {
+  return s.role === 'intent' || (s.role === 'lifecycle' && s.startTime < i.openedAt);
 }
 
 function record(i: Intent, root: SpanRecord, spans: readonly SpanRecord[], late: boolean): TraceRecord {

@@ -16,12 +16,22 @@ import { specWriterOf } from './spec-writer.js';
  */
 export class IntentBook {
   readonly #clock: Clock;
-  readonly #startedAt: number | undefined;
+  #startedAt: number | undefined;
 
   /** `startedAt` (epoch ms): intents that began before it are marked partial. */
   constructor(clock: Clock, startedAt: number | undefined) {
     this.#clock = clock;
     this.#startedAt = startedAt;
+  }
+
+  /** When the source started, if known. */
+  get startedAt(): number | undefined {
+    return this.#startedAt;
+  }
+
+  /** Sets the start when none was given: a replay learns it from its initial list. */
+  startAt(time: number): void {
+    this.#startedAt ??= time;
   }
 
   /**
@@ -120,6 +130,51 @@ export class IntentBook {
     }
   }
 
+  /**
+   * The intent of a root found in the initial list. Finished: history, which the
+   * previous instance exported (nothing of it is emitted). In flight: continued
+   * under its deterministic id, marked partial.
+   */
+  openListed(group: RootGroup): void {
+    const p = group.root;
+    if (p.deletionTimestamp !== undefined) {
+      this.#open(group, 'delete', deletionRequestedAt(p), 'unknown', '', false, this.#clock.now()).partial =
+        true;
+      return;
+    }
+    const gen = p.generation ?? 0;
+    const writer = specWriterOf(p, undefined);
+    const start = writer.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
+    const intent = this.#open(group, gen, start, writer.manager, writer.operation, false, this.#clock.now());
+    intent.partial = true;
+    const outcome = outcomeOf(p);
+    if (outcome.state === 'done') {
+      intent.history = true;
+      intent.emitted = new Set();
+      intent.end ??= {
+        reason: 'converged',
+        time: outcome.time,
+        observedAt: this.#clock.now(),
+        message: undefined,
+      };
+    }
+  }
+
+  /**
+   * An Event from before a history intent finished, delivered after the initial list
+   * (a capture that lists objects first and replays their Events after): that history
+   * was not exported after all, so the intent is emitted, as partial.
+   */
+  recordEarlyAction(group: RootGroup, at: number): void {
+    for (const i of group.intents) {
+      if (!i.history) continue;
+      const finished = i.end?.time ?? this.#startedAt;
+      if (finished === undefined || at > finished) continue;
+      i.history = false;
+      i.emitted = undefined;
+    }
+  }
+
   #open(
     group: RootGroup,
     key: IntentKey,
@@ -137,7 +192,7 @@ export class IntentBook {
         existing.start = start;
         existing.manager = manager;
         existing.managerOperation = managerOperation;
-        existing.partial = this.#isPartial(start);
+        existing.partial = existing.partial || this.#isPartial(start);
         existing.lazy = false;
         group.reorder();
         this.#supersede(group);
@@ -158,6 +213,7 @@ export class IntentBook {
       lazy,
       end: undefined,
       skippedEmpty: false,
+      history: false,
       emitted: undefined,
       emittedVersion: -1,
     };

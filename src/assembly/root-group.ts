@@ -37,6 +37,12 @@ export interface Intent {
   end: IntentEnd | undefined;
   /** A lazy intent whose facts all belonged to other intents was not emitted; its root is not out yet. */
   skippedEmpty: boolean;
+  /**
+   * Finished before the source started (converged in the initial list): the previous
+   * instance exported its trace. It starts out emitted, root included; only spans of
+   * what happens after the start can follow, as late records.
+   */
+  history: boolean;
   /** Span ids already emitted; undefined until the first emission. */
   emitted: Set<string> | undefined;
   /** The group's version when this intent was last emitted. */

@@ -36,7 +36,10 @@ export interface TraceEngineOptions {
   readonly settleMs?: number;
   /** Maximum trace length; an intent still open after it is cut off. Default 15 min. */
   readonly maxTraceMs?: number;
-  /** When the source started, epoch ms: intents older than this are marked partial. */
+  /**
+   * When the source started, epoch ms: intents older than this are marked partial.
+   * Default: the time of the first initial-list delta, if any.
+   */
   readonly startedAt?: number;
   /** Live mode: Events last seen before this (epoch ms) are ignored. */
   readonly skipEventsBefore?: number;
@@ -240,6 +243,8 @@ export class TraceEngine {
     const raw = d.object;
     this.#countKind(asRecord(raw)?.kind);
     const initial = d.initial === true;
+    // A recording's initial list marks when its source started, as the start option does live.
+    if (initial) this.#intents.startAt(time);
     if (isEventObject(raw)) this.#applyEvent(raw, type, time, initial);
     else this.#applyObject(raw, type, time, initial);
   }
@@ -315,9 +320,14 @@ export class TraceEngine {
       for (const item of this.#pending.take(byNameKey(p.kind, p.namespace, p.name))) this.#retry(item, false);
     }
     if (initial) {
-      // The initial list fills the graph without emitting history.
+      // The initial list fills the graph without emitting history; a root's current intent is
+      // opened as history (finished) or continued (in flight).
       const group = this.#groups.get(p.uid);
       if (group !== undefined) group.root = p;
+      else if (type !== 'DELETED') {
+        const root = this.#graph.resolveRoot(p);
+        if (root.status === 'root' && root.root.uid === p.uid) this.#intents.openListed(this.#newGroup(p));
+      }
       return;
     }
     this.#afterObject(p, live, type, time, false);
@@ -459,6 +469,7 @@ export class TraceEngine {
   #addAction(group: RootGroup, ev: NormalEvent, ns: string): void {
     // The occurrence this delivery reports: the first one's time for count 1, else the latest's.
     const at = ev.count === 1 ? ev.firstTime : ev.lastTime;
+    this.#intents.recordEarlyAction(group, at);
     const fact = group.actions.get(ev.uid);
     if (fact !== undefined) {
       if (!addOccurrence(fact, ev.count, at)) {

@@ -50,12 +50,19 @@ export class Observed {
   readonly #spans = new Map<string, Map<string, SpanRecord>>();
   /** Spans of each Event occurrence (`occurrenceKey`), with their trace. */
   readonly spansOf = new Map<string, { trace: MergedTrace; span: SpanRecord }[]>();
+  /**
+   * Traces whose every record is late: continued from the instance that ran before
+   * this one's start, whose root and earlier spans it exported.
+   */
+  readonly continued = new Set<string>();
 
   constructor(
     readonly facts: RecordingFacts,
     records: readonly TraceRecord[],
   ) {
     this.traces = mergeTraceRecords(records);
+    const first = new Set(records.filter((r) => r.late !== true).map((r) => r.traceId));
+    for (const r of records) if (!first.has(r.traceId)) this.continued.add(r.traceId);
     for (const t of this.traces) {
       this.#spans.set(t.traceId, new Map(t.spans.map((s) => [s.spanId, s])));
       for (const s of t.spans) {
@@ -205,6 +212,8 @@ function oneRootParentsInTrace(o: Observed): string[] {
     if (roots.length !== 1) out.push(`${describeTrace(t)} has ${roots.length} roots`);
     for (const s of t.spans) {
       if (s.parentSpanId === undefined) continue;
+      // A continued trace's spans may name parents the previous instance exported.
+      if (o.continued.has(t.traceId) && o.parent(t, o.ancestors(t, s).at(-1) ?? s) === undefined) continue;
       if (o.parent(t, s) === undefined) {
         out.push(`${s.name} "${noteOf(s)}" in ${describeTrace(t)} names a parent not in its trace`);
         continue;
