@@ -22,6 +22,8 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9: lagged by 0–2 s, generation 2's Events move into the Create trace",
   'test/fixtures/owner-deleted-late-events.jsonl no-span-after-convergence':
     'issue 12: the Delete trace converges 0.5–1.6 s before its ReplicaSet and Pod terminations and Killing start',
+  'test/oracles/kspan/deployment-rollout-flux.yaml watch-lag':
+    'issue 9 (restart): lagged, some of the Events kspan replays after its object list are not seen as older than the start, so the Update found converged in the list stays history and loses its root',
   'test/fixtures/owner-deleted-late-events.jsonl clock-skew':
     'issue 9: with the watcher +10/+60 s ahead its start is later than the Killing Events, which then look like history the initial list missed: the Create intent found converged there is emitted (partial)',
   'test/fixtures/owner-deleted-late-events.jsonl watch-lag':
