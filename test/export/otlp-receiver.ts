@@ -1,9 +1,7 @@
 /**
  * A real OTLP/gRPC trace receiver for tests: a @grpc/grpc-js server on 127.0.0.1
- * that decodes each ExportTraceServiceRequest with protobufjs, from the field
- * numbers of opentelemetry-proto (collector/trace/v1, trace/v1, common/v1,
- * resource/v1). Only the fields the tests read are declared; protobufjs skips the
- * others, as any protobuf decoder does with unknown fields.
+ * that decodes each ExportTraceServiceRequest with protobufjs and the vendored
+ * opentelemetry-proto definitions kubetrail's tap uses.
  */
 import {
   Server,
@@ -13,38 +11,12 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import { OTLP_TRACE_EXPORT_PATH } from '../../src/sources/tap/otlp-path.js';
+import { OTLP_TRACE_DESCRIPTOR } from '../../src/sources/tap/otlp-trace-descriptor.js';
 
-const OTLP_SUBSET = `
-syntax = "proto3";
-package opentelemetry.proto;
-message AnyValue {
-  oneof value {
-    string string_value = 1;
-    bool bool_value = 2;
-    int64 int_value = 3;
-    double double_value = 4;
-  }
-}
-message KeyValue { string key = 1; AnyValue value = 2; }
-message Resource { repeated KeyValue attributes = 1; }
-message Span {
-  bytes trace_id = 1;
-  bytes span_id = 2;
-  bytes parent_span_id = 4;
-  string name = 5;
-  fixed64 start_time_unix_nano = 7;
-  fixed64 end_time_unix_nano = 8;
-  repeated KeyValue attributes = 9;
-}
-message ScopeSpans { repeated Span spans = 2; }
-message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
-message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
-message ExportTraceServiceResponse {}
-`;
-
-const root = protobuf.parse(OTLP_SUBSET, { keepCase: true }).root;
-const Request = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
-const Response = root.lookupType('opentelemetry.proto.ExportTraceServiceResponse');
+const root = protobuf.Root.fromJSON(OTLP_TRACE_DESCRIPTOR as protobuf.INamespace);
+const Request = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+const Response = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
 
 /** One decoded span: what the tests count and compare. */
 export interface ReceivedSpan {
@@ -78,7 +50,7 @@ export interface OtlpReceiver {
 export function startOtlpReceiver(options: { port?: number; delayMs?: number } = {}): Promise<OtlpReceiver> {
   const service: ServiceDefinition = {
     Export: {
-      path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      path: OTLP_TRACE_EXPORT_PATH,
       requestStream: false,
       responseStream: false,
       requestSerialize: (m: Uint8Array) => Buffer.from(m),

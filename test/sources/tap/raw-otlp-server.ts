@@ -6,11 +6,12 @@ import {
   type ServiceDefinition,
   type sendUnaryData,
 } from '@grpc/grpc-js';
+import { OTLP_TRACE_EXPORT_PATH } from '../../../src/sources/tap/otlp-path.js';
 
 const identity = (b: Buffer): Buffer => b;
 const SERVICE: ServiceDefinition = {
   Export: {
-    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+    path: OTLP_TRACE_EXPORT_PATH,
     requestStream: false,
     responseStream: false,
     requestSerialize: identity,
