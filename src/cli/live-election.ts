@@ -4,14 +4,24 @@ import type { MetricsFeed } from '../ops/metrics-feed.js';
 import type { KubeTransport } from '../sources/kube/kube-transport.js';
 import { LeaderElector } from '../sources/kube/leader-election.js';
 import { realTiming } from '../sources/kube/reflector.js';
+import { identityWithTapAddress } from '../sources/tap/peer-identity.js';
 import type { Logger } from './log.js';
 
 /** Whether this replica may export, and how to give that up. */
 export interface Leadership {
   /** Asked before each export. */
   isLeader(): boolean;
+  /** The Lease's holder identity as last seen; undefined without leader election or before the first look. */
+  holder(): string | undefined;
+  /** This replica's holder identity. */
+  readonly identity: string;
   /** Stops campaigning and releases the Lease if held. */
   stop(): Promise<void>;
+}
+
+/** This replica's holder identity: --identity (default host name and pid), with its tap address when given. */
+export function electionIdentity(config: KubetrailConfig): string {
+  return identityWithTapAddress(config.identity || `${hostname()}-${process.pid}`, config.tapPeerAddress);
 }
 
 /** With --leader-elect, campaigns for the Lease; without, this replica always exports. */
@@ -22,12 +32,12 @@ export function startLeadership(options: {
   log: Logger;
 }): Leadership {
   const { config, feed, log } = options;
+  const identity = electionIdentity(config);
   if (!config.leaderElect) {
     feed.leader(true);
-    return { isLeader: () => true, stop: () => Promise.resolve() };
+    return { isLeader: () => true, holder: () => undefined, identity, stop: () => Promise.resolve() };
   }
   feed.leader(false);
-  const identity = config.identity || `${hostname()}-${process.pid}`;
   const elector = new LeaderElector({
     transport: options.transport,
     namespace: config.leaseNamespace,
@@ -43,5 +53,10 @@ export function startLeadership(options: {
     },
   });
   elector.start();
-  return { isLeader: () => elector.isLeader, stop: () => elector.stop() };
+  return {
+    isLeader: () => elector.isLeader,
+    holder: () => elector.holder,
+    identity,
+    stop: () => elector.stop(),
+  };
 }

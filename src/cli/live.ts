@@ -20,7 +20,7 @@ import { AssemblyLoop } from './assembly-loop.js';
 import { clusterResourceAttributes } from './cluster-identity.js';
 import { engineSettings } from './engine-settings.js';
 import { LeaderGatedExport } from './leader-gated-export.js';
-import { type Leadership, startLeadership } from './live-election.js';
+import { electionIdentity, type Leadership, startLeadership } from './live-election.js';
 import { createLiveWatch } from './live-watch.js';
 import type { Logger } from './log.js';
 import { logSampledOut } from './sampled-out-log.js';
@@ -121,6 +121,17 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
       registry: metrics.registry,
       now: () => clock.now(),
       onSpans: (spans) => recorder?.writeSpans({ time: clock.now(), spans }),
+      ...(config.leaderElect
+        ? {
+            election: {
+              identity: electionIdentity(config),
+              leader: () => ({
+                self: leadership?.isLeader() ?? false,
+                holder: leadership?.holder(),
+              }),
+            },
+          }
+        : {}),
     });
     const correlator = tap?.correlator;
     if (correlator) correlate = (traces) => correlator.process(traces, clock.now());

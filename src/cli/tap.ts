@@ -11,6 +11,7 @@ import { registerTapMetrics } from '../ops/tap-metrics.js';
 import { GrpcUpstream } from '../sources/tap/grpc-upstream.js';
 import { TapForwarder } from '../sources/tap/tap-forwarder.js';
 import { startTapReceiver } from '../sources/tap/tap-receiver.js';
+import { TapRelay, type TapRelayLeader } from '../sources/tap/tap-relay.js';
 import type { Logger } from './log.js';
 
 /** A running tap. */
@@ -28,6 +29,11 @@ export interface TapOptions {
   readonly registry: Registry;
   /** Also given the spans of each accepted request that correlation uses (the recorder). */
   readonly onSpans?: (spans: readonly TapSpan[]) => void;
+  /**
+   * With leader election: this replica's holder identity, and who leads now. A
+   * standby then relays the spans correlation needs to the leader's tap.
+   */
+  readonly election?: { readonly identity: string; readonly leader: () => TapRelayLeader };
   /** The clock the correlator's windows run on. */
   readonly now: () => number;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -69,14 +75,23 @@ export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
     });
   }
   const correlator = new TapCorrelator();
+  const relay = o.election
+    ? new TapRelay({
+        identity: o.election.identity,
+        leader: o.election.leader,
+        log: (message, fields) => log.warn(message, fields),
+      })
+    : undefined;
   const receiver = await startTapReceiver({
     listen: config.tapListen,
     ...(forwarder ? { forwarder } : {}),
-    onSpans: (spans) => {
+    onSpans: (spans, relayedBy) => {
       const used = spans.filter(isCorrelationSpan);
       if (used.length === 0) return;
       correlator.addSpans(used, o.now());
       o.onSpans?.(used);
+      // What another replica relayed is never relayed on: no loops between two replicas.
+      if (relayedBy === undefined) relay?.offer(used);
     },
     onError: (error) => {
       if (log.logEvery('tap-correlation', 60_000))
@@ -87,7 +102,13 @@ export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
     const r = receiver.counters();
     const f = forwarder?.counters();
     const c = correlator.stats();
+    const rl = relay?.counters();
     return {
+      spansRelayedIn: r.spansRelayedIn,
+      spansRelayedOut: rl?.spansRelayed ?? 0,
+      relayDropped: rl?.spansDropped ?? {},
+      relayQueuedRequests: rl?.queuedRequests ?? 0,
+      relayQueuedBytes: rl?.queuedBytes ?? 0,
       requestsReceived: r.requestsReceived,
       requestsMalformed: r.requestsMalformed,
       spansReceived: r.spansReceived,
@@ -107,12 +128,13 @@ export async function startTap(o: TapOptions): Promise<TapHandle | undefined> {
     addr: config.tapListen,
     port: receiver.port,
     topology: forwarder ? 'inline' : 'fan-out',
+    relay: relay ? 'standbys relay to the leader' : 'off',
   });
   return {
     correlator,
     close: async (budgetMs) => {
       await receiver.close();
-      await forwarder?.close(budgetMs);
+      await Promise.all([forwarder?.close(budgetMs), relay?.close(Math.min(budgetMs, 2_000))]);
     },
   };
 }

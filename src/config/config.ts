@@ -65,6 +65,12 @@ export interface KubetrailConfig {
   readonly tapListen?: string;
   /** Inline topology: forward every received request to `endpoint`. False: fan-out, forward nothing. */
   readonly tapForward: boolean;
+  /**
+   * `HOST:PORT` at which the other replicas reach this replica's tap. With
+   * --leader-elect it is written into the Lease's holder identity, and standbys
+   * relay the spans correlation needs to the leader's tap there.
+   */
+  readonly tapPeerAddress?: string;
 }
 
 /** A parsed invocation: the command, its operand, and the configuration. */

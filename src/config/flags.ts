@@ -274,6 +274,17 @@ export const FLAGS: readonly FlagSpec[] = [
     'Inline: forward every received request to --endpoint (--no-tap-forward: fan-out, forward nothing)',
   ),
   flag(
+    'tap-peer-address',
+    'tapPeerAddress',
+    'string',
+    'Tap',
+    "With --leader-elect: where the other replicas reach this replica's tap; recorded in the Lease, so standbys relay the spans correlation needs to the leader",
+    {
+      arg: 'HOST:PORT',
+      defaultText: 'off (no relay)',
+    },
+  ),
+  flag(
     'strict',
     'strict',
     'boolean',

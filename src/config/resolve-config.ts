@@ -269,6 +269,13 @@ export function resolveConfig(sources: ConfigSources): Invocation {
     problems.push(`tap listen address ${JSON.stringify(c.tapListen)} is not HOST:PORT`);
   if (c.tapListen !== undefined && c.tapForward && c.exporter !== 'otlp')
     problems.push('--tap-listen forwards to the OTLP endpoint: use --exporter=otlp, or --no-tap-forward');
+  if (c.tapPeerAddress !== undefined) {
+    const peer = parseListenAddress(c.tapPeerAddress);
+    if (peer === undefined || peer.port === 0 || /^(0\.0\.0\.0|\[::\])$/.test(peer.host))
+      problems.push(`tap peer address ${JSON.stringify(c.tapPeerAddress)} is not a reachable HOST:PORT`);
+    if (c.tapListen === undefined || !c.leaderElect)
+      problems.push('--tap-peer-address needs --tap-listen and --leader-elect');
+  }
   if (c.selector !== undefined && c.selector.trim() === '') problems.push('--selector must not be empty');
   if (c.serviceName !== undefined && c.serviceName.trim() === '')
     problems.push('--service-name must not be empty');

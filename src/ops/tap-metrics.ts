@@ -19,6 +19,13 @@ export interface TapMetricsSource {
   readonly linksMade: number;
   readonly ambiguousLinks: number;
   readonly backLinks: number;
+  /** HA: spans other replicas relayed to this one (the leader). */
+  readonly spansRelayedIn: number;
+  /** HA: spans this standby relayed to the leader. */
+  readonly spansRelayedOut: number;
+  readonly relayDropped: Readonly<Record<string, number>>;
+  readonly relayQueuedRequests: number;
+  readonly relayQueuedBytes: number;
 }
 
 /** Registers the tap metrics on `registry`; `read` is called once per scrape. */
@@ -98,6 +105,39 @@ export function registerTapMetrics(registry: Registry, read: () => TapMetricsSou
       this.inc({ kind: 'links' }, s.linksMade);
       this.inc({ kind: 'ambiguous_spans' }, s.ambiguousLinks);
       this.inc({ kind: 'back_links' }, s.backLinks);
+    },
+  });
+  new Counter({
+    name: 'kubetrail_tap_relay_spans_total',
+    help: 'HA: correlation spans relayed between replicas, by direction (sent: this standby to the leader; received: relayed to this replica).',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+    collect() {
+      const s = current();
+      this.reset();
+      this.inc({ direction: 'sent' }, s.spansRelayedOut);
+      this.inc({ direction: 'received' }, s.spansRelayedIn);
+    },
+  });
+  new Counter({
+    name: 'kubetrail_tap_relay_dropped_total',
+    help: 'HA: correlation spans this standby could not relay to the leader, by reason (no_leader_address, queue_full, rejected, shutdown).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(current().relayDropped)) this.inc({ reason }, n);
+    },
+  });
+  new Gauge({
+    name: 'kubetrail_tap_relay_queue',
+    help: 'HA: what the relay queue to the leader holds now, by unit (requests, bytes).',
+    labelNames: ['unit'] as const,
+    registers: [registry],
+    collect() {
+      const s = current();
+      this.set({ unit: 'requests' }, s.relayQueuedRequests);
+      this.set({ unit: 'bytes' }, s.relayQueuedBytes);
     },
   });
 }

@@ -35,3 +35,27 @@ it('refuses a tap address that is not HOST:PORT, and inline forwarding without t
     ]);
   }
 });
+
+it('--tap-peer-address: a reachable HOST:PORT, with the tap and leader election on', () => {
+  const c = resolveConfig({
+    argv: ['--tap-listen', '0.0.0.0:4317', '--leader-elect'],
+    env: { KUBETRAIL_TAP_PEER_ADDRESS: '10.244.1.7:4317' },
+  }).config;
+  assert.equal(c.tapPeerAddress, '10.244.1.7:4317');
+  assert.equal(resolveConfig({ argv: [], env: {} }).config.tapPeerAddress, undefined);
+  for (const [argv, problems] of [
+    [
+      ['--tap-listen', '0.0.0.0:4317', '--leader-elect', '--tap-peer-address', '0.0.0.0:4317'],
+      ['tap peer address "0.0.0.0:4317" is not a reachable HOST:PORT'],
+    ],
+    [['--tap-peer-address', '10.0.0.1:4317'], ['--tap-peer-address needs --tap-listen and --leader-elect']],
+  ] as const) {
+    try {
+      resolveConfig({ argv: [...argv], env: {} });
+      assert.fail('expected a ConfigError');
+    } catch (e) {
+      assert.ok(e instanceof ConfigError);
+      assert.deepEqual(e.problems, problems);
+    }
+  }
+});

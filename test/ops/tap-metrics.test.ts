@@ -19,6 +19,11 @@ it('shows the tap counters as they are at scrape time', async () => {
     linksMade: 7,
     ambiguousLinks: 1,
     backLinks: 2,
+    spansRelayedIn: 9,
+    spansRelayedOut: 5,
+    relayDropped: { no_leader_address: 4, queue_full: 0, rejected: 0, shutdown: 0 },
+    relayQueuedRequests: 1,
+    relayQueuedBytes: 300,
   };
   registerTapMetrics(registry, () => source);
   const text = await registry.metrics();
@@ -30,6 +35,10 @@ it('shows the tap counters as they are at scrape time', async () => {
     'kubetrail_tap_spans_dropped_total{reason="queue_full"} 512',
     'kubetrail_tap_index{entry="requests"} 40',
     'kubetrail_tap_links_total{kind="back_links"} 2',
+    'kubetrail_tap_relay_spans_total{direction="sent"} 5',
+    'kubetrail_tap_relay_spans_total{direction="received"} 9',
+    'kubetrail_tap_relay_dropped_total{reason="no_leader_address"} 4',
+    'kubetrail_tap_relay_queue{unit="bytes"} 300',
   ])
     assert.ok(text.includes(line), `${line} in\n${text}`);
   source = { ...source, spansReceived: 2_048, spansForwarded: 1_536 };

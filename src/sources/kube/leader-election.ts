@@ -81,6 +81,8 @@ export class LeaderElector {
   #lastRenew = 0;
   /** The Lease record as last seen, and the local time it was first seen so. */
   #observed: { key: string; at: number } | undefined;
+  /** The holder identity as last seen in the Lease ('' when free). */
+  #holder: string | undefined;
   #loop: Promise<void> | undefined;
 
   /** Validates the timing eagerly, as client-go does; a bad value throws a TypeError. */
@@ -102,6 +104,15 @@ export class LeaderElector {
    */
   get isLeader(): boolean {
     return this.#leader && this.#o.timing.clock.now() - this.#lastRenew < this.#renewDeadlineMs;
+  }
+
+  /**
+   * The Lease's holder identity as this replica last saw it (its own while
+   * leading), '' when the Lease was free, undefined before the first look. It
+   * may name a leader that has just died: the Lease says so only once expired.
+   */
+  get holder(): string | undefined {
+    return this.#holder;
   }
 
   get #path(): string {
@@ -181,6 +192,7 @@ export class LeaderElector {
   /** Records what the Lease says now; returns the local time it was first seen so. */
   #observe(spec: LeaseSpec, now: number): number {
     const key = recordKey(spec);
+    this.#holder = spec.holderIdentity ?? '';
     if (this.#observed?.key !== key) this.#observed = { key, at: now };
     return this.#observed.at;
   }

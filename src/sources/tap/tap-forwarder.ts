@@ -40,6 +40,8 @@ export interface TapForwarderOptions {
   readonly minRetryDelayMs?: number;
   /** @default 5000 */
   readonly maxRetryDelayMs?: number;
+  /** What the upstream is, in log lines. @default 'the trace backend' */
+  readonly destination?: string;
   /** Where trouble is reported (two lines per outage at most, plus rate-limited rejections). */
   readonly log: (message: string, fields: Readonly<Record<string, unknown>>) => void;
   /** @default Date.now */
@@ -77,6 +79,7 @@ export class TapForwarder {
   readonly #minDelay: number;
   readonly #maxDelay: number;
   readonly #log: TapForwarderOptions['log'];
+  readonly #destination: string;
   readonly #setTimer: (fn: () => void, ms: number) => CancelTimer;
   readonly #now: () => number;
   readonly #queue: Queued[] = [];
@@ -106,6 +109,7 @@ export class TapForwarder {
     this.#maxDelay = positive('maxRetryDelayMs', o.maxRetryDelayMs, 5_000);
     this.#delay = this.#minDelay;
     this.#log = o.log;
+    this.#destination = o.destination ?? 'the trace backend';
     this.#setTimer = o.setTimer ?? defaultTimer;
     this.#now = o.now ?? Date.now;
   }
@@ -192,7 +196,7 @@ export class TapForwarder {
       this.#delay = this.#minDelay;
       if (this.#down) {
         this.#down = false;
-        this.#log('tap: the trace backend is reachable again; forwarding resumed', {
+        this.#log(`tap: ${this.#destination} is reachable again; forwarding resumed`, {
           spansDroppedWhileDown: this.#droppedWhileDown,
         });
         this.#droppedWhileDown = 0;
@@ -200,7 +204,7 @@ export class TapForwarder {
     } else if (r.retryable) {
       if (!this.#down) {
         this.#down = true;
-        this.#log('tap: the trace backend is unreachable; holding requests in the bounded queue', {
+        this.#log(`tap: ${this.#destination} is unreachable; holding requests in the bounded queue`, {
           error: r.error,
         });
       }
@@ -223,7 +227,7 @@ export class TapForwarder {
       const now = this.#now();
       if (now - this.#lastRejectLog > 60_000) {
         this.#lastRejectLog = now;
-        this.#log('tap: the trace backend refused a forwarded request; dropped', { error: r.error });
+        this.#log(`tap: ${this.#destination} refused a forwarded request; dropped`, { error: r.error });
       }
     }
     this.#pump();

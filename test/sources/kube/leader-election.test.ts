@@ -122,7 +122,11 @@ describe('LeaderElector', () => {
     const b = elector('b', new LeaseTransport(store), timing);
     a.e.start();
     await timing.advance(0);
+    assert.equal(b.e.holder, undefined, 'b has not looked yet');
     b.e.start();
+    await timing.advance(0);
+    assert.equal(b.e.holder, 'a', 'the standby knows who leads (the tap relays there)');
+    assert.equal(a.e.holder, 'a');
     let bLedAt: number | undefined;
     const partitionedAt = timing.clock.now() + 5_000;
     for (let t = 0; t < 40_000; t += 250) {
@@ -135,6 +139,7 @@ describe('LeaderElector', () => {
     assert.ok(bLedAt !== undefined, 'the standby took over');
     // a last renewed at +4 s; b saw that change within a retry and waits a lease duration from then.
     assert.ok(bLedAt - partitionedAt <= 15_000 + 2_400, `takeover after ${bLedAt - partitionedAt} ms`);
+    assert.equal(b.e.holder, 'b');
     ta.hang = false;
     await Promise.all([a.e.stop(), b.e.stop()]);
   });

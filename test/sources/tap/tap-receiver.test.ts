@@ -10,7 +10,11 @@ import {
 } from '../../../src/sources/tap/decode-trace-request.js';
 import { GrpcUpstream } from '../../../src/sources/tap/grpc-upstream.js';
 import { TapForwarder } from '../../../src/sources/tap/tap-forwarder.js';
-import { startTapReceiver, type TapReceiver } from '../../../src/sources/tap/tap-receiver.js';
+import {
+  startTapReceiver,
+  TAP_RELAY_METADATA,
+  type TapReceiver,
+} from '../../../src/sources/tap/tap-receiver.js';
 import { startRawOtlpServer } from './raw-otlp-server.js';
 import { handlerSpan } from './tap-spans.js';
 
@@ -18,7 +22,7 @@ const PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const identity = (b: Buffer): Buffer => b;
 
 /** Sends raw bytes the way an OTLP exporter does; resolves to the gRPC status code. */
-function send(port: number, bytes: Uint8Array): Promise<number> {
+function send(port: number, bytes: Uint8Array, metadata = new Metadata()): Promise<number> {
   const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
   return new Promise((resolve) => {
     client.makeUnaryRequest(
@@ -26,7 +30,7 @@ function send(port: number, bytes: Uint8Array): Promise<number> {
       identity,
       identity,
       Buffer.from(bytes),
-      new Metadata(),
+      metadata,
       { deadline: Date.now() + 5_000 },
       (err: ServiceError | null) => {
         client.close();
@@ -72,9 +76,43 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     assert.deepEqual(rx.counters(), {
       requestsReceived: 1,
       spansReceived: 2,
+      requestsRelayedIn: 0,
+      spansRelayedIn: 0,
       requestsMalformed: 0,
       spansSkipped: 0,
     });
+  });
+
+  it('a request relayed by another replica goes to correlation only, never to the forwarder', async () => {
+    const backend = await startRawOtlpServer(0);
+    open.push(backend);
+    const forwarder = new TapForwarder({
+      upstream: new GrpcUpstream({ endpoint: `127.0.0.1:${backend.port}` }),
+      log: () => {},
+    });
+    const got: [string, string | undefined][] = [];
+    const rx = await startTapReceiver({
+      listen: '127.0.0.1:0',
+      forwarder,
+      onSpans: (s, relayedBy) => got.push([s[0]?.spanId ?? '', relayedBy]),
+    });
+    open.push(rx);
+    const marked = new Metadata();
+    marked.set(TAP_RELAY_METADATA, 'pod-b@10.0.0.2:4317');
+    assert.equal(await send(rx.port, encodeTraceRequest([handlerSpan(0)]), marked), status.OK);
+    assert.equal(await send(rx.port, encodeTraceRequest([handlerSpan(1)])), status.OK);
+    await until(() => backend.requests.length === 1);
+    await forwarder.close(1_000);
+    assert.equal(backend.requests.length, 1, 'only the component request is forwarded');
+    assert.deepEqual(got, [
+      [handlerSpan(0).spanId, 'pod-b@10.0.0.2:4317'],
+      [handlerSpan(1).spanId, undefined],
+    ]);
+    const c = rx.counters();
+    assert.deepEqual(
+      [c.requestsReceived, c.spansReceived, c.requestsRelayedIn, c.spansRelayedIn],
+      [1, 1, 1, 1],
+    );
   });
 
   it('answers INVALID_ARGUMENT to a malformed protobuf, and other clients are unaffected', async () => {
