@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { type ActionFact, MAX_OCCURRENCES } from '../causality/action-fact.js';
+import { type ActionFact, actionKeyOf, MAX_OCCURRENCES } from '../causality/action-fact.js';
 import { BUILTIN_RULES } from '../causality/builtin-rules.js';
 import type { CausalityRule } from '../causality/causality-rule.js';
 import { RuleTable } from '../causality/rule-table.js';
@@ -470,7 +470,8 @@ export class TraceEngine {
     // The occurrence this delivery reports: the first one's time for count 1, else the latest's.
     const at = ev.count === 1 ? ev.firstTime : ev.lastTime;
     this.#intents.recordEarlyAction(group, at);
-    const fact = group.actions.get(ev.uid);
+    const key = actionKeyOf(ev);
+    const fact = group.actions.get(key);
     if (fact !== undefined) {
       if (!addOccurrence(fact, ev.count, at)) {
         this.#rejected.add('duplicate');
@@ -484,7 +485,7 @@ export class TraceEngine {
       if (!this.#roomForFact(group)) return;
       const match = this.#rules.match(ev);
       // An Event first seen already repeated: the span starts at the occurrence we saw, not at history.
-      group.actions.set(ev.uid, {
+      group.actions.set(key, {
         event: ev,
         match,
         start: at,

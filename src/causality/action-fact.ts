@@ -10,7 +10,19 @@ export interface Occurrence {
 /** Occurrences kept per Event: the first, and the latest ones. */
 export const MAX_OCCURRENCES = 16;
 
-/** An action (one Event, however often repeated) with the rule it matched, as a root group knows it. */
+/**
+ * The key of the action an Event delivery reports, in a root group's actions: the
+ * Event's uid, or for a combined Event uid + "/" + the occurrence's count, since
+ * each of its occurrences is an action of its own.
+ */
+export function actionKeyOf(ev: NormalEvent): string {
+  return ev.occurrence === undefined ? ev.uid : `${ev.uid}/${ev.occurrence}`;
+}
+
+/**
+ * An action (one Event, however often repeated; one occurrence of a combined Event)
+ * with the rule it matched, as a root group knows it.
+ */
 export interface ActionFact {
   event: NormalEvent;
   readonly match: RuleMatch | undefined;
@@ -27,6 +39,6 @@ export interface ActionFact {
    * there is one (count `minCount` at `start`): most Events never repeat.
    */
   occurrences: Occurrence[] | undefined;
-  /** The action span id of the Event (eventSpanIdOf its uid, the fact's key), once a build has hashed it. */
+  /** The action span id (eventSpanIdOf the Event's uid; eventOccurrenceSpanIdOf uid and count for a combined Event's occurrence), once a build has hashed it. */
   spanId: string | undefined;
 }

@@ -1,4 +1,4 @@
-export { type ActionFact, MAX_OCCURRENCES, type Occurrence } from './action-fact.js';
+export { type ActionFact, actionKeyOf, MAX_OCCURRENCES, type Occurrence } from './action-fact.js';
 export { BUILTIN_RULES } from './builtin-rules.js';
 export { ACTION_VERBS, type ActionVerb, type CausalityRule, type RuleMatch } from './causality-rule.js';
 export {

@@ -486,14 +486,19 @@ function compareActions(a: ActionNode, b: ActionNode): number {
   if (a.start !== b.start) return a.start - b.start;
   const ua = a.fact.event.uid;
   const ub = b.fact.event.uid;
-  return ua < ub ? -1 : ua > ub ? 1 : a.partFrom - b.partFrom;
+  if (ua !== ub) return ua < ub ? -1 : 1;
+  // Occurrences of one combined Event in the same millisecond: by count.
+  const oa = a.fact.event.occurrence ?? 0;
+  const ob = b.fact.event.occurrence ?? 0;
+  return oa !== ob ? oa - ob : a.partFrom - b.partFrom;
 }
 
-/** The action span id of a fact's Event, hashed once per fact (its uid never changes). */
+/** The action span id of a fact's Event (or of its occurrence, for a combined Event), hashed once per fact. */
 function actionSpanIdOf(fact: ActionFact): string {
   let id = fact.spanId;
   if (id === undefined) {
-    id = eventSpanIdOf(fact.event.uid);
+    const ev = fact.event;
+    id = ev.occurrence === undefined ? eventSpanIdOf(ev.uid) : eventOccurrenceSpanIdOf(ev.uid, ev.occurrence);
     fact.spanId = id;
   }
   return id;

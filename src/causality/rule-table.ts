@@ -42,7 +42,7 @@ export class RuleTable {
     this.size = rules.length;
   }
 
-  /** The first rule that matches `event`, or undefined. */
+  /** The first rule that matches `event` (its message: a combined Event's note without the prefix), or undefined. */
   match(event: NormalEvent): RuleMatch | undefined {
     const bucket = this.#buckets.get(event.reason)?.get(event.involved.kind);
     if (bucket === undefined) return undefined;
@@ -50,7 +50,8 @@ export class RuleTable {
       if (rule.controller !== undefined && rule.controller !== event.controller) continue;
       if (rule.match !== undefined) return rule.match;
       if (rule.regex === undefined) continue;
-      const found = rule.regex.exec(event.note);
+      // A combined Event's note carries the correlator's prefix; the rule reads the message after it.
+      const found = rule.regex.exec(event.message);
       const name = found?.groups?.name;
       if (name === undefined || name.length === 0) continue;
       return {

@@ -117,6 +117,18 @@ export interface NormalEvent {
   readonly type: string;
   readonly note: string;
   readonly noteTruncated: boolean;
+  /**
+   * What the note reports, as rules read it: the note without client-go's
+   * `(combined from similar events): ` prefix; the note itself when it has none.
+   */
+  readonly message: string;
+  /**
+   * For a combined Event (its note has that prefix): the count of the occurrence
+   * this delivery reports. Each occurrence is an action of its own, with its own
+   * message; `firstTime` and `lastTime` are then both its time. Undefined for any
+   * other Event, whose repeats are one action.
+   */
+  readonly occurrence: number | undefined;
   /** Interned: reportingController, reportingComponent, or source.component. */
   readonly controller: string;
   /** reportingInstance or source.host; `''` when absent. */

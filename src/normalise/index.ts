@@ -1,3 +1,4 @@
+export { COMBINED_PREFIX, combinedMessage } from './combined-event.js';
 export { intern } from './intern.js';
 export {
   asArray,

@@ -1,5 +1,6 @@
 import { NOTE_LIMIT_BYTES } from '../model/attributes.js';
 import type { NormalEvent, ObjectRef } from '../model/projection.js';
+import { combinedMessage } from './combined-event.js';
 import { intern } from './intern.js';
 import {
   asArray,
@@ -30,7 +31,10 @@ export function isEventObject(raw: unknown): boolean {
  * taken as the cluster's), refines its second-precision stamps (first/lastTimestamp,
  * creationTimestamp): the occurrence this delivery reports happened at most as late as it
  * was observed. It stands in when the Event carries no valid time. MicroTimes (eventTime,
- * series.lastObservedTime) are kept as they are.
+ * series.lastObservedTime) are kept as they are. A combined Event (client-go's correlator
+ * folded similar Events into it, see combined-event.ts) reports one occurrence per delivery:
+ * its `occurrence` is the count, its `message` the note after the prefix, and its times that
+ * occurrence's (series.lastObservedTime, else lastTimestamp, else the observation).
  */
 export function normaliseEvent(
   raw: unknown,
@@ -84,8 +88,18 @@ export function normaliseEvent(
   const seriesLast = series === undefined ? undefined : asTime(series.lastObservedTime, sink, fallbackTime);
   const created = refineOptional(rawCreated, clusterAt);
 
-  let firstTime = eventTime ?? firstStamp ?? lastStamp ?? seriesLast ?? created;
-  let lastTime = seriesLast ?? lastStamp ?? eventTime ?? firstStamp ?? created;
+  const message = combinedMessage(note.text);
+  let firstTime: number | undefined;
+  let lastTime: number | undefined;
+  if (message !== undefined) {
+    // A combined Event's delivery reports one occurrence: the latest, at the Event's last time
+    // (its first stamps are the first occurrence's), else when this update was observed.
+    firstTime = seriesLast ?? lastStamp;
+    lastTime = firstTime;
+  } else {
+    firstTime = eventTime ?? firstStamp ?? lastStamp ?? seriesLast ?? created;
+    lastTime = seriesLast ?? lastStamp ?? eventTime ?? firstStamp ?? created;
+  }
   if (firstTime === undefined || lastTime === undefined) {
     sink.issue('missing-timestamp');
     // Nothing stamped: the observation is all there is, in cluster time when the offset is known.
@@ -117,6 +131,8 @@ export function normaliseEvent(
     type: intern(asString(obj.type) ?? 'Normal'),
     note: note.text,
     noteTruncated: note.truncated,
+    message: message ?? note.text,
+    occurrence: message === undefined ? undefined : count,
     controller: intern(controller),
     instance: intern(instance),
     involved,

@@ -4,6 +4,9 @@ import { BUILTIN_RULES } from '../../src/causality/builtin-rules.js';
 import type { CausalityRule } from '../../src/causality/causality-rule.js';
 import { RuleTable } from '../../src/causality/rule-table.js';
 import type { NormalEvent } from '../../src/model/projection.js';
+import { ignoreIssues } from '../../src/normalise/narrow.js';
+import { normaliseEvent } from '../../src/normalise/normalise-event.js';
+import { isRejected } from '../../src/normalise/rejection.js';
 
 function event(controller: string, reason: string, kind: string, note: string): NormalEvent {
   return {
@@ -15,6 +18,8 @@ function event(controller: string, reason: string, kind: string, note: string): 
     type: 'Normal',
     note,
     noteTruncated: false,
+    message: note,
+    occurrence: undefined,
     controller,
     instance: '',
     involved: {
@@ -228,6 +233,60 @@ describe('built-in causality rules', () => {
       assert.equal(m.verb, verb);
     });
   }
+
+  it("matches a combined Event's message after the correlator's prefix, for every rule with a note", () => {
+    const at = Date.parse('2026-11-22T10:00:00Z');
+    const cases: [string, string, string, string, string][] = [
+      [
+        'deployment-controller',
+        'ScalingReplicaSet',
+        'Deployment',
+        'Scaled up replica set web-744ffd794c from 1 to 2',
+        'web-744ffd794c',
+      ],
+      [
+        'deployment-controller',
+        'ScalingReplicaSet',
+        'Deployment',
+        'Scaled down replica set web-596b6d847b from 2 to 1',
+        'web-596b6d847b',
+      ],
+      [
+        'replicaset-controller',
+        'SuccessfulCreate',
+        'ReplicaSet',
+        'Created pod: web-575b656585-xdcrj',
+        'web-575b656585-xdcrj',
+      ],
+      [
+        'replicaset-controller',
+        'SuccessfulDelete',
+        'ReplicaSet',
+        'Deleted pod: web-575b656585-xdcrj',
+        'web-575b656585-xdcrj',
+      ],
+    ];
+    for (const [controller, reason, kind, message, name] of cases) {
+      const ev = normaliseEvent(
+        {
+          kind: 'Event',
+          metadata: { uid: 'e', namespace: 'default', name: 'web.1' },
+          involvedObject: { kind, name: 'web', namespace: 'default', uid: 'u' },
+          reason,
+          message: `(combined from similar events): ${message}`,
+          source: { component: controller },
+          count: 12,
+          lastTimestamp: '2026-11-22T10:00:00Z',
+        },
+        at,
+        ignoreIssues,
+      );
+      assert.ok(!isRejected(ev));
+      // The note as written would match no rule (they are anchored at its start).
+      assert.equal(table.match({ ...ev, message: ev.note }), undefined, message);
+      assert.equal(table.match(ev)?.actedOnName, name, message);
+    }
+  });
 
   it('does not match another controller, kind or wording', () => {
     assert.equal(

@@ -172,3 +172,82 @@ describe('normaliseEvent', () => {
     assert.equal(ok({ ...coreV1, count: -5 }).count, 1);
   });
 });
+
+describe('normaliseEvent: combined Events (client-go folded similar ones into one)', () => {
+  // As the deployment controller's recorder writes it (recorded in four-image-changes.jsonl):
+  // a new Event at the 11th similar one, then a patch of count, lastTimestamp and message per occurrence.
+  const combined = {
+    ...coreV1,
+    metadata: { name: 'web.18ecc86f4bb8a1d5', namespace: 'shop', uid: 'ev-c', resourceVersion: '2556' },
+    involvedObject: {
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'shop',
+      uid: 'dep-1',
+      apiVersion: 'apps/v1',
+    },
+    reason: 'ScalingReplicaSet',
+    message: '(combined from similar events): Scaled down replica set web-596b6d847b from 2 to 1',
+    source: { component: 'deployment-controller' },
+    count: 2,
+    firstTimestamp: '2026-11-22T10:00:31Z',
+    lastTimestamp: '2026-11-22T10:00:32Z',
+  };
+
+  it('reports one occurrence: its count, the message after the prefix, the note as written', () => {
+    const ev = ok(combined);
+    assert.equal(ev.occurrence, 2);
+    assert.equal(ev.count, 2);
+    assert.equal(ev.message, 'Scaled down replica set web-596b6d847b from 2 to 1');
+    assert.equal(ev.note, combined.message);
+    assert.equal(ev.uid, 'ev-c');
+  });
+
+  it("times the occurrence at the Event's last time, not its first occurrence's", () => {
+    const ev = ok(combined);
+    assert.equal(ev.firstTime, Date.parse('2026-11-22T10:00:32Z'));
+    assert.equal(ev.lastTime, ev.firstTime);
+  });
+
+  it('refines the last time with the observation of this update, within its second', () => {
+    const observed = Date.parse('2026-11-22T10:00:32.287Z');
+    const ev = normaliseEvent(combined, observed, sink());
+    assert.ok(!isRejected(ev));
+    assert.equal(ev.firstTime, observed);
+    assert.equal(ev.lastTime, observed);
+  });
+
+  it('prefers series.lastObservedTime (events.k8s.io) over the deprecated last time', () => {
+    const ev = ok({
+      ...eventsV1,
+      note: '(combined from similar events): 0/3 nodes are available',
+      deprecatedLastTimestamp: '2026-11-22T10:00:59Z',
+    });
+    assert.equal(ev.occurrence, 4);
+    assert.equal(ev.firstTime, Date.parse('2026-11-22T10:01:00.500Z'));
+    assert.equal(ev.lastTime, ev.firstTime);
+    assert.equal(ev.message, '0/3 nodes are available');
+  });
+
+  it('falls back to the observation when the update carries no last time (not the first occurrence)', () => {
+    const s = sink();
+    const ev = ok({ ...combined, lastTimestamp: undefined }, s);
+    assert.equal(ev.firstTime, OBSERVED);
+    assert.equal(ev.lastTime, OBSERVED);
+    assert.ok(s.issues.includes('missing-timestamp'));
+  });
+
+  it('leaves an ordinary Event one action: no occurrence, the message is the note', () => {
+    const ev = ok(coreV1);
+    assert.equal(ev.occurrence, undefined);
+    assert.equal(ev.message, ev.note);
+    const mid = ok({ ...coreV1, message: 'pulled (combined from similar events): x' });
+    assert.equal(mid.occurrence, undefined);
+    assert.equal(mid.message, mid.note);
+  });
+
+  it('counts the first occurrence of a combined Event as occurrence 1', () => {
+    const ev = ok({ ...combined, count: undefined, firstTimestamp: combined.lastTimestamp });
+    assert.equal(ev.occurrence, 1);
+  });
+});

@@ -54,16 +54,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: with the watcher ahead (+3/+10/+60 s) the DaemonSet.Create root last(s) about the skew longer',
   'test/fixtures/live/daemonset-node-added.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the DaemonSet.Create root lasts 1.2–1.6 s longer',
-  'test/fixtures/live/four-image-changes.jsonl event-one-span-per-trace':
-    'issue 12: the aggregated ScalingReplicaSet Event ("combined from similar events") gives one span, the later steps none',
-  'test/fixtures/live/four-image-changes.jsonl rs-actions-under-their-step':
-    'issue 12: creates and deletes of steps reported by the aggregated Event sit under ReplicaSet.Lifecycle, their step has no span',
-  'test/fixtures/live/four-image-changes.jsonl one-intent-per-trace':
-    "issue 12: the aggregated Event's one span carries a generation 4/5 step into the generation 3 trace",
-  'test/fixtures/live/four-image-changes.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for each step after the 10th (one aggregated Event, its note changing)',
-  'test/fixtures/live/four-image-changes.jsonl no-span-after-convergence':
-    'issue 12: deletes and terminations of the old ReplicaSet start 0.4–0.7 s after their Update converged',
   'test/fixtures/live/four-image-changes.jsonl clock-skew':
     'issue 9: at every skew 28–90 placements change; ahead, every root lasts the skew longer',
   'test/fixtures/live/four-image-changes.jsonl watch-lag':
@@ -108,14 +98,8 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: with the watcher ahead (+3/+10/+60 s) the Deployment.Create root last(s) about the skew longer',
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the Deployment.Create root lasts 1.3 s longer',
-  'test/fixtures/live/restart-after-three-rollouts.jsonl event-one-span-per-trace':
-    'issue 12: the live steps come as new notes of an aggregated Event from the initial list and get no span',
-  'test/fixtures/live/restart-after-three-rollouts.jsonl rs-actions-under-their-step':
-    'issue 12: creates and deletes of the live rollout sit under ReplicaSet.Lifecycle or the root, their steps have no span',
   'test/fixtures/live/restart-after-three-rollouts.jsonl no-span-before-root':
     'issue 9: a Scheduled starts 21 ms before the generation 5 Update root',
-  'test/fixtures/live/restart-after-three-rollouts.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for the 6 live steps of the aggregated Event',
   'test/fixtures/live/restart-after-three-rollouts.jsonl clock-skew':
     'issue 9: behind, 6 placements change; ahead, the Update root lasts the skew longer',
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
@@ -124,18 +108,10 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9: behind, the restart's 30 placements change; ahead, both roots last the skew longer",
   'test/fixtures/live/rollout-restart.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
-  'test/fixtures/live/rollout-superseded.jsonl event-one-span-per-trace':
-    'issue 12: a step reported by the aggregated ScalingReplicaSet Event has no span',
-  'test/fixtures/live/rollout-superseded.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for the step reported as a new note of the aggregated Event',
   'test/fixtures/live/rollout-superseded.jsonl clock-skew':
     'issue 9: behind, 16–48 placements change and roots shorten by 1–3 s; ahead, roots last the skew longer',
   'test/fixtures/live/rollout-superseded.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 6 placements of the superseded rollout change',
-  'test/fixtures/live/rollout-undo.jsonl event-one-span-per-trace':
-    "issue 12: the undo's steps come as new notes of the aggregated ScalingReplicaSet Event and get no span",
-  'test/fixtures/live/rollout-undo.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for the steps of the aggregated Event',
   'test/fixtures/live/rollout-undo.jsonl clock-skew':
     'issue 9: at every skew 16–58 placements change; ahead, the roots last the skew longer',
   'test/fixtures/live/rollout-undo.jsonl watch-lag':
@@ -148,26 +124,12 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: at every skew 20 placements change; the Update (behind) or Create (ahead) root lasts the skew longer',
   'test/fixtures/live/statefulset-scale-partition.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 20 placements change and the Create root lasts 1.6–1.7 s longer',
-  'test/fixtures/live/thirty-replica-rollout.jsonl event-one-span-per-trace':
-    'issue 12: Created pod Events aggregated after the 10th get no span',
-  'test/fixtures/live/thirty-replica-rollout.jsonl scheduled-under-created-pod':
-    'issue 12: Pods created under the aggregated Created pod Event have their Scheduled under Pod.Lifecycle alone',
-  'test/fixtures/live/thirty-replica-rollout.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for the steps reported by the aggregated ScalingReplicaSet Event',
   'test/fixtures/live/thirty-replica-rollout.jsonl clock-skew':
     'issue 9: behind, 100 placements change and roots shorten by 1.7–10 s; ahead, roots last the skew longer',
+  'test/fixtures/live/thirty-replica-rollout.jsonl no-span-after-convergence':
+    "issue 12: a combined Event's occurrence is stamped when the recorder gets to it, here up to 1.3 s after the Pod was created: the last 8 Created pods start 13–73 ms after the Deployment.Create converged",
   'test/fixtures/live/thirty-replica-rollout.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, aggregated Created pods move to the Update trace and roots last over 1 s longer',
-  'test/fixtures/live/three-rollouts.jsonl event-one-span-per-trace':
-    'issue 12: steps after the 10th (one aggregated Event) get no span',
-  'test/fixtures/live/three-rollouts.jsonl rs-actions-under-their-step':
-    'issue 12: creates and deletes of aggregated steps sit under ReplicaSet.Lifecycle',
-  'test/fixtures/live/three-rollouts.jsonl one-intent-per-trace':
-    "issue 12: the aggregated Event's one span carries a generation 4 step into the generation 3 trace",
-  'test/fixtures/live/three-rollouts.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for the steps of the aggregated Event',
-  'test/fixtures/live/three-rollouts.jsonl no-span-after-convergence':
-    'issue 12: deletes and terminations of the old ReplicaSet start 0.2–0.5 s after their Update converged',
+    'issue 9: lagged by 0–2 s, both roots last over 1 s longer',
   'test/fixtures/live/three-rollouts.jsonl clock-skew':
     'issue 9: at every skew 20–74 placements change; ahead, every root lasts the skew longer',
   'test/fixtures/live/three-rollouts.jsonl watch-lag':
@@ -178,26 +140,16 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: a capture begun mid-rollout: the first step and a Scheduled start 15–17 ms before the Deployment.Update root',
   'test/oracles/kspan/statefulset-rollout-flux.yaml no-span-after-convergence':
     'issue 12: the StatefulSet.Update converges 32 s before ingester-3 is re-created',
-  'test/fixtures/tap/deployment-lifecycle.jsonl event-one-span-per-trace':
-    'issue 12: a step reported as a new note of the aggregated ScalingReplicaSet Event has no span',
   'test/fixtures/tap/deployment-lifecycle.jsonl no-span-before-root':
     'issue 9: a Scheduled starts 53 ms before its Deployment.Update root',
-  'test/fixtures/tap/deployment-lifecycle.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for the step of the aggregated Event',
   'test/fixtures/tap/deployment-lifecycle.jsonl no-span-after-convergence':
     'issue 12: the ReplicaSet terminations start 7–17 ms after the Deployment.Delete converged',
-  'test/fixtures/tap/deployment-lifecycle.jsonl lifecycle-children-within-50ms':
-    'issue 12: a Created pod starts 73 ms after the ReplicaSet.Lifecycle it sits under ended',
   'test/fixtures/tap/deployment-lifecycle.jsonl clock-skew':
     'issue 9: at every skew 30–48 placements change; behind, the Delete root, ahead, the Create and Update roots last the skew longer',
   'test/fixtures/tap/deployment-lifecycle.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 30 placements change and roots last over 1 s longer',
-  'test/fixtures/tap/untimed-scale.jsonl event-one-span-per-trace':
-    'issue 12: a step reported as a new note of the aggregated ScalingReplicaSet Event has no span',
   'test/fixtures/tap/untimed-scale.jsonl no-span-before-root':
     'issue 9: a Scheduled starts 35 ms before its Deployment.Update root',
-  'test/fixtures/tap/untimed-scale.jsonl one-span-per-scaling-step':
-    'issue 12: 0 spans for the step of the aggregated Event',
   'test/fixtures/tap/untimed-scale.jsonl no-span-after-convergence':
     "issue 12: a scale-down's Deleted pod and Pod.Termination start 1–2 ms after its Deployment.Update converged",
   'test/fixtures/tap/untimed-scale.jsonl clock-skew':
