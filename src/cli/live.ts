@@ -14,7 +14,8 @@ import type { TraceRecord } from '../model/span-record.js';
 import { KubetrailMetrics } from '../ops/metrics.js';
 import { MetricsFeed } from '../ops/metrics-feed.js';
 import { startOpsServer } from '../ops/ops-server.js';
-import { HttpKubeTransport, loadKubeConfig } from '../sources/kube/kube-transport.js';
+import { HttpKubeTransport } from '../sources/kube/kube-transport.js';
+import { loadKubeConfig } from '../sources/kube/kubeconfig.js';
 import { Recorder } from '../sources/kube/recorder.js';
 import { AssemblyLoop } from './assembly-loop.js';
 import { clusterResourceAttributes } from './cluster-identity.js';
@@ -45,7 +46,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
 
   // The cluster, and what every span says about it.
   const userAgent = `kubetrail/${version}`;
-  const kc = loadKubeConfig({
+  const kc = await loadKubeConfig({
     userAgent,
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     ...(config.context ? { context: config.context } : {}),

@@ -1,7 +1,7 @@
 /**
  * The only module that talks HTTP to the apiserver. It borrows authentication
- * and TLS from @kubernetes/client-node's KubeConfig (kubeconfig files, contexts,
- * exec plugins, in-cluster service account) and does the requests itself, so
+ * and TLS from the kubeconfig (`kubeconfig.ts`: files, contexts, exec plugins,
+ * in-cluster service account) and does the requests itself, so
  * that the reflector sees every byte: corrupt frames are counted, stalls are
  * detected, and the user agent names kubetrail.
  */
@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
-import { KubeConfig } from '@kubernetes/client-node';
+import { type KubeAccess, KubeConfigError } from './kubeconfig.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** A JSON response. */
@@ -49,13 +49,6 @@ export interface LineStream {
   forEachLine(onLine: (line: string) => boolean): Promise<void>;
 }
 
-/** Where to find the cluster: the kubeconfig as kubectl picks it, or the Pod's service account. */
-export interface KubeConnectionOptions {
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly userAgent: string;
-}
-
 /** How long a request may take, unless told otherwise: client-go's default REST timeout is similar. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -63,50 +56,6 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export class KubeTimeoutError extends Error {
   override readonly name = 'KubeTimeoutError';
   readonly code = 'ERR_KUBE_TIMEOUT';
-}
-
-/** Error loading the kubeconfig or reaching the cluster, with a stable code. */
-export class KubeConfigError extends Error {
-  override readonly name = 'KubeConfigError';
-  readonly code = 'ERR_KUBECONFIG';
-}
-
-/** Loads the kubeconfig like kubectl: --kubeconfig, else KUBECONFIG, else ~/.kube/config, else in-cluster. */
-export function loadKubeConfig(options: KubeConnectionOptions): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (cause) {
-    throw new KubeConfigError(
-      `cannot load kubeconfig ${options.kubeconfig ?? '(default)'}: ${(cause as Error).message}`,
-      { cause },
-    );
-  }
-  if (options.context) {
-    if (!kc.getContexts().some((c) => c.name === options.context)) {
-      throw new KubeConfigError(
-        `context "${options.context}" not found; kubeconfig has: ${
-          kc
-            .getContexts()
-            .map((c) => c.name)
-            .join(', ') || 'none'
-        }`,
-      );
-    }
-    kc.setCurrentContext(options.context);
-  }
-  if (!kc.getCurrentCluster()) {
-    throw new KubeConfigError('no cluster: set --kubeconfig or KUBECONFIG, or run inside a Pod');
-  }
-  // client-node applies no CA and no credentials when the context names a missing user.
-  if (!kc.getCurrentUser()) {
-    const context = kc.getContextObject(kc.getCurrentContext());
-    throw new KubeConfigError(
-      `context "${kc.getCurrentContext()}" names user "${context?.user ?? ''}", which the kubeconfig does not define`,
-    );
-  }
-  return kc;
 }
 
 /** Options of {@link HttpKubeTransport}. */
@@ -122,12 +71,12 @@ export interface HttpKubeTransportOptions {
 
 /** The real transport: HTTPS (or HTTP) to the current cluster of `kc`. */
 export class HttpKubeTransport implements KubeTransport {
-  readonly #kc: KubeConfig;
+  readonly #kc: KubeAccess;
   readonly #server: URL;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
 
-  constructor(kc: KubeConfig, options: HttpKubeTransportOptions) {
+  constructor(kc: KubeAccess, options: HttpKubeTransportOptions) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new KubeConfigError('kubeconfig has no current cluster');
     const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;

@@ -7,11 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  HttpKubeTransport,
-  KubeTimeoutError,
-  loadKubeConfig,
-} from '../../../src/sources/kube/kube-transport.js';
+import { HttpKubeTransport, KubeTimeoutError } from '../../../src/sources/kube/kube-transport.js';
+import { loadKubeConfig } from '../../../src/sources/kube/kubeconfig.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -44,7 +41,7 @@ describe('HttpKubeTransport', () => {
         'current-context': 'x',
       }),
     );
-    transport = new HttpKubeTransport(loadKubeConfig({ kubeconfig: path, userAgent: 'ua' }), {
+    transport = new HttpKubeTransport(await loadKubeConfig({ kubeconfig: path, userAgent: 'ua' }), {
       userAgent: 'kubetrail/test',
       requestTimeoutMs: 300,
     });
