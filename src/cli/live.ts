@@ -27,7 +27,7 @@ import type { Logger } from './log.js';
 import { logSampledOut } from './sampled-out-log.js';
 import { firstSignal, withinBudget } from './shutdown.js';
 import { sinkOptions } from './sink-options.js';
-import { startTap, type TapHandle } from './tap.js';
+import type { TapHandle } from './tap.js';
 
 /** How long to wait for in-flight exports on shutdown before giving up. */
 const SHUTDOWN_BUDGET_MS = 20_000;
@@ -116,24 +116,26 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
 
   let tap: TapHandle | undefined;
   try {
-    tap = await startTap({
-      config,
-      log,
-      registry: metrics.registry,
-      now: () => clock.now(),
-      onSpans: (spans) => recorder?.writeSpans({ time: clock.now(), spans }),
-      ...(config.leaderElect
-        ? {
-            election: {
-              identity: electionIdentity(config),
-              leader: () => ({
-                self: leadership?.isLeader() ?? false,
-                holder: leadership?.holder(),
-              }),
-            },
-          }
-        : {}),
-    });
+    // Loaded only with the tap on: its gRPC server and protobuf decoder are not needed otherwise.
+    if (config.tapListen !== undefined)
+      tap = await (await import('./tap.js')).startTap({
+        config,
+        log,
+        registry: metrics.registry,
+        now: () => clock.now(),
+        onSpans: (spans) => recorder?.writeSpans({ time: clock.now(), spans }),
+        ...(config.leaderElect
+          ? {
+              election: {
+                identity: electionIdentity(config),
+                leader: () => ({
+                  self: leadership?.isLeader() ?? false,
+                  holder: leadership?.holder(),
+                }),
+              },
+            }
+          : {}),
+      });
     const correlator = tap?.correlator;
     if (correlator) correlate = (traces) => correlator.process(traces, clock.now());
   } catch (err) {
