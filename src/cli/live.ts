@@ -69,19 +69,18 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     isLeader: () => leadership?.isLeader() ?? false,
     feed,
   });
+  // Buffer sizes and the cumulative counts of the engine and the sinks are read at scrape time.
   const refreshMetrics = (): void => {
     feed.engine(engine.stats());
     feed.sink(sink.counters());
   };
+  metrics.onCollect(refreshMetrics);
   // With the tap on, traces pass the correlation stage (links, back-links) on their way out.
   let correlate = (traces: readonly TraceRecord[]): readonly TraceRecord[] => traces;
   const loop = new AssemblyLoop({
     clock,
     periodMs: TICK_MS,
-    tick: () => {
-      exporter.emit(correlate(engine.tick()));
-      refreshMetrics();
-    },
+    tick: () => exporter.emit(correlate(engine.tick())),
     onError: (err) => log.error('tick failed', { error: String((err as Error)?.stack ?? err) }),
   });
 

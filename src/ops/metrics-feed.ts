@@ -2,6 +2,7 @@
  * Turns what the live pipeline reports into metric updates: one method per
  * source of facts. The engine and the sinks keep cumulative counts; the feed
  * adds only what grew since it last looked, so Prometheus counters stay counters.
+ * Deltas are counted in plain numbers and reach prom-client at scrape time.
  */
 import type { Counter } from 'prom-client';
 import type { EngineStats } from '../assembly/engine-stats.js';
@@ -45,12 +46,17 @@ class CumulativeFeed<L extends string> {
 
   /** Records that the source now stands at `value` (for `labelValue`, when labelled). */
   update(value: number, labelValue?: string): void {
-    const key = labelValue ?? '';
+    if (this.label === undefined || labelValue === undefined) this.updateLabels(value, '', undefined);
+    else this.updateLabels(value, labelValue, { [this.label]: labelValue } as Partial<Record<L, string>>);
+  }
+
+  /** Records that the series `key` (its `labels`) now stands at `value`. */
+  updateLabels(value: number, key: string, labels: Partial<Record<L, string>> | undefined): void {
     const grew = value - (this.#last.get(key) ?? 0);
     this.#last.set(key, value);
     if (grew <= 0) return;
-    if (this.label === undefined || labelValue === undefined) this.counter.inc(grew);
-    else this.counter.inc({ [this.label]: labelValue } as Partial<Record<L, string>>, grew);
+    if (labels === undefined) this.counter.inc(grew);
+    else this.counter.inc(labels, grew);
   }
 }
 
@@ -63,6 +69,9 @@ export class MetricsFeed {
   readonly #sampledOutSpans: CumulativeFeed<'reason'>;
   readonly #exportErrors: CumulativeFeed<string>;
   readonly #tracesSampled: CumulativeFeed<'decision'>;
+  /** Deltas by kind, then type: counted here per delta, added to the counter at scrape time. */
+  readonly #deltaCounts = new Map<string, Map<string, number>>();
+  readonly #deltasFed: CumulativeFeed<'resource' | 'type'>;
 
   constructor(metrics: KubetrailMetrics) {
     this.#m = metrics;
@@ -72,11 +81,24 @@ export class MetricsFeed {
     this.#sampledOutSpans = new CumulativeFeed(metrics.spansDropped, 'reason');
     this.#exportErrors = new CumulativeFeed(metrics.exportErrors, undefined);
     this.#tracesSampled = new CumulativeFeed(metrics.tracesSampled, 'decision');
+    this.#deltasFed = new CumulativeFeed(metrics.deltas, undefined);
+    metrics.onCollect(() => {
+      for (const [resource, byType] of this.#deltaCounts)
+        for (const [type, n] of byType)
+          this.#deltasFed.updateLabels(n, `${resource}\n${type}`, { resource, type });
+    });
   }
 
   /** A watch delta arrived; `delta.time` is when it was observed. */
   delta(delta: Delta): void {
-    this.#m.deltas.inc({ resource: kindOf(delta.object), type: delta.initial ? 'INITIAL' : delta.type });
+    const kind = kindOf(delta.object);
+    const type = delta.initial ? 'INITIAL' : delta.type;
+    let byType = this.#deltaCounts.get(kind);
+    if (byType === undefined) {
+      byType = new Map();
+      this.#deltaCounts.set(kind, byType);
+    }
+    byType.set(type, (byType.get(type) ?? 0) + 1);
     const happened = eventTime(delta.object);
     if (happened !== undefined && !delta.initial)
       this.#m.lag.observe(Math.max(0, delta.time - happened) / 1000);

@@ -81,6 +81,42 @@ describe('metrics', () => {
     });
   });
 
+  it('kubetrail_deltas_total: counted in plain numbers, added to the counter once per scrape', async () => {
+    const { metrics, feed } = setup();
+    const inc = metrics.deltas.inc.bind(metrics.deltas);
+    let incs = 0;
+    metrics.deltas.inc = ((...args: Parameters<typeof inc>) => {
+      incs += 1;
+      inc(...args);
+    }) as typeof metrics.deltas.inc;
+    for (let i = 0; i < 100; i++) feed.delta({ time: 0, type: 'MODIFIED', object: { kind: 'Pod' } });
+    assert.equal(incs, 0, 'no prom-client call per delta');
+    const first = await samples(metrics, 'kubetrail_deltas_total');
+    assert.deepEqual(first, { '{"resource":"Pod","type":"MODIFIED"}': 100 });
+    assert.equal(incs, 1);
+    // A scrape with nothing new adds nothing; the next delta is added once.
+    assert.deepEqual(await samples(metrics, 'kubetrail_deltas_total'), first);
+    feed.delta({ time: 0, type: 'MODIFIED', object: { kind: 'Pod' } });
+    feed.delta({ time: 0, type: 'ADDED', object: { kind: 'Node' } });
+    assert.deepEqual(await samples(metrics, 'kubetrail_deltas_total'), {
+      '{"resource":"Pod","type":"MODIFIED"}': 101,
+      '{"resource":"Node","type":"ADDED"}': 1,
+    });
+    assert.equal(incs, 3);
+  });
+
+  it('onCollect: a source runs when the metrics are read, so per-tick figures need no timer', async () => {
+    const { metrics, feed } = setup();
+    let objects = 4;
+    let evicted = 1;
+    metrics.onCollect(() => feed.engine(stats({ objects, evictions: { objects: evicted } })));
+    assert.deepEqual((await samples(metrics, 'kubetrail_buffer_size'))['{"buffer":"objects"}'], 4);
+    objects = 6;
+    evicted = 3;
+    assert.deepEqual((await samples(metrics, 'kubetrail_buffer_size'))['{"buffer":"objects"}'], 6);
+    assert.deepEqual(await samples(metrics, 'kubetrail_evictions_total'), { '{"bound":"objects"}': 3 });
+  });
+
   it('kubetrail_event_lag_seconds: observed minus the Event time, for watched Events only', async () => {
     const { metrics, feed } = setup();
     const at = Date.parse('2026-11-30T09:00:00Z');
