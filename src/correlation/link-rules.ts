@@ -109,6 +109,16 @@ function forRoot(s: SpanRecord): WantedRequest | undefined {
   return undefined;
 }
 
+/**
+ * The size a scaling step's note says it started from (`Scaled up replica set
+ * web-7c4c8b4cc from 1 to 2`), or 0 when the note does not say: then the step
+ * may have been the ReplicaSet's create, as before.
+ */
+function scaledFrom(note: string): number {
+  const m = /\bfrom (\d+) to \d+\s*$/.exec(note);
+  return m?.[1] === undefined ? 0 : Number(m[1]);
+}
+
 /** The controller request an action span reports. */
 function forAction(s: SpanRecord): WantedRequest | undefined {
   const reason = str(s, A.ATTR_K8S_EVENT_REASON);
@@ -130,13 +140,14 @@ function forAction(s: SpanRecord): WantedRequest | undefined {
     return { resource: 'pods', namespace, name: actedOn, verbs: CREATE, subresources: OBJECT, ...window };
   if (reason === 'SuccessfulDelete' && actedOnKind === 'Pod' && actedOn !== '')
     return { resource: 'pods', namespace, name: actedOn, verbs: DELETE, subresources: OBJECT, ...window };
-  // A scaling step is the ReplicaSet's update, or its create when a new one starts at its size.
+  // A scaling step is the ReplicaSet's update, or its create when a new one starts at its
+  // size ("from 0 to N"). A step from N > 0 scales a ReplicaSet that existed: never a create.
   if (reason === 'ScalingReplicaSet' && actedOnKind === 'ReplicaSet' && actedOn !== '')
     return {
       resource: 'replicasets',
       namespace,
       name: actedOn,
-      verbs: WRITE_OR_CREATE,
+      verbs: scaledFrom(str(s, A.ATTR_K8S_EVENT_NOTE)) === 0 ? WRITE_OR_CREATE : WRITE,
       subresources: OBJECT_OR_SCALE,
       ...window,
     };

@@ -106,6 +106,48 @@ describe('TapCorrelator', () => {
     assert.equal(c.stats().ambiguousLinks, 1);
   });
 
+  it('a scaling step from N > 0 links only to updates: a ReplicaSet that existed was not created by it', () => {
+    const DC =
+      'kube-controller-manager/v1.37.1 (linux/amd64) kubernetes/$Format/system:serviceaccount:kube-system:deployment-controller';
+    const step = (note: string) =>
+      span({
+        name: 'Deployment.ScalingReplicaSet',
+        role: 'action',
+        service: 'deployment-controller',
+        attributes: {
+          'k8s.namespace.name': 'ns',
+          'k8s.event.reason': 'ScalingReplicaSet',
+          'k8s.event.reporting_controller': 'deployment-controller',
+          'k8s.event.acted_on.kind': 'ReplicaSet',
+          'k8s.event.acted_on.name': 'web-7c4c8b4cc',
+          'k8s.event.note': note,
+        },
+      });
+    const c = new TapCorrelator({ holdMs: 0 });
+    const create = request('POST', 'replicasets', 'web-7c4c8b4cc', DC, T + 100);
+    const update = request('PUT', 'replicasets', 'web-7c4c8b4cc', DC, T + 150);
+    c.addSpans([create, update], T);
+    const linksOf = (note: string) =>
+      (c.process([trace(step(note))], T + 10_000)[0]?.spans[0]?.links ?? []).map((l) => [
+        l.spanId,
+        l.attributes?.['kubetrail.link.ambiguous'] ?? false,
+      ]);
+    assert.deepEqual(linksOf('Scaled up replica set web-7c4c8b4cc from 1 to 2'), [[update.spanId, false]]);
+    assert.deepEqual(
+      linksOf('(combined from similar events): Scaled down replica set web-7c4c8b4cc from 3 to 2'),
+      [[update.spanId, false]],
+    );
+    // From 0: the create or an update of a ReplicaSet at 0; both stay, flagged.
+    assert.deepEqual(linksOf('Scaled up replica set web-7c4c8b4cc from 0 to 1'), [
+      [create.spanId, true],
+      [update.spanId, true],
+    ]);
+    assert.deepEqual(linksOf('a note in another wording'), [
+      [create.spanId, true],
+      [update.spanId, true],
+    ]);
+  });
+
   it("links a Pod's lifecycle span to the kubelet's spans for its uid", () => {
     const c = new TapCorrelator({ holdMs: 0 });
     const kubelet = (i: number, uid: string): TapSpan => ({
