@@ -345,6 +345,12 @@ class ParentDecision {
   /**
    * The span an object "belongs to" at time t: the latest action on it by then,
    * unless that is the action that created it, in which case its lifecycle span.
+   * An action of a verb with causes (a create, a delete) whose cause is not on
+   * record, at a time a later intent is in force than that of everything on
+   * record for the object, belongs to none of them: client-go drops a
+   * controller's Events beyond a burst of 25 per object, so a later rollout's
+   * scale-down can be missing, and its "Deleted pod" is no consequence of the
+   * earlier rollout's last step. Undefined then: the caller goes up the owner chain.
    */
   #objectParent(
     list: readonly ActionNode[] | undefined,
@@ -354,10 +360,16 @@ class ParentDecision {
     verb?: ActionVerb,
   ): TreeNode | undefined {
     const causes = verb === undefined ? undefined : CAUSES[verb];
-    const latest =
-      (causes === undefined ? undefined : causeOf(list, causes, t, exclude)) ??
-      latestBefore(list, t, exclude);
+    const cause = causes === undefined ? undefined : causeOf(list, causes, t, exclude);
+    const latest = cause ?? latestBefore(list, t, exclude);
     const life = x === undefined ? null : this.#lifecycleNode(x.uid);
+    if (causes !== undefined && cause === undefined && this.#group.intents.length > 1) {
+      const now = this.#rootAt(t);
+      const before = latest ?? (life === null ? undefined : life);
+      if (before !== undefined && this.#rootAt(before.start) !== now) {
+        if (life === null || this.#rootAt(life.start) !== now) return undefined;
+      }
+    }
     if (life === null) return latest;
     if (latest === undefined || latest === life.action || latest.start < life.start) return life;
     return latest;

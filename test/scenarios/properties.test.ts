@@ -54,6 +54,12 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: with the watcher ahead (+3/+10/+60 s) the DaemonSet.Create root last(s) about the skew longer',
   'test/fixtures/live/daemonset-node-added.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the DaemonSet.Create root lasts 1.2–1.6 s longer',
+  'test/fixtures/live/five-image-changes.jsonl one-intent-per-trace':
+    "issue 9: kubectl-set wrote generations 2 and 3 in the same second (managedFields 11:25:59Z) and the stamp keeps its first refinement, generation 2's: generation 3 starts when 2 did and takes generation 2's steps, whose trace is its root alone",
+  'test/fixtures/live/five-image-changes.jsonl clock-skew':
+    'issue 9: behind (−60/−10/−3 s) 64–70 placements change; ahead (+3/+10/+60 s) 11 change and roots last the skew longer',
+  'test/fixtures/live/five-image-changes.jsonl watch-lag':
+    'issue 9: lagged by 0–2 s, 11 placements change and roots last over 1 s longer',
   'test/fixtures/live/four-image-changes.jsonl clock-skew':
     'issue 9: at every skew 28–90 placements change; ahead, every root lasts the skew longer',
   'test/fixtures/live/four-image-changes.jsonl watch-lag':

@@ -280,6 +280,19 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'five-image-changes',
+    story:
+      "apply 3, then five image changes in a row, each waited for: 31 scaling steps; client-go sends 25 Events about one object in a burst, so the fifth rollout's steps have none",
+    async run(ctx) {
+      await apply(ctx, deployment('web', 3, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      for (const n of [2, 3, 4, 5, 6]) {
+        await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', n)}`]);
+        await rollout(ctx, 'deployment/web');
+      }
+    },
+  },
+  {
     name: 'rollout-undo',
     story: 'apply 3, set image, kubectl rollout undo (the old ReplicaSet scaled up again)',
     async run(ctx) {
