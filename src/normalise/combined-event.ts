@@ -1,8 +1,8 @@
 /**
  * client-go's event correlator folds similar Events (same source, object, type
- * and reason; another message) into one once ten came within ten minutes: from
- * then on one Event whose note is this prefix and the latest message, and whose
- * count grows with every later occurrence. Each occurrence is an action of its own.
+ * and reason; another message) into one from the tenth within ten minutes on:
+ * one Event whose note is this prefix and the latest message, and whose count
+ * grows with every later occurrence. Each occurrence is an action of its own.
  */
 export const COMBINED_PREFIX = '(combined from similar events): ';
 
