@@ -10,14 +10,24 @@ interface Entry<T> {
   readonly stamp: number;
 }
 
+/** Stale entries tolerated beyond the live ones before they are swept out. */
+const STALE_SLACK = 64;
+
 /**
- * A min-heap of "look at this item at time t". Rescheduling bumps the item's
- * stamp, so older entries are skipped when popped (lazy deletion): no search,
- * O(log n) per change.
+ * A min-heap of "look at this item at time t", ordered by time, then by when
+ * it was scheduled. Rescheduling bumps the item's stamp, so older entries are
+ * skipped when popped (lazy deletion): no search, O(log n) per change. Stale
+ * entries would keep items the caller let go of (a forgotten root group and
+ * all its facts) until their time came, up to the maximum trace length
+ * later; once they outnumber the live ones they are swept out, which keeps
+ * the heap within twice the scheduled items. The order is total, so the sweep
+ * cannot change which item pops first.
  */
 export class DueQueue<T extends Schedulable> {
-  readonly #heap: Entry<T>[] = [];
+  #heap: Entry<T>[] = [];
   #stamp = 0;
+  /** Items scheduled (dueStamp ≠ 0). */
+  #live = 0;
 
   /** Entries held, including stale ones. */
   get size(): number {
@@ -32,14 +42,17 @@ export class DueQueue<T extends Schedulable> {
   /** Schedules `item` at `at`, replacing its earlier schedule. */
   schedule(item: T, at: number): void {
     if (item.dueStamp !== 0 && item.dueAt === at) return;
+    if (item.dueStamp === 0) this.#live += 1;
     this.#stamp += 1;
     item.dueStamp = this.#stamp;
     item.dueAt = at;
     this.#push({ at, item, stamp: this.#stamp });
+    if (this.#heap.length > 2 * this.#live + STALE_SLACK) this.#sweep();
   }
 
   /** Forgets `item`'s schedule. */
   cancel(item: T): void {
+    if (item.dueStamp !== 0) this.#live -= 1;
     item.dueStamp = 0;
     item.dueAt = Number.POSITIVE_INFINITY;
   }
@@ -51,11 +64,19 @@ export class DueQueue<T extends Schedulable> {
       if (top === undefined || top.at > now) return undefined;
       this.#pop();
       if (top.stamp === top.item.dueStamp) {
+        this.#live -= 1;
         top.item.dueStamp = 0;
         top.item.dueAt = Number.POSITIVE_INFINITY;
         return top.item;
       }
     }
+  }
+
+  /** Drops stale entries; a sorted array is a heap. */
+  #sweep(): void {
+    const live = this.#heap.filter((e) => e.stamp === e.item.dueStamp);
+    live.sort(byDue);
+    this.#heap = live;
   }
 
   #push(entry: Entry<T>): void {
@@ -65,7 +86,7 @@ export class DueQueue<T extends Schedulable> {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = heap[parent];
-      if (p === undefined || p.at <= entry.at) break;
+      if (p === undefined || !popsBefore(entry, p)) break;
       heap[i] = p;
       i = parent;
     }
@@ -87,14 +108,23 @@ export class DueQueue<T extends Schedulable> {
       if (left === undefined) break;
       let child = l;
       let childEntry = left;
-      if (right !== undefined && right.at < left.at) {
+      if (right !== undefined && popsBefore(right, left)) {
         child = r;
         childEntry = right;
       }
-      if (childEntry.at >= last.at) break;
+      if (!popsBefore(childEntry, last)) break;
       heap[i] = childEntry;
       i = child;
     }
     heap[i] = last;
   }
+}
+
+/** True when `a` pops before `b`: earlier time, then scheduled earlier. */
+function popsBefore<T>(a: Entry<T>, b: Entry<T>): boolean {
+  return a.at < b.at || (a.at === b.at && a.stamp < b.stamp);
+}
+
+function byDue<T>(a: Entry<T>, b: Entry<T>): number {
+  return a.at - b.at || a.stamp - b.stamp;
 }
