@@ -16,17 +16,23 @@ import { specWriterOf } from './spec-writer.js';
  */
 export class IntentBook {
   readonly #clock: Clock;
+  /** Watcher clock. */
   #startedAt: number | undefined;
+  /**
+   * The offset (watcher minus cluster, ms) the delta being applied is converted
+   * with: the start, a watcher time, is compared with cluster times through it.
+   */
+  offsetMs = 0;
 
-  /** `startedAt` (epoch ms): intents that began before it are marked partial. */
+  /** `startedAt` (epoch ms, watcher clock): intents that began before it are marked partial. */
   constructor(clock: Clock, startedAt: number | undefined) {
     this.#clock = clock;
     this.#startedAt = startedAt;
   }
 
-  /** When the source started, if known. */
+  /** When the source started, if known, in cluster time as of the delta being applied. */
   get startedAt(): number | undefined {
-    return this.#startedAt;
+    return this.#startedAt === undefined ? undefined : this.#startedAt - this.offsetMs;
   }
 
   /** Sets the start when none was given: a replay learns it from its initial list. */
@@ -168,7 +174,7 @@ export class IntentBook {
   recordEarlyAction(group: RootGroup, at: number): void {
     for (const i of group.intents) {
       if (!i.history) continue;
-      const finished = i.end?.time ?? this.#startedAt;
+      const finished = i.end?.time ?? this.startedAt;
       if (finished === undefined || at > finished) continue;
       i.history = false;
       i.emitted = undefined;
@@ -223,7 +229,8 @@ export class IntentBook {
   }
 
   #isPartial(start: number | undefined): boolean {
-    return start === undefined || (this.#startedAt !== undefined && start < this.#startedAt);
+    const startedAt = this.startedAt;
+    return start === undefined || (startedAt !== undefined && start < startedAt);
   }
 
   /**

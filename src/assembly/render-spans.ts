@@ -98,7 +98,14 @@ export class SpanRenderer {
    */
   #objectEnd(n: ObjectNode, intent: Intent, lastChildStart: number | undefined): number | undefined {
     const end = this.#firstEnd(n);
-    if (n.kind !== 'lifecycle' || end === undefined || lastChildStart === undefined || lastChildStart <= end)
+    // Events are reported a little after the fact (an asynchronous recorder): a child stamped just
+    // after the "done" (Scheduled, a few ms after kwok marked the Pod Ready) does not extend it.
+    if (
+      n.kind !== 'lifecycle' ||
+      end === undefined ||
+      lastChildStart === undefined ||
+      lastChildStart <= end + EVENT_REPORT_LAG_MS
+    )
       return end;
     const member = this.#group.members.get(n.object.uid);
     const later = member?.doneTimes.find((t) => t >= lastChildStart);
@@ -249,6 +256,9 @@ export class SpanRenderer {
     return out;
   }
 }
+
+/** How long after the change it describes an Event may be stamped: its recorder is asynchronous. */
+const EVENT_REPORT_LAG_MS = 50;
 
 const UNSET: SpanStatus = Object.freeze({ code: 'UNSET' });
 const NO_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);

@@ -42,9 +42,22 @@ export class ReplayRun {
   push(delta: Delta): TraceRecord[] {
     // Bad deltas are the engine's to count; the clock only follows good times.
     const time: unknown = (delta as { time?: unknown } | null | undefined)?.time;
-    if (typeof time === 'number' && Number.isFinite(time)) this.#clock.advanceTo(time);
+    const out: TraceRecord[] = [];
+    if (typeof time === 'number' && Number.isFinite(time)) {
+      this.#catchUp(time, out);
+      this.#clock.advanceTo(time);
+    }
     this.#engine.apply(delta);
-    return this.#engine.tick();
+    for (const r of this.#engine.tick()) out.push(r);
+    return out;
+  }
+
+  /** Ticks at each time a waiting delta fell due before `time`, as a live run's loop would have. */
+  #catchUp(time: number, out: TraceRecord[]): void {
+    for (let due = this.#engine.nextAlignedAt(); due < time; due = this.#engine.nextAlignedAt()) {
+      this.#clock.advanceTo(due);
+      for (const r of this.#engine.tick()) out.push(r);
+    }
   }
 
   /** The end of the recording: everything still open, emitted now. */

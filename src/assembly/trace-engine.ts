@@ -5,7 +5,7 @@ import type { CausalityRule } from '../causality/causality-rule.js';
 import { RuleTable } from '../causality/rule-table.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
-import { ClockOffset } from '../model/clock-offset.js';
+import { ALIGN_DELAY_MS, ClockOffset } from '../model/clock-offset.js';
 import type { Delta, DeltaType } from '../model/delta.js';
 import type { IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
@@ -15,6 +15,7 @@ import { asRecord, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
 import { projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
+import { newestWriteStamp } from '../normalise/write-stamp.js';
 import { ClosedRoots } from './closed-roots.js';
 import { EmissionSchedule } from './emission-schedule.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
@@ -69,6 +70,17 @@ type PendingItem =
       readonly arrivedAt: number;
     };
 
+/** A delta waiting to be applied, with its observation time (watcher clock). */
+interface Aligning {
+  readonly delta: Delta;
+  readonly time: number;
+}
+
+const EMPTY_ALIGNING: Aligning = Object.freeze({
+  delta: Object.freeze({ time: 0, type: 'ADDED' as const, object: null }),
+  time: 0,
+});
+
 /** Distinct kinds counted by name in stats; beyond this they count as `other`. */
 const MAX_COUNTED_KINDS = 256;
 
@@ -100,6 +112,16 @@ export class TraceEngine {
   readonly #targets: LRUCache<string, string>;
   /** Watcher clock minus cluster clock, estimated from every fresh write's stamps. */
   readonly #offset = new ClockOffset();
+  /**
+   * Deltas waiting {@link ALIGN_DELAY_MS} after their observation, in arrival
+   * order, so that the bounds observed just after them count when they are
+   * converted to cluster time (see ClockOffset). The initial list too: its
+   * stamps are refined alike, and it must not overtake deltas observed before it.
+   */
+  #aligning: Aligning[] = [];
+  #aligningHead = 0;
+  /** The offset the delta being applied is converted with (watcher minus cluster, ms; 0 when unknown). */
+  #deltaOffset = 0;
   #outbox: TraceRecord[] = [];
 
   readonly #byType = new Counters();
@@ -161,22 +183,83 @@ export class TraceEngine {
     this.#sink = { issue: (reason) => repaired.add(reason) };
   }
 
-  /** Applies one watch delta. Never throws on bad input: it is counted by reason and dropped. */
+  /**
+   * Takes one watch delta. It is applied {@link ALIGN_DELAY_MS} after its
+   * observation (at a later apply, tick or flush), once the writes observed
+   * just after it have bounded the clock offset it is converted with. Never
+   * throws on bad input: it is counted by reason and dropped.
+   */
   apply(delta: Delta): void {
     try {
-      // What settled before this delta is emitted without it, whenever the caller ticks.
       const now = this.#clock.now();
-      if (this.#schedule.nextDueAt() <= now) this.#drainDue(now, this.#outbox);
-      this.#apply(delta);
+      const d = asRecord(delta);
+      const time = typeof d?.time === 'number' && Number.isFinite(d.time) ? d.time : now;
+      const type = d?.type;
+      if (d !== undefined && d.initial !== true && (type === 'ADDED' || type === 'MODIFIED')) {
+        const stamp = newestWriteStamp(d.object, time);
+        if (stamp !== undefined) this.#offset.sample(time, stamp);
+      }
+      this.#aligning.push({ delta, time });
+      // Bounded: beyond the pending bound, the oldest is applied early.
+      if (this.#aligning.length - this.#aligningHead > this.#limits.maxPending) {
+        this.#evictions.add('aligning');
+        this.#releaseOne(now);
+      }
+      this.#releaseDue(now);
     } catch {
       // A bug must not take the watcher down; the counter makes it visible.
       this.#rejected.add('internal-error');
     }
   }
 
+  #applyNow(delta: Delta, now: number): void {
+    // What settled before this delta is emitted without it, whenever the caller ticks.
+    if (this.#schedule.nextDueAt() <= now) this.#drainDue(now, this.#outbox);
+    this.#apply(delta);
+  }
+
+  /** Applies the waiting deltas observed at least {@link ALIGN_DELAY_MS} before `now` (all with `all`). */
+  #releaseDue(now: number, all = false): void {
+    const queue = this.#aligning;
+    while (this.#aligningHead < queue.length) {
+      const head = queue[this.#aligningHead];
+      if (head === undefined || (!all && head.time + ALIGN_DELAY_MS > now)) break;
+      this.#releaseOne(now);
+    }
+    if (this.#aligningHead === queue.length) {
+      this.#aligning = [];
+      this.#aligningHead = 0;
+    } else if (this.#aligningHead > 1024 && this.#aligningHead * 2 > queue.length) {
+      this.#aligning = queue.slice(this.#aligningHead);
+      this.#aligningHead = 0;
+    }
+  }
+
+  #releaseOne(now: number): void {
+    const head = this.#aligning[this.#aligningHead];
+    if (head === undefined) return;
+    this.#aligning[this.#aligningHead] = EMPTY_ALIGNING;
+    this.#aligningHead += 1;
+    try {
+      this.#applyNow(head.delta, now);
+    } catch {
+      this.#rejected.add('internal-error');
+    }
+  }
+
+  /**
+   * Clock time at which the oldest waiting delta is due to be applied;
+   * +Infinity when none waits. A replay ticks there, as a live run's loop would.
+   */
+  nextAlignedAt(): number {
+    const head = this.#aligning[this.#aligningHead];
+    return head === undefined ? Number.POSITIVE_INFINITY : head.time + ALIGN_DELAY_MS;
+  }
+
   /** Traces that settled as of clock.now(), plus late records of traces already emitted. */
   tick(): TraceRecord[] {
     const now = this.#clock.now();
+    this.#releaseDue(now);
     for (const item of this.#pending.expire(now, this.#pendingMs)) this.#retry(item, true);
     const out = this.#takeOutbox();
     this.#drainDue(now, out);
@@ -195,6 +278,7 @@ export class TraceEngine {
   /** Everything still open, emitted now: open intents are marked cut off with end `shutdown`. */
   flush(): TraceRecord[] {
     const now = this.#clock.now();
+    this.#releaseDue(now, true);
     for (const item of this.#pending.drain()) this.#retry(item, true);
     const out = this.#takeOutbox();
     for (const group of [...this.#groups.values()]) this.#schedule.emit(group, now, true, out);
@@ -243,6 +327,9 @@ export class TraceEngine {
     const raw = d.object;
     this.#countKind(asRecord(raw)?.kind);
     const initial = d.initial === true;
+    // The offset this delta is converted with; its own stamps tighten it (see #toCluster).
+    this.#deltaOffset = this.#offset.offsetFor(time) ?? 0;
+    this.#intents.offsetMs = this.#deltaOffset;
     // A recording's initial list marks when its source started, as the start option does live.
     if (initial) this.#intents.startAt(time);
     if (isEventObject(raw)) this.#applyEvent(raw, type, time, initial);
@@ -267,7 +354,7 @@ export class TraceEngine {
       this.#rejected.add('event-deleted');
       return;
     }
-    const ev = normaliseEvent(raw, time, this.#sink, (own) => this.#observedAt(time, own, !initial));
+    const ev = normaliseEvent(raw, time, this.#sink, (own) => this.#toCluster(time, own));
     if (isRejected(ev)) {
       this.#rejected.add(ev.rejected);
       return;
@@ -276,17 +363,22 @@ export class TraceEngine {
       this.#rejected.add('initial-event');
       return;
     }
-    if (this.#skipEventsBefore !== undefined && ev.lastTime < this.#skipEventsBefore) {
+    // The skip time is the watcher's; the Event's times are the cluster's.
+    if (this.#skipEventsBefore !== undefined && ev.lastTime < this.#skipEventsBefore - this.#deltaOffset) {
       this.#rejected.add('stale-event');
       return;
     }
     this.#routeEvent(ev, false);
   }
 
-  #applyObject(raw: unknown, type: DeltaType, time: number, initial: boolean): void {
+  #applyObject(raw: unknown, type: DeltaType, observed: number, initial: boolean): void {
     const held = this.#heldOf(raw);
-    const fresh = !initial && type !== 'DELETED';
-    const p = projectObject(raw, this.#sink, time, held, (own) => this.#observedAt(time, own, fresh));
+    // The observation in cluster time, bounded below by the newest stamp the object carries.
+    let time = observed - this.#deltaOffset;
+    const p = projectObject(raw, this.#sink, observed, held, (own) => {
+      time = this.#toCluster(observed, own);
+      return time;
+    });
     if (isRejected(p)) {
       this.#rejected.add(p.rejected);
       return;
@@ -334,14 +426,14 @@ export class TraceEngine {
   }
 
   /**
-   * The time a delta observed at `observed` refines its stamps with. A fresh
-   * write's newest stamp (`own`; not the initial list's nor a DELETED's, whose
-   * stamps are older writes') bounds the clock offset. The estimate is kept and
-   * reported, not applied yet: the observation is returned as it is.
+   * A delta's observation time in cluster time: less the offset estimated for
+   * it, and never before `own`, the newest stamp the delta carries (the write
+   * it shows was observed after it was made). Stamps are refined with this,
+   * inside their second, and span ends without a stamp use it.
    */
-  #observedAt(observed: number, own: number | undefined, fresh: boolean): number {
-    if (fresh && own !== undefined) this.#offset.sample(observed, own);
-    return observed;
+  #toCluster(observed: number, own: number | undefined): number {
+    const converted = observed - this.#deltaOffset;
+    return own !== undefined && converted < own ? own : converted;
   }
 
   /** The projection held for the uid of `raw`, live or tombstoned, if any. */

@@ -37,7 +37,14 @@ export function replayCorrelated(
     feedSpans(i);
     const delta = deltas[i] as Delta;
     const time: unknown = (delta as { time?: unknown } | null | undefined)?.time;
-    if (typeof time === 'number' && Number.isFinite(time)) clock.advanceTo(time);
+    if (typeof time === 'number' && Number.isFinite(time)) {
+      // Tick where waiting deltas fell due, as a live run's loop would have.
+      for (let due = engine.nextAlignedAt(); due < time; due = engine.nextAlignedAt()) {
+        clock.advanceTo(due);
+        for (const r of correlator.process(engine.tick(), clock.now())) out.push(r);
+      }
+      clock.advanceTo(time);
+    }
     engine.apply(delta);
     for (const r of correlator.process(engine.tick(), clock.now())) out.push(r);
   }

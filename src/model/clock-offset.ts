@@ -4,19 +4,30 @@
  * times to cluster time with it.
  *
  * Every write the apiserver stamps (managedFields `time`, `creationTimestamp`,
- * the deletion request) happened before the watcher observed it, so each
- * `observed − stamp` is an upper bound of the offset (plus the watch's delivery
- * lag, plus up to a second for whole-second stamps). The tightest bound seen is
- * the estimate. There is no lower bound to be had, so the estimate errs late:
- * converted times err early, and only inside the second their stamp allows.
+ * the deletion request, an Event's microsecond `eventTime`) happened before the
+ * watcher observed it, so each `observed − stamp` is an upper bound of the
+ * offset (plus the watch's delivery lag, plus up to a second for whole-second
+ * stamps). The tightest bound is the estimate. There is no lower bound to be
+ * had, so the estimate errs late: converted times err early, and a stamp's
+ * refinement never leaves its second.
  *
- * A delta is converted with the bounds observed at least {@link SETTLE_MS}
- * before it. Watches deliver out of order by less than that, so the estimate a
- * delta is converted with does not depend on the order they arrived in.
+ * A delta observed at `o` is converted with the tightest bound observed up to
+ * {@link LOOKAHEAD_MS} after it ({@link tightestBy}), so the first writes of a
+ * run are converted with the bounds of the writes right after them, not with
+ * their own whole-second stamps alone. The engine applies each delta
+ * {@link ALIGN_DELAY_MS} after its observation, by when every delta observed
+ * that early has arrived even if watches delivered out of order by up to
+ * {@link REORDER_MS}: the estimate a delta is converted with does not depend on
+ * arrival order, and a constant shift of every observation shifts it by exactly
+ * that much.
  */
 
-/** How long after its observation a bound counts: longer than watches reorder. */
-export const SETTLE_MS = 2_000;
+/** How far after a delta's observation the bounds it is converted with may have been observed. */
+export const LOOKAHEAD_MS = 1_000;
+/** How far out of observation order deltas may arrive and still be converted alike. */
+export const REORDER_MS = 2_000;
+/** How long after its observation the engine applies a delta: the lookahead, then the reorder allowance. */
+export const ALIGN_DELAY_MS = LOOKAHEAD_MS + REORDER_MS;
 /** Steps of the estimate kept; beyond this the oldest is forgotten. */
 const MAX_STEPS = 1_024;
 
@@ -59,13 +70,8 @@ export class ClockOffset {
     if (steps.length > MAX_STEPS) steps.shift();
   }
 
-  /**
-   * The estimate a delta observed at `observed` is converted with: the
-   * tightest bound observed at least {@link SETTLE_MS} before it, whatever
-   * order the deltas arrived in. Undefined when there is none.
-   */
-  settledAt(observed: number): number | undefined {
-    const limit = observed - SETTLE_MS;
+  /** The tightest bound observed at or before `limit` (watcher time); undefined when there is none. */
+  tightestBy(limit: number): number | undefined {
     const steps = this.#steps;
     let lo = 0;
     let hi = steps.length;
@@ -78,17 +84,18 @@ export class ClockOffset {
   }
 
   /**
-   * Converts `observed` (watcher time, ms) to cluster time with the estimate
-   * settled by then ({@link settledAt}), tightened by the delta's own bound
-   * when `ownStamp` (the newest stamp it carries) is given. Undefined when
-   * there is neither.
+   * The offset a delta observed at `observed` is converted with: the tightest
+   * bound observed by {@link LOOKAHEAD_MS} after it, tightened by the delta's
+   * own bound when `ownStamp` (the newest stamp it carries) is given, so that a
+   * converted time never precedes the write it observed. Undefined when there
+   * is neither.
    */
-  toCluster(observed: number, ownStamp?: number): number | undefined {
-    let offset = this.settledAt(observed);
+  offsetFor(observed: number, ownStamp?: number): number | undefined {
+    let offset = this.tightestBy(observed + LOOKAHEAD_MS);
     if (ownStamp !== undefined) {
       const own = observed - ownStamp;
-      if (offset === undefined || own < offset) offset = own;
+      if (Number.isFinite(own) && (offset === undefined || own < offset)) offset = own;
     }
-    return offset === undefined ? undefined : observed - offset;
+    return offset;
   }
 }

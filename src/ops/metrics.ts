@@ -111,7 +111,7 @@ export class KubetrailMetrics {
   });
   readonly clockOffset = new Gauge({
     name: 'kubetrail_clock_offset_seconds',
-    help: "The watcher's clock minus the cluster's, estimated from the tightest bound of observed minus stamped (apiserver stamps of fresh writes; includes the fastest watch delivery); NaN until a bound has counted.",
+    help: "The watcher's clock minus the cluster's, estimated from the tightest bound of observed minus stamped (apiserver stamps of fresh writes and Events' eventTime; includes the fastest watch delivery); span times are converted with it. NaN until a bound has counted.",
     registers: [this.registry],
     collect: this.#collect,
   });

@@ -1,9 +1,11 @@
 // The engine's clock offset estimate (stats().clockOffsetMs, served as
-// kubetrail_clock_offset_seconds), on a real recording and its skewed variants.
+// kubetrail_clock_offset_seconds), on a real recording and its skewed variants,
+// and the span times converted with it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { mergeTraceRecords } from '../../src/assembly/merge-records.js';
 import type { Delta } from '../../src/model/delta.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { skewed } from '../scenarios/clock-skew.js';
@@ -32,6 +34,23 @@ describe('the engine estimates the watcher clock offset', () => {
     const initial = deltas.filter((d) => d.initial === true);
     assert.ok(initial.length > 0);
     assert.equal(offsetAfter(initial), undefined);
+  });
+
+  it('converts the first writes of a run with the bounds observed right after them, whatever the skew', () => {
+    // The Deployment was created in the second 04:24:55 and observed at .637; the first tight bound
+    // comes 54 ms later (a Scheduled Event's eventTime .682229, observed at .691): 8.771 ms. Before,
+    // a skewed watcher moved the root by the skew (its end) or within its second (its start).
+    const roots = (input: readonly Delta[]): string[] =>
+      mergeTraceRecords(replayWithEngine(input).records).map(
+        (t) => `${t.root.name} ${t.root.startTime} ${t.root.endTime}`,
+      );
+    const expected = roots(deltas);
+    assert.equal(
+      expected[0],
+      `Deployment.Create ${Date.UTC(2026, 10, 22, 4, 24, 55, 628)} ${Date.UTC(2026, 10, 22, 4, 24, 55, 727)}`,
+    );
+    for (const s of [-60, -10, -3, 3, 10, 60])
+      assert.deepEqual(roots(skewed(deltas, s * 1000)), expected, `${s} s`);
   });
 
   it('is unknown before any delta', () => {
