@@ -151,7 +151,7 @@ export class TapCorrelator {
         .find(want.resource, want.namespace, want.name)
         .filter((r) => meets(r, want, this.#requests.fieldManager(r.auditId)));
       const ambiguous = found.length > 1;
-      for (const r of found.slice(0, MAX_AMBIGUOUS_LINKS)) {
+      for (const r of nearest(found, span.startTime, MAX_AMBIGUOUS_LINKS)) {
         const attributes: Record<string, string | boolean> = {
           [A.ATTR_KUBETRAIL_LINK_KIND]: 'apiserver.request',
           [A.ATTR_KUBETRAIL_LINK_AUDIT_ID]: r.auditId,
@@ -196,6 +196,19 @@ export class TapCorrelator {
       links: [...span.links, ...links],
     };
   }
+}
+
+/**
+ * The `n` requests nearest to `at` (a span's start: its request ran just before
+ * it), in their own order. Beyond `n` matches, the earliest would often leave
+ * out the one that made the span, for a span late in its window.
+ */
+function nearest(found: readonly ApiRequest[], at: number, n: number): readonly ApiRequest[] {
+  if (found.length <= n) return found;
+  const distance = (r: ApiRequest) =>
+    r.endTime < at ? at - r.endTime : r.startTime > at ? r.startTime - at : 0;
+  const kept = new Set([...found].sort((x, y) => distance(x) - distance(y)).slice(0, n));
+  return found.filter((r) => kept.has(r));
 }
 
 /** The one small span kubetrail adds to a request's own trace: a child of its handler span, linking to the root. */

@@ -148,6 +148,19 @@ describe('TapCorrelator', () => {
     ]);
   });
 
+  it('beyond 3 matches, links the 3 nearest to the span, not the earliest', () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    // deletedPod starts at T + 300; the window is the second before its stamp's and its own.
+    const all = [-900, -500, 100, 250, 290, 600].map((dt) => request('DELETE', 'pods', 'web-1', RS, T + dt));
+    c.addSpans(all, T);
+    const links = c.process([trace(deletedPod)], T + 10_000)[0]?.spans[0]?.links ?? [];
+    assert.deepEqual(
+      links.map((l) => l.spanId),
+      [all[2]?.spanId, all[3]?.spanId, all[4]?.spanId],
+    );
+    assert.ok(links.every((l) => l.attributes?.['kubetrail.link.ambiguous'] === true));
+  });
+
   it("links a Pod's lifecycle span to the kubelet's spans for its uid", () => {
     const c = new TapCorrelator({ holdMs: 0 });
     const kubelet = (i: number, uid: string): TapSpan => ({
