@@ -16,7 +16,12 @@
  * The stack must be up (`npm run cluster:up`, under the cluster lock):
  *
  *   node dist/test/bench/live-bench.js [--deployments 10] [--replicas 30] [--kspan DIR|BIN]
- *     [--no-calibrate] [--idle-seconds 15] [--settle-seconds 12]
+ *     [--no-calibrate] [--idle-seconds 15] [--settle-seconds 12] [--profile-dir DIR]
+ *
+ * `--profile-dir` writes a CPU profile of the measured kubetrail there (see
+ * cpu-profile.ts), for where its JavaScript time goes; the profiler's own
+ * cost then inflates kubetrail's CPU figures (to about 2.8 times here), so
+ * compare those only between runs without it.
  *
  * The last line is a JSON object.
  */
@@ -42,6 +47,7 @@ const { values } = parseArgs({
     'no-calibrate': { type: 'boolean', default: false },
     'idle-seconds': { type: 'string', default: '15' },
     'settle-seconds': { type: 'string', default: '12' },
+    'profile-dir': { type: 'string' },
   },
 });
 const deployments = Number(values.deployments);
@@ -198,14 +204,28 @@ if (!values['no-calibrate']) {
 
 // Pass 2, measured: kubetrail and kspan at once.
 const spawned = performance.now();
-const kt = await startKubetrail(cluster, [], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP } });
+const profileDir = values['profile-dir'];
+const profile = profileDir
+  ? {
+      NODE_OPTIONS: `--import=${join(repoRoot, 'dist/test/bench/cpu-profile.js')}`,
+      KUBETRAIL_PROFILE_DIR: profileDir,
+    }
+  : {};
+const kt = await startKubetrail(cluster, [], { env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP, ...profile } });
 const readySeconds = (performance.now() - spawned) / 1000;
 const ktPid = kt.child.pid ?? 0;
 const ks = kspanBin ? await startKspan(kspanBin, cluster) : undefined;
 const idleFrom = procSample(ktPid);
-await sleep(idleSeconds * 1000);
+// RSS every 5 s of the idle spell: right after ready it still holds the initial lists' garbage.
+const idleSeries: string[] = [];
+for (let s = 5; s <= idleSeconds; s += 5) {
+  await sleep(5000);
+  idleSeries.push(`${s} s ${mib(procSample(ktPid).rssBytes)}`);
+}
+await sleep((idleSeconds % 5) * 1000);
 const idleKt = procSample(ktPid);
 const idleCpuPerMinute = ((idleKt.cpuSeconds - idleFrom.cpuSeconds) / Math.max(1, idleSeconds)) * 60;
+const idleWakeupsPerSecond = (idleKt.wakeups - idleFrom.wakeups) / Math.max(1, idleSeconds);
 const idleKs = ks?.pid ? procSample(ks.pid) : undefined;
 log(`idle: kubetrail ${mib(idleKt.rssBytes)} MiB RSS${idleKs ? `, kspan ${mib(idleKs.rssBytes)} MiB` : ''}`);
 
@@ -262,7 +282,7 @@ if (ksCpu !== undefined && after.ks) {
   );
 }
 console.log(
-  `idle: ${mib(idleKt.rssBytes)} MiB RSS (target ≤ 80: ${verdict(idleKt.rssBytes <= 80 * 2 ** 20)}), ${idleCpuPerMinute.toFixed(2)} s CPU per minute`,
+  `idle: ${mib(idleKt.rssBytes)} MiB RSS (target ≤ 80: ${verdict(idleKt.rssBytes <= 80 * 2 ** 20)}; MiB after ready: ${idleSeries.join(', ')}), ${idleCpuPerMinute.toFixed(2)} s CPU per minute, ${idleWakeupsPerSecond.toFixed(1)} main-thread wakeups per second`,
 );
 console.log(
   JSON.stringify({
@@ -276,6 +296,7 @@ console.log(
       peakRssBytes: after.kt.peakRssBytes,
       idleRssBytes: idleKt.rssBytes,
       idleCpuPerMinute,
+      idleWakeupsPerSecond,
       readySeconds,
     },
     apiserver: { cpuSeconds: apiCpu },

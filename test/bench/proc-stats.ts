@@ -13,6 +13,8 @@ export interface ProcSample {
   readonly rssBytes: number;
   /** Peak resident set since the process started (VmHWM), bytes. */
   readonly peakRssBytes: number;
+  /** Times the main thread went to sleep waiting (voluntary context switches): its wakeups. */
+  readonly wakeups: number;
 }
 
 let ticksPerSecond: number | undefined;
@@ -39,6 +41,7 @@ export function procSample(pid: number): ProcSample {
     cpuSeconds: (utime + stime) / clockTicks(),
     rssBytes: kib('VmRSS') * 1024,
     peakRssBytes: kib('VmHWM') * 1024,
+    wakeups: Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0),
   };
 }
 
