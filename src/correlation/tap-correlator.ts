@@ -15,6 +15,7 @@ import { backLinkSpanIdOf } from '../model/ids.js';
 import type { SpanLinkRecord, SpanRecord, TraceRecord } from '../model/span-record.js';
 import type { TapSpan } from '../model/tap-span.js';
 import type { ApiRequest } from './api-request.js';
+import { insideParent } from './inside-parent.js';
 import { KubeletSpanIndex, MAX_KUBELET_SPANS_PER_POD } from './kubelet-span-index.js';
 import { kubeletPodUid, type WantedRequest, wantedRequest } from './link-rules.js';
 import { RequestIndex, type RequestIndexOptions } from './request-index.js';
@@ -211,7 +212,7 @@ function nearest(found: readonly ApiRequest[], at: number, n: number): readonly 
   return found.filter((r) => kept.has(r));
 }
 
-/** The one small span kubetrail adds to a request's own trace: a child of its handler span, linking to the root. */
+/** The one small span kubetrail adds to a request's own trace: a child of its handler span, inside it, linking to the root. */
 function backLinkTrace(root: SpanRecord, request: ApiRequest): TraceRecord {
   const span: SpanRecord = {
     traceId: request.traceId,
@@ -220,8 +221,7 @@ function backLinkTrace(root: SpanRecord, request: ApiRequest): TraceRecord {
     name: `kubetrail ${root.name}`,
     role: 'intent',
     service: 'kubetrail',
-    startTime: request.startTime,
-    endTime: Math.max(request.startTime, request.endTime),
+    ...insideParent(request.startTime, request.endTime),
     status: { code: 'UNSET' },
     attributes: {
       [A.ATTR_KUBETRAIL_LINK_KIND]: 'kubetrail.root',

@@ -336,8 +336,35 @@ interface JaegerV1Trace {
     duration: number;
     tags?: { key: string; value: unknown }[];
     processID: string;
+    warnings?: string[] | null;
   }[];
   processes: Record<string, { serviceName: string }>;
+}
+
+/**
+ * What Jaeger's UI lists under a span's Warnings: those of the v1 API's answer
+ * (its query service's adjusters: clock skew, invalid parent or link, duplicate
+ * ids) and the UI's own for a duplicate tag. Undefined while Jaeger lacks the span.
+ */
+export async function jaegerUiWarnings(
+  jaegerUrl: string,
+  traceId: string,
+  spanId: string,
+): Promise<string[] | undefined> {
+  const res = await fetch(`${jaegerUrl}/api/traces/${traceId}`);
+  if (res.status === 404) return undefined;
+  if (!res.ok) throw new Error(`jaeger ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { data?: JaegerV1Trace[] | null };
+  const span = body.data?.flatMap((t) => t.spans).find((s) => s.spanID === spanId);
+  if (span === undefined) return undefined;
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const t of span.tags ?? []) {
+    const key = `${t.key}:${String(t.value)}`;
+    if (seen.has(key)) duplicates.add(`Duplicate tag "${key}"`);
+    seen.add(key);
+  }
+  return [...(span.warnings ?? []), ...duplicates];
 }
 
 /**

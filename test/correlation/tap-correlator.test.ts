@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TapCorrelator } from '../../src/correlation/tap-correlator.js';
+import { msToNanosString } from '../../src/export/time.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import type { TapSpan } from '../../src/model/tap-span.js';
 
@@ -222,6 +223,32 @@ describe('TapCorrelator', () => {
     assert.deepEqual(back?.links, [
       { traceId: root.traceId, spanId: root.spanId, attributes: { 'kubetrail.link.kind': 'kubetrail.root' } },
     ]);
+  });
+
+  it('places the back-link span inside its handler span to the nanosecond, as exported', () => {
+    // The handler's times as the tap holds them (float milliseconds of the wire's nanoseconds):
+    // 09:00:00.050731400 → .054100600, whose microseconds round outward at both ends.
+    const start = BigInt(T) * 1_000_000n + 50_731_400n;
+    const end = start + 3_369_200n;
+    const del = {
+      ...request('DELETE', 'deployments', 'web', 'kubectl/v1.37.1 (linux/amd64) kubernetes/$Format'),
+      startTime: Number(start) / 1e6,
+      endTime: Number(end) / 1e6,
+    };
+    const c = new TapCorrelator({ holdMs: 0 });
+    c.addSpans([del], T);
+    const root = span({
+      name: 'Deployment.Delete',
+      role: 'intent',
+      service: 'unknown',
+      startTime: T + 60,
+      attributes: { 'k8s.namespace.name': 'ns', 'k8s.deployment.name': 'web', 'kubetrail.intent': 'delete' },
+    });
+    const back = c.process([trace(root)], T + 10_000)[1]?.root;
+    assert.equal(back?.parentSpanId, del.spanId);
+    const from = BigInt(msToNanosString(back?.startTime ?? 0));
+    const to = BigInt(msToNanosString(back?.endTime ?? 0));
+    assert.ok(start <= from && from <= to && to <= end, `${from}..${to} outside ${start}..${end}`);
   });
 
   it('releases the oldest held trace at once beyond its bound', () => {

@@ -15,6 +15,7 @@ import {
   type JaegerSpan,
   jaegerSpans,
   jaegerTrace,
+  jaegerUiWarnings,
   type LocalCluster,
   repoRoot,
   restartMissing,
@@ -124,6 +125,9 @@ describe('tap mode: apiserver → kubetrail → Jaeger', { skip, timeout: 10 * 6
       back.links?.map((l) => [l.traceId, l.spanId, linkKind(l)]),
       [[root.traceId, root.spanId, 'kubetrail.root']],
     );
+    // Inside its handler span, so Jaeger's UI shows no Warnings on it (clock skew, parent, link, tags).
+    assert.ok(back.startNs >= handler.startNs && back.endNs <= handler.endNs, 'inside the handler span');
+    assert.deepEqual(await jaegerUiWarnings(cluster.jaegerUrl, link.traceId, back.spanId), []);
   });
 
   it('every root links to the request for the same object and verb; the Delete root names the deleter', async () => {

@@ -6,7 +6,14 @@
  * rollout whose root links to the PATCH. Both shots open the linking span's
  * details, where Jaeger's UI lists the link.
  */
-import { ensureCluster, eventually, type JaegerSpan, jaegerSpans, jaegerTrace } from '../cluster/cluster.js';
+import {
+  ensureCluster,
+  eventually,
+  type JaegerSpan,
+  jaegerSpans,
+  jaegerTrace,
+  jaegerUiWarnings,
+} from '../cluster/cluster.js';
 import { freePort, startKubetrail } from '../e2e/kubetrail-process.js';
 import { apiserverTracingTo, rolloutStatus } from '../e2e/tap-stack.js';
 import { createNamespace, deployment } from '../e2e/workloads.js';
@@ -78,6 +85,11 @@ async function liveTapRollout(jaegerUrl: string): Promise<Hops> {
     const root = back.links?.[0];
     if (root === undefined) throw new Error(`the back-link span ${back.spanId} has no link`);
     const requestSpans = await settledTrace(jaegerUrl, back.traceId);
+    const warnings = await jaegerUiWarnings(jaegerUrl, back.traceId, back.spanId);
+    if (warnings === undefined || warnings.length > 0)
+      throw new Error(
+        `Jaeger shows Warnings on the back-link span ${back.spanId}: ${JSON.stringify(warnings)}`,
+      );
     const rolloutSpans = await settledTrace(jaegerUrl, root.traceId);
     return {
       request: shown(requestSpans, back.traceId, back.spanId),
