@@ -5,7 +5,7 @@ import type { CausalityRule } from '../causality/causality-rule.js';
 import { RuleTable } from '../causality/rule-table.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
-import { ALIGN_DELAY_MS, ClockOffset } from '../model/clock-offset.js';
+import { ALIGN_DELAY_MS, ClockOffset, REORDER_MS } from '../model/clock-offset.js';
 import type { Delta, DeltaType } from '../model/delta.js';
 import type { IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
@@ -70,6 +70,27 @@ type PendingItem =
       readonly arrivedAt: number;
     };
 
+/** A root delta kept until its root has an open intent, with its time (cluster clock). */
+interface EarlyDelta {
+  readonly projection: ObjectProjection;
+  readonly previous: ObjectProjection | undefined;
+  readonly type: DeltaType;
+  readonly time: number;
+  /** Clock time it arrived. */
+  readonly arrivedAt: number;
+}
+
+/** What deltas of one root showed while none of its intents was open. */
+interface EarlyDeltas {
+  /** The earliest delta of each generation. */
+  readonly byGeneration: Map<number, EarlyDelta>;
+  /** The earliest delta that showed the newest generation's outcome. */
+  outcome: EarlyDelta | undefined;
+}
+
+/** Generations remembered per root before it has an open intent. */
+const MAX_EARLY_GENERATIONS = 4;
+
 /** A delta waiting to be applied, with its observation time (watcher clock). */
 interface Aligning {
   readonly delta: Delta;
@@ -110,6 +131,8 @@ export class TraceEngine {
   readonly #pending: PendingBuffer<PendingItem>;
   /** Rule target (kind/ns/name) → root uid: resolves Events about objects never seen (kspan's unknown uids). */
   readonly #targets: LRUCache<string, string>;
+  /** Root deltas seen while none of their root's intents was open (see #noteEarly). */
+  readonly #early: LRUCache<string, EarlyDeltas>;
   /** Watcher clock minus cluster clock, estimated from every fresh write's stamps. */
   readonly #offset = new ClockOffset();
   /**
@@ -166,6 +189,7 @@ export class TraceEngine {
     });
     this.#pending = new PendingBuffer<PendingItem>(this.#limits.maxPending);
     this.#targets = new LRUCache<string, string>({ max: Math.max(1000, this.#limits.maxObjects >> 2) });
+    this.#early = new LRUCache<string, EarlyDeltas>({ max: Math.max(1000, this.#limits.maxOpenTraces >> 2) });
     this.#schedule = new EmissionSchedule({
       clock,
       graph: this.#graph,
@@ -610,8 +634,86 @@ export class TraceEngine {
       this.#groups.set(root.uid, group);
       if (this.#groups.size > this.#limits.maxOpenTraces) this.#evictOldestGroup();
     }
-    if (group.intents.length === 0) this.#intents.openCurrent(group);
+    if (group.intents.length === 0) {
+      this.#intents.openCurrent(group);
+      this.#applyEarly(group);
+    }
     return group;
+  }
+
+  /**
+   * Remembers a root delta that opened no intent because none of its root was
+   * open: watches reorder, and the delta that opens the intent (an ADDED, a
+   * generation bump, an Event) may come after the one that first showed a
+   * generation, or its end. Per generation the earliest delta is kept, and the
+   * earliest that shows an outcome (done, failed); bounded.
+   */
+  #noteEarly(
+    p: ObjectProjection,
+    previous: ObjectProjection | undefined,
+    type: DeltaType,
+    time: number,
+  ): void {
+    const gen = p.generation ?? 0;
+    let early = this.#early.get(p.uid);
+    if (early === undefined) {
+      early = { byGeneration: new Map(), outcome: undefined };
+      this.#early.set(p.uid, early);
+    }
+    const now = this.#clock.now();
+    const seen = early.byGeneration.get(gen);
+    if (seen === undefined || time < seen.time || now - seen.arrivedAt > REORDER_MS) {
+      early.byGeneration.set(gen, { projection: p, previous, type, time, arrivedAt: now });
+      if (early.byGeneration.size > MAX_EARLY_GENERATIONS) {
+        early.byGeneration.delete(Math.min(...early.byGeneration.keys()));
+      }
+    }
+    this.#noteOutcome(early, p, time, now);
+  }
+
+  #noteOutcome(early: EarlyDeltas, p: ObjectProjection, time: number, now: number): void {
+    if (p.deletionTimestamp !== undefined) return;
+    const state = outcomeOf(p).state;
+    if (state !== 'done' && state !== 'failed') return;
+    const gen = p.generation ?? 0;
+    const noted = early.outcome;
+    if (noted !== undefined && now - noted.arrivedAt <= REORDER_MS) {
+      const notedGen = noted.projection.generation ?? 0;
+      if (notedGen > gen || (notedGen === gen && noted.time <= time)) return;
+    }
+    early.outcome = { projection: p, previous: undefined, type: 'MODIFIED', time, arrivedAt: now };
+  }
+
+  /**
+   * Gives a group that just got its intents what deltas that arrived just
+   * before (within the reorder allowance) showed while none was open: the
+   * first delta of the generation of an open intent or a newer one (a bump
+   * delivered before the state it bumped), and the outcome of an open intent.
+   * An older generation's delta is a quiet root's, as it would have been in
+   * order, and opens nothing.
+   */
+  #applyEarly(group: RootGroup): void {
+    const early = this.#early.peek(group.rootUid);
+    if (early === undefined) return;
+    const now = this.#clock.now();
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const i of group.intents) if (i.key !== 'delete' && i.key < oldest) oldest = i.key;
+    const deltas = [...early.byGeneration.values()].sort((a, b) => a.time - b.time);
+    for (const e of deltas) {
+      const gen = e.projection.generation ?? 0;
+      // An older generation than any open intent waits: the delta that opens its intent may follow.
+      if (now - e.arrivedAt <= REORDER_MS && gen < oldest) continue;
+      early.byGeneration.delete(gen);
+      if (now - e.arrivedAt > REORDER_MS || this.#closed.isClosed(group.rootUid, gen)) continue;
+      this.#intents.recordChange(group, e.projection, e.previous, e.type, e.time, now, () => group);
+    }
+    const o = early.outcome;
+    if (o !== undefined && now - o.arrivedAt > REORDER_MS) early.outcome = undefined;
+    else if (o !== undefined && group.intent(o.projection.generation ?? 0) !== undefined) {
+      this.#intents.recordOutcome(group, o.projection, o.time, now);
+      early.outcome = undefined;
+    }
+    if (early.byGeneration.size === 0 && early.outcome === undefined) this.#early.delete(group.rootUid);
   }
 
   #evictOldestGroup(): void {
@@ -644,7 +746,11 @@ export class TraceEngine {
     const group = this.#intents.recordChange(held, p, previous, type, time, now, (root) =>
       this.#newGroup(root),
     );
-    if (group === undefined) return;
+    if (group === undefined) {
+      this.#noteEarly(p, previous, type, time);
+      return;
+    }
+    if (this.#early.size > 0) this.#applyEarly(group);
     if (held === undefined && this.#closed.has(p.uid)) {
       // A closed root: only an intent not emitted before (a later generation, a delete) is traced.
       for (let k = group.intents.length - 1; k >= 0; k--) {
