@@ -2,6 +2,7 @@ import type { Clock } from '../model/clock.js';
 import type { DeltaType } from '../model/delta.js';
 import { type IntentKey, traceIdOf } from '../model/ids.js';
 import type { ObjectProjection } from '../model/projection.js';
+import { numericRv } from '../model/resource-version.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
 import { outcomeOf } from './outcome.js';
 import type { Intent, RootGroup } from './root-group.js';
@@ -64,6 +65,7 @@ export class IntentBook {
       group ??= newGroup(p);
       const requested = deletionRequestedAt(p);
       const del = this.#open(group, 'delete', Math.min(requested ?? time, time), 'unknown', '', false, time);
+      shownBy(del, p);
       if (type === 'DELETED') {
         group.member(p.uid).deletedAt = time;
         del.end ??= { reason: 'converged', time, observedAt: now, message: undefined };
@@ -81,7 +83,7 @@ export class IntentBook {
         group ??= newGroup(p);
         const create = gen <= 1;
         const start = create ? (p.creationTimestamp ?? time) : specTime(writer.time, time, lowerStart);
-        this.#open(group, gen, start, manager, managerOp, false, time);
+        shownBy(this.#open(group, gen, start, manager, managerOp, false, time), p);
       }
     }
     return group;
@@ -144,8 +146,17 @@ export class IntentBook {
   openListed(group: RootGroup): void {
     const p = group.root;
     if (p.deletionTimestamp !== undefined) {
-      this.#open(group, 'delete', deletionRequestedAt(p), 'unknown', '', false, this.#clock.now()).partial =
-        true;
+      const del = this.#open(
+        group,
+        'delete',
+        deletionRequestedAt(p),
+        'unknown',
+        '',
+        false,
+        this.#clock.now(),
+      );
+      del.partial = true;
+      shownBy(del, p);
       return;
     }
     const gen = p.generation ?? 0;
@@ -153,6 +164,7 @@ export class IntentBook {
     const start = writer.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
     const intent = this.#open(group, gen, start, writer.manager, writer.operation, false, this.#clock.now());
     intent.partial = true;
+    shownBy(intent, p);
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {
       intent.history = true;
@@ -222,6 +234,7 @@ export class IntentBook {
       history: false,
       emitted: undefined,
       emittedVersion: -1,
+      firstRv: undefined,
     };
     group.addIntent(intent);
     this.#supersede(group);
@@ -258,6 +271,12 @@ export class IntentBook {
       }
     }
   }
+}
+
+/** Records that `p`, a state of the root, showed `intent`: the lowest numeric resourceVersion is kept. */
+function shownBy(intent: Intent, p: ObjectProjection): void {
+  const rv = numericRv(p.resourceVersion);
+  if (rv !== undefined && (intent.firstRv === undefined || rv < intent.firstRv)) intent.firstRv = rv;
 }
 
 function specTime(t: number | undefined, observed: number, notBefore: number): number {

@@ -27,6 +27,12 @@ export interface Intent {
   start: number | undefined;
   /** Observation time of the delta the start and manager were read from: the earliest wins. */
   seenAt: number;
+  /**
+   * The lowest resourceVersion (where numeric) of the root's deltas that showed
+   * this intent: the write that made it, or one soon after. Undefined when none
+   * was seen (an intent opened from its consequences).
+   */
+  firstRv: number | undefined;
   /** Clock time the engine learnt of it. */
   readonly openedAt: number;
   manager: string;

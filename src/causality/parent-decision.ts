@@ -6,6 +6,7 @@ import {
   terminationSpanIdOf,
 } from '../model/ids.js';
 import type { ObjectProjection, ObjectRef } from '../model/projection.js';
+import { numericRv } from '../model/resource-version.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
 import { sameSecond } from '../normalise/refine-time.js';
 import type { ActionFact } from './action-fact.js';
@@ -28,6 +29,8 @@ export interface TracedIntent {
   readonly start: number | undefined;
   /** Opened because its consequences arrived, not because the change itself was observed. */
   readonly lazy: boolean;
+  /** The lowest numeric resourceVersion of the root that showed this intent, if any. */
+  readonly firstRv: number | undefined;
 }
 
 /** What the decision reads of one root object: its intents, its actions, the objects it watched. */
@@ -299,6 +302,30 @@ class ParentDecision {
     return node;
   }
 
+  /**
+   * The root node of the intent an Event about the root object follows, by the
+   * order of the root's writes rather than by clocks: the Event names the
+   * root's resourceVersion its reporter acted on, and each intent the lowest
+   * one that showed it. The latest intent shown at or before that write; the
+   * earliest when none was. Undefined when the Event names no numeric
+   * resourceVersion or some intent has none (it was opened from its
+   * consequences): then time decides.
+   */
+  #rootByWrite(resourceVersion: string | undefined): RootNode | undefined {
+    const rv = numericRv(resourceVersion);
+    if (rv === undefined) return undefined;
+    let chosen: TracedIntent | undefined;
+    let earliest: TracedIntent | undefined;
+    for (const i of this.#group.intents) {
+      const first = i.firstRv;
+      if (first === undefined) return undefined;
+      if (earliest === undefined || first < (earliest.firstRv ?? first)) earliest = i;
+      if (first <= rv && (chosen === undefined || first > (chosen.firstRv ?? first))) chosen = i;
+    }
+    const intent = chosen ?? earliest;
+    return intent === undefined ? undefined : this.#roots.get(intent);
+  }
+
   #isRoot(ref: ObjectRef, ns: string): boolean {
     const root = this.#group.root;
     if (ref.uid !== '') return ref.uid === root.uid;
@@ -319,7 +346,9 @@ class ParentDecision {
       }
     }
     if (this.#isRoot(ev.involved, a.involvedNamespace)) {
-      a.parent = this.#rootAt(t);
+      // A repeated or combined Event names the resourceVersion of one occurrence only.
+      const single = a.fact.count === 1 && a.fact.occurrences === undefined && ev.occurrence === undefined;
+      a.parent = (single ? this.#rootByWrite(ev.involved.resourceVersion) : undefined) ?? this.#rootAt(t);
       return;
     }
     const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);

@@ -101,6 +101,11 @@ export interface ObjectRef {
   readonly uid: string;
   readonly apiVersion: string;
   readonly fieldPath: string | undefined;
+  /**
+   * The object's resourceVersion as the reporter saw it: the write the Event
+   * follows. Only compared with resourceVersions of the same object.
+   */
+  readonly resourceVersion: string | undefined;
 }
 
 /**

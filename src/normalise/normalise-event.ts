@@ -160,5 +160,6 @@ function readRef(value: unknown, _sink: IssueSink): ObjectRef | undefined {
     uid: asString(ref.uid) ?? '',
     apiVersion: intern(asString(ref.apiVersion) ?? ''),
     fieldPath: asString(ref.fieldPath),
+    resourceVersion: asString(ref.resourceVersion),
   };
 }

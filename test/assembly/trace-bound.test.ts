@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { boundTree } from '../../src/assembly/trace-bound.js';
 import type { RootNode, SpanNode, SpanTree, TreeNode } from '../../src/causality/parent-decision.js';
 
-const intent = { traceId: 't', start: 0, lazy: false };
+const intent = { traceId: 't', start: 0, lazy: false, firstRv: undefined };
 const root: RootNode = {
   kind: 'root',
   of: intent,

@@ -29,6 +29,7 @@ function event(controller: string, reason: string, kind: string, note: string): 
       uid: 'u',
       apiVersion: 'apps/v1',
       fieldPath: undefined,
+      resourceVersion: undefined,
     },
     related: undefined,
     firstTime: 0,

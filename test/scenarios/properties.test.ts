@@ -34,8 +34,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9: the added Node's DaemonSet Pod (create, Scheduled, lifecycle) joins the converged DaemonSet.Create trace, not a trace of its own",
   'test/fixtures/live/daemonset-node-added.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the DaemonSet.Create root lasts 1.2–1.6 s longer',
-  'test/fixtures/live/five-image-changes.jsonl one-intent-per-trace':
-    "issue 9: kubectl-set wrote generations 2 and 3 in the same second (managedFields 11:25:59Z) and the stamp keeps its first refinement, generation 2's: generation 3 starts when 2 did and takes generation 2's steps, whose trace is its root alone",
   'test/fixtures/live/five-image-changes.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 11 placements change and roots last over 1 s longer',
   'test/fixtures/live/four-image-changes.jsonl watch-lag':
@@ -76,8 +74,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
   'test/fixtures/live/rollout-restart.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
-  'test/fixtures/live/rollout-superseded.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, 6 placements of the superseded rollout change',
   'test/fixtures/live/rollout-undo.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, up to 16 placements change and the Create root lasts over 1 s longer',
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-before-root':
