@@ -158,15 +158,23 @@ describe('tap HA: spans land on the standby, links appear on the leader; failove
     assert.ok((await standby.metric('kubetrail_tap_links_total', 'kind="links"')) > 0);
   });
 
-  it('every overlay renders with the image; tap-ha runs 2 replicas whose config is valid with the Pod IP', async () => {
+  it('every overlay renders with the image and passes the apiserver validation; tap-ha runs 2 replicas whose config is valid with the Pod IP', async () => {
     const dirs = [
       'manifests',
       ...readdirSync(join(repoRoot, 'manifests/examples')).map((d) => `manifests/examples/${d}`),
     ];
     assert.ok(dirs.includes('manifests/examples/tap-ha'));
+    // The apiserver validates each overlay (a server-side dry run needs the namespace to exist).
+    await cluster.kubectl(['apply', '-f', join(repoRoot, 'manifests/base/namespace.yaml')]);
     for (const dir of dirs) {
       const built = await cluster.kubectl(['kustomize', join(repoRoot, dir)]);
       assert.match(built, /image: kubetrail:0\.1\.0\n/, `${dir} runs the kubetrail image`);
+      const applied = await cluster.kubectl(['apply', '--dry-run=server', '-k', join(repoRoot, dir)]);
+      assert.match(
+        applied,
+        /deployment\.apps\/kubetrail (created|configured|unchanged) \(server dry run\)/,
+        dir,
+      );
     }
     type Doc = {
       kind?: string;
