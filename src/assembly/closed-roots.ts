@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { lruBound } from '../graph/lru-bound.js';
 import type { Clock } from '../model/clock.js';
 import type { IntentKey } from '../model/ids.js';
 
@@ -23,7 +24,7 @@ export class ClosedRoots {
 
   constructor(options: ClosedRootsOptions) {
     this.#closed = new LRUCache<string, readonly IntentKey[]>({
-      max: options.max,
+      ...lruBound(options.max),
       ttl: Math.max(1, options.ttlMs),
       // No timers in the core: lru-cache's default ttlResolution schedules one.
       ttlResolution: 0,

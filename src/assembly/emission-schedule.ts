@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { lruBound } from '../graph/lru-bound.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
@@ -7,6 +8,7 @@ import { DueQueue } from './due-queue.js';
 import { outcomeOf } from './outcome.js';
 import { type BuiltTrace, nodeKeyOf } from './render-spans.js';
 import type { Intent, IntentEnd, RootGroup } from './root-group.js';
+import { slimSettled } from './settled-facts.js';
 
 /** What the {@link EmissionSchedule} needs: durations in milliseconds on the clock, already validated. */
 export interface EmissionScheduleOptions {
@@ -22,6 +24,8 @@ export interface EmissionScheduleOptions {
   readonly maxSpansPerTrace: number;
   /** Called with the number of spans a trace's first emission left out for the spans-per-trace bound. */
   readonly onSpansDropped: (n: number) => void;
+  /** Shrink a settled group's facts to what late spans need ({@link slimSettled}). */
+  readonly slimSettled: boolean;
 }
 
 /** An ended trace waits for quiet, but never longer than this many settle periods. */
@@ -33,7 +37,8 @@ const MAX_SETTLE_PERIODS = 6;
  * is cut off at the maximum trace length, or ends after the idle period when
  * its kind has no "done". Spans that arrive after an emission go out as late
  * records of the same trace. A settled group is kept for the retain period so
- * late spans still find their parents.
+ * late spans still find their parents, with only what they need of its facts
+ * ({@link slimSettled}).
  */
 export class EmissionSchedule {
   readonly #clock: Clock;
@@ -44,6 +49,7 @@ export class EmissionSchedule {
   readonly #retainMs: number;
   readonly #maxSpans: number;
   readonly #onSpansDropped: (n: number) => void;
+  readonly #slimSettled: boolean;
   readonly #queue = new DueQueue<RootGroup>();
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: LRUCache<string, true>;
@@ -57,7 +63,8 @@ export class EmissionSchedule {
     this.#retainMs = options.retainMs;
     this.#maxSpans = options.maxSpansPerTrace;
     this.#onSpansDropped = options.onSpansDropped;
-    this.#emitted = new LRUCache<string, true>({ max: options.maxOpenTraces * 4 });
+    this.#slimSettled = options.slimSettled;
+    this.#emitted = new LRUCache<string, true>(lruBound(options.maxOpenTraces * 4));
   }
 
   /** Clock time the next group is due; +Infinity when none is scheduled. */
@@ -165,9 +172,13 @@ export class EmissionSchedule {
       for (const i of first) this.#emitFirst(group, i, built.get(i), group.version, out);
       for (const i of late) this.#emitLate(group, i, built.get(i), group.version, out);
     }
-    if (!force && group.settled && now >= group.lastActivity + this.#retainMs) {
-      this.#queue.cancel(group);
-      return true;
+    if (!force && group.settled) {
+      if (now >= group.lastActivity + this.#retainMs) {
+        this.#queue.cancel(group);
+        return true;
+      }
+      // Retained for late spans: only what they need.
+      if (this.#slimSettled) slimSettled(group);
     }
     if (!force) this.#queue.schedule(group, Math.max(now + 1, this.#dueOf(group)));
     return false;

@@ -1,4 +1,5 @@
 import type { ActionFact } from '../causality/action-fact.js';
+import type { RetiredActions } from '../causality/parent-decision.js';
 import type { IntentKey } from '../model/ids.js';
 import type { ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
@@ -67,7 +68,7 @@ export interface Transition {
 /** What the group learnt about one object from its own watch deltas (not the initial list). */
 export interface MemberFact {
   readonly uid: string;
-  readonly transitions: Transition[];
+  transitions: Transition[];
   /** When the object first reached its kind's "done", data time. */
   doneAt: number | undefined;
   /**
@@ -75,7 +76,7 @@ export interface MemberFact {
    * and at most {@link MAX_TRANSITIONS} in all: a lifecycle whose children
    * outlast its first "done" ends at the next one after them.
    */
-  readonly doneTimes: number[];
+  doneTimes: number[];
   /** When its DELETED delta was observed. */
   deletedAt: number | undefined;
 }
@@ -105,6 +106,8 @@ export class RootGroup implements Schedulable {
   readonly intents: Intent[] = [];
   readonly actions = new Map<string, ActionFact>();
   readonly members = new Map<string, MemberFact>();
+  /** Actions let go of once their spans went out (see slimSettled); undefined until one is. */
+  retired: RetiredActions | undefined = undefined;
   /** Clock time of the last new fact. */
   lastActivity: number;
   /** Bumped on every new fact; emitted intents compare it to find late spans. */

@@ -3,6 +3,7 @@ import { type ActionFact, actionKeyOf, MAX_OCCURRENCES } from '../causality/acti
 import { BUILTIN_RULES } from '../causality/builtin-rules.js';
 import type { CausalityRule } from '../causality/causality-rule.js';
 import { RuleTable } from '../causality/rule-table.js';
+import { lruBound } from '../graph/lru-bound.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
 import { ALIGN_DELAY_MS, ClockOffset, REORDER_MS } from '../model/clock-offset.js';
@@ -52,6 +53,12 @@ export interface TraceEngineOptions {
   readonly retainMs?: number;
   /** How long deleted objects are remembered. Default 10 min. */
   readonly tombstoneTtlMs?: number;
+  /**
+   * Keep every fact of a settled trace during the retain period, not only what late
+   * spans need (see slimSettled): the same output with more memory, for comparisons.
+   * Default false.
+   */
+  readonly keepSettledFacts?: boolean;
 }
 
 type PendingItem =
@@ -177,6 +184,8 @@ export class TraceEngine {
     const idleMs = durationOption('idleMs', options.idleMs, 30_000);
     const retainMs = durationOption('retainMs', options.retainMs, 5 * 60_000);
     const tombstoneTtlMs = durationOption('tombstoneTtlMs', options.tombstoneTtlMs, 10 * 60_000);
+    if (options.keepSettledFacts !== undefined && typeof options.keepSettledFacts !== 'boolean')
+      throw new TypeError('options.keepSettledFacts must be a boolean');
     this.#intents = new IntentBook(clock, instantOption('startedAt', options.startedAt));
     this.#skipEventsBefore = instantOption('skipEventsBefore', options.skipEventsBefore);
 
@@ -188,8 +197,10 @@ export class TraceEngine {
       onEvict: (bound) => this.#evictions.add(bound),
     });
     this.#pending = new PendingBuffer<PendingItem>(this.#limits.maxPending);
-    this.#targets = new LRUCache<string, string>({ max: Math.max(1000, this.#limits.maxObjects >> 2) });
-    this.#early = new LRUCache<string, EarlyDeltas>({ max: Math.max(1000, this.#limits.maxOpenTraces >> 2) });
+    this.#targets = new LRUCache<string, string>(lruBound(Math.max(1000, this.#limits.maxObjects >> 2)));
+    this.#early = new LRUCache<string, EarlyDeltas>(
+      lruBound(Math.max(1000, this.#limits.maxOpenTraces >> 2)),
+    );
     this.#schedule = new EmissionSchedule({
       clock,
       graph: this.#graph,
@@ -200,6 +211,7 @@ export class TraceEngine {
       maxOpenTraces: this.#limits.maxOpenTraces,
       maxSpansPerTrace: this.#limits.maxSpansPerTrace,
       onSpansDropped: (n) => this.#evictions.add('spansPerTrace', n),
+      slimSettled: options.keepSettledFacts !== true,
     });
     // A fact of an intent can come as late as the longest trace after it started.
     this.#closed = new ClosedRoots({ clock, max: this.#limits.maxOpenTraces * 4, ttlMs: maxTraceMs });
@@ -793,12 +805,14 @@ export class TraceEngine {
   }
 
   /**
-   * True when `group` may take one more fact. Actions and objects together are
-   * bounded by the spans-per-trace bound; beyond it the new fact is dropped, not
-   * the oldest: dropping a cause would move its consequences to another trace.
+   * True when `group` may take one more fact. Actions and objects together (with
+   * the objects of actions let go of once sent) are bounded by the spans-per-trace
+   * bound; beyond it the new fact is dropped, not the oldest: dropping a cause
+   * would move its consequences to another trace.
    */
   #roomForFact(group: RootGroup): boolean {
-    if (group.actions.size + group.members.size < this.#limits.maxSpansPerTrace) return true;
+    const retired = group.retired?.objects.size ?? 0;
+    if (group.actions.size + group.members.size + retired < this.#limits.maxSpansPerTrace) return true;
     this.#evictions.add('factsPerRoot');
     return false;
   }

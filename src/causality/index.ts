@@ -6,6 +6,7 @@ export {
   decideParents,
   MATCH_WINDOW_MS,
   type ObjectNode,
+  type RetiredActions,
   type RootFacts,
   type RootNode,
   type SpanNode,

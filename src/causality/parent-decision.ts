@@ -20,6 +20,7 @@ const HORIZON_SLACK_MS = 2_000;
 const MAX_PARENT_DEPTH = 128;
 
 const CREATE_VERBS: readonly ActionVerb[] = ['create', 'scale-up'];
+const NO_UIDS: ReadonlySet<string> = new Set();
 const DELETE_VERBS: readonly ActionVerb[] = ['delete'];
 
 /** An intent as the decision sees it: one trace, and when its change was made. */
@@ -42,6 +43,19 @@ export interface RootFacts {
   readonly actions: ReadonlyMap<string, ActionFact>;
   /** Objects seen on their own watch, by uid; `deletedAt` is when their DELETED was observed. */
   readonly members: ReadonlyMap<string, { readonly deletedAt: number | undefined }>;
+  /** Actions let go of after their spans went out, never a parent of anything; undefined when none. */
+  readonly retired?: RetiredActions | undefined;
+}
+
+/**
+ * What causality still reads of actions that can be no span's parent (their Events
+ * name no object acted on) once their spans went out: the earliest start (the
+ * traced period starts there) and the objects their Events are about (each may
+ * have a lifecycle or termination span still to send).
+ */
+export interface RetiredActions {
+  earliestStart: number;
+  readonly objects: Set<string>;
 }
 
 interface BaseNode {
@@ -155,6 +169,10 @@ class ParentDecision {
         this.#lifecycleNode(uid);
         this.#terminationNode(uid);
       }
+    }
+    for (const uid of group.retired?.objects ?? NO_UIDS) {
+      this.#lifecycleNode(uid);
+      this.#terminationNode(uid);
     }
     for (const n of this.#lifecycle.values()) if (n !== null) nodes.push(n);
     for (const n of this.#termination.values()) if (n !== null) nodes.push(n);
@@ -289,6 +307,8 @@ class ParentDecision {
       if (!i.lazy && i.start !== undefined && i.start < earliest) earliest = i.start;
     }
     for (const a of this.#actions) if (a.start < earliest) earliest = a.start;
+    const retired = this.#group.retired?.earliestStart;
+    if (retired !== undefined && retired < earliest) earliest = retired;
     return earliest === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : earliest - HORIZON_SLACK_MS;
   }
 

@@ -1,3 +1,4 @@
+import { flatString } from '../model/flat-string.js';
 import type { NormalEvent } from '../model/projection.js';
 import { ACTION_VERBS, type CausalityRule, type RuleMatch } from './causality-rule.js';
 
@@ -57,7 +58,8 @@ export class RuleTable {
       return {
         verb: rule.verb,
         actedOnKind: rule.actedOnKind ?? event.involved.kind,
-        actedOnName: name,
+        // Flat: a capture would keep the whole note alive as long as the fact.
+        actedOnName: flatString(name),
         stuck: rule.stuck,
       };
     }

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../model/clock.js';
 import type { ObjectProjection } from '../model/projection.js';
+import { lruBound } from './lru-bound.js';
 
 /** How far an owner chain is followed; real chains are 2–4 deep (CronJob → Job → Pod). */
 export const MAX_OWNER_DEPTH = 32;
@@ -47,7 +48,7 @@ export class ObjectGraph {
   constructor(options: ObjectGraphOptions) {
     const onEvict = options.onEvict;
     this.#objects = new LRUCache<string, ObjectProjection>({
-      max: options.maxObjects,
+      ...lruBound(options.maxObjects),
       dispose: (value, key, reason) => {
         if (reason === 'evict') {
           this.#unindex(value, key);
@@ -56,7 +57,7 @@ export class ObjectGraph {
       },
     });
     this.#tombstones = new LRUCache<string, Tombstone>({
-      max: options.maxTombstones,
+      ...lruBound(options.maxTombstones),
       ttl: options.tombstoneTtlMs,
       // No timers in the core: lru-cache's default ttlResolution schedules one.
       ttlResolution: 0,

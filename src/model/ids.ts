@@ -1,11 +1,13 @@
 import { hash } from 'node:crypto';
+import { flatString } from './flat-string.js';
 
 /** The generation part of a trace id: a generation number, or `delete`. */
 export type IntentKey = number | 'delete';
 
 function hexOf(input: string, length: number): string {
   // One-shot hashing: no Hash object per id (ids are made for every span of every trace).
-  return hash('sha256', input, 'hex').slice(0, length);
+  // Flat: a plain slice would keep all 64 characters alive in every id held (112 bytes, not 32).
+  return flatString(hash('sha256', input, 'hex').slice(0, length));
 }
 
 /** Trace id of an intent: first 32 hex of sha256(root uid + "/" + (generation | "delete")). */

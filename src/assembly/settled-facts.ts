@@ -1,0 +1,82 @@
+import type { ActionFact } from '../causality/action-fact.js';
+import type { NormalEvent } from '../model/projection.js';
+import type { RootGroup } from './root-group.js';
+
+/**
+ * Shrinks the facts of a settled root group (every intent emitted, nothing new
+ * since) to what late spans need. A span is exported once: a late fact only
+ * adds spans (a new Event, a later part of a repeated Event, an object's
+ * lifecycle or termination) under parents that causality chooses again among
+ * the facts; the spans already sent are built again but never re-sent. So of
+ * each fact whose span went out, only what causality and the spans still to
+ * come read is kept:
+ *
+ * - an Event that names no object acted on (the kubelet's and the scheduler's)
+ *   is no span's parent: it goes, leaving its start (the traced period starts
+ *   at the earliest action) and the object it is about (which may still get a
+ *   lifecycle or termination span) in {@link RootGroup.retired}. Not a stuck
+ *   Warning, which makes the root an error;
+ * - the other Events keep what causality reads: uid, the object they are
+ *   about, namespace, type, reason, reporting controller and occurrence. A
+ *   later occurrence of one that becomes a span of its own (its occurrences
+ *   after a later intent started) comes with a higher count, and the fact
+ *   then holds that delivery's whole Event again, as the span is rendered from
+ *   the latest;
+ * - an object other than the root loses its condition transitions and the
+ *   times it was seen done once its lifecycle span went out (they are read
+ *   only to render that span).
+ *
+ * The root, the intents, the ids and times of what stays are untouched, so
+ * late spans keep their ids, parents and times. The root span handed along
+ * with a late record (read only to sample it) no longer counts the times of
+ * the Events that went.
+ */
+export function slimSettled(group: RootGroup): void {
+  const claimed = (key: string): boolean => {
+    for (const i of group.intents) if (i.emitted?.has(key) === true) return true;
+    return false;
+  };
+  for (const [key, fact] of group.actions) {
+    if (fact.spanId === undefined || !claimed(fact.spanId)) continue;
+    const match = fact.match;
+    if (match?.actedOnName === undefined && !(match?.stuck === true && fact.event.type === 'Warning')) {
+      group.actions.delete(key);
+      retire(group, fact);
+    } else if (fact.event.name !== '') {
+      // A real Event has a name: without one it is slim already.
+      fact.event = slimEvent(fact.event);
+    }
+  }
+  for (const m of group.members.values()) {
+    if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
+    if (!claimed(`lifecycle ${m.uid}`)) continue;
+    m.transitions = [];
+    m.doneAt = undefined;
+    m.doneTimes = [];
+  }
+}
+
+function retire(group: RootGroup, fact: ActionFact): void {
+  let retired = group.retired;
+  if (retired === undefined) {
+    retired = { earliestStart: fact.start, objects: new Set() };
+    group.retired = retired;
+  } else if (fact.start < retired.earliestStart) retired.earliestStart = fact.start;
+  const uid = fact.event.involved.uid;
+  if (uid !== '') retired.objects.add(uid);
+}
+
+/** What causality reads of an Event whose span went out, and no more. */
+function slimEvent(ev: NormalEvent): NormalEvent {
+  return {
+    ...ev,
+    name: '',
+    resourceVersion: undefined,
+    note: '',
+    noteTruncated: false,
+    message: '',
+    instance: '',
+    involved: { ...ev.involved, apiVersion: '', fieldPath: undefined },
+    related: undefined,
+  };
+}
