@@ -1,8 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import { lruBound } from '../graph/lru-bound.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
+import { ATTR_KUBETRAIL_PARTIAL } from '../model/attributes.js';
 import type { Clock } from '../model/clock.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
+import { unsettledSpans } from './backfill-certainty.js';
 import { buildTraces } from './build-traces.js';
 import { DueQueue } from './due-queue.js';
 import { outcomeOf } from './outcome.js';
@@ -196,8 +198,9 @@ export class EmissionSchedule {
       i.emitted = new Set();
       return;
     }
-    const spans = unclaimed(group, built);
-    if (i.lazy && spans.length <= 1) {
+    const spans = this.#sendable(group, i, built, unclaimed(group, built));
+    // A rebuilt intent is worth a trace when the retained Events show it, even if none of its spans is settled.
+    if ((i.lazy || (i.backfill === 'exact' && !hasListedEvent(group))) && spans.length <= 1) {
       // Opened for facts that turned out to belong to another intent: nothing to say.
       i.emitted = new Set();
       i.skippedEmpty = true;
@@ -215,6 +218,20 @@ export class EmissionSchedule {
     out.push(record(i, built.root, spans, false));
   }
 
+  /**
+   * Of `spans`, those this instance sends: not what the instance before exported,
+   * except in a rebuilt (--backfill) trace, of which only what the list settles.
+   */
+  #sendable(group: RootGroup, i: Intent, built: BuiltTrace, spans: readonly SpanRecord[]): SpanRecord[] {
+    if (i.backfill === 'hidden') return [];
+    let out = i.backfill === 'exact' ? [...spans] : notExportedBefore(group, i, built, spans);
+    if (i.backfill === 'exact') {
+      const unsettled = unsettledSpans(group, built);
+      out = out.filter((s) => !unsettled.has(s.spanId));
+    }
+    return out;
+  }
+
   #emitLate(
     group: RootGroup,
     i: Intent,
@@ -226,16 +243,16 @@ export class EmissionSchedule {
     const emitted = i.emitted;
     if (built === undefined || emitted === undefined) return;
     if (i.skippedEmpty) {
-      if (unclaimed(group, built).length <= 1) return;
+      if (this.#sendable(group, i, built, unclaimed(group, built)).length <= 1) return;
       i.skippedEmpty = false;
       i.emitted = undefined;
       this.#emitFirst(group, i, built, version, out);
       return;
     }
-    let fresh = unclaimed(group, built).filter(
-      (s) => s !== built.root && !(i.history && exportedBefore(s, i)),
-    );
+    let fresh = this.#sendable(group, i, built, unclaimed(group, built)).filter((s) => s !== built.root);
     if (fresh.length === 0) return;
+    // What this instance adds to a trace begun before it started says so on every span.
+    if (i.history) fresh = fresh.map(markedPartial);
     // The root counts in the trace's bound, and it went out with the first record.
     const room = this.#maxSpans - emitted.size;
     if (fresh.length > room) fresh = withinRoom(built, fresh, emitted, room);
@@ -301,11 +318,55 @@ function unclaimed(group: RootGroup, built: BuiltTrace): SpanRecord[] {
 }
 
 /**
- * Of a history intent, what the previous instance exported: the root, and the
- * lifecycle of every object that existed before this one started.
+ * What the instance that ran before exported: the span of every Event of the
+ * initial list (its first part) and, of a history intent, the root, the
+ * lifecycle of every object that came with the initial list, and the
+ * termination of every object whose deletion had begun by then.
  */
-function exportedBefore(s: SpanRecord, i: Intent): boolean {
-  return s.role === 'intent' || (s.role === 'lifecycle' && s.startTime < i.openedAt);
+function exportedBefore(
+  s: SpanRecord,
+  i: Intent,
+  group: RootGroup,
+  built: BuiltTrace,
+  listed: ReadonlySet<string>,
+): boolean {
+  switch (s.role) {
+    case 'action':
+      return listed.has(s.spanId);
+    case 'intent':
+      return i.history;
+    case 'termination':
+    case 'lifecycle': {
+      if (!i.history) return false;
+      // An object with no delta since the list is as the list showed it.
+      const key = nodeKeyOf(built, s);
+      const member = group.members.get(key.slice(key.indexOf(' ') + 1));
+      if (member === undefined) return true;
+      return s.role === 'lifecycle' ? member.listed : member.deletingWhenListed;
+    }
+  }
+}
+
+/** Of `spans`, those the instance before did not export (see {@link exportedBefore}). */
+function notExportedBefore(
+  group: RootGroup,
+  i: Intent,
+  built: BuiltTrace,
+  spans: readonly SpanRecord[],
+): SpanRecord[] {
+  // The span of a listed Event's first part (later parts, of later intents, have ids of their own).
+  const listed = new Set<string>();
+  for (const f of group.actions.values()) if (f.listed && f.spanId !== undefined) listed.add(f.spanId);
+  return spans.filter((s) => !exportedBefore(s, i, group, built, listed));
+}
+
+function hasListedEvent(group: RootGroup): boolean {
+  for (const f of group.actions.values()) if (f.listed) return true;
+  return false;
+}
+
+function markedPartial(s: SpanRecord): SpanRecord {
+  return { ...s, attributes: { ...s.attributes, [ATTR_KUBETRAIL_PARTIAL]: true } };
 }
 
 function record(i: Intent, root: SpanRecord, spans: readonly SpanRecord[], late: boolean): TraceRecord {

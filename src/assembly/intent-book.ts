@@ -25,10 +25,16 @@ export class IntentBook {
    */
   offsetMs = 0;
 
-  /** `startedAt` (epoch ms, watcher clock): intents that began before it are marked partial. */
-  constructor(clock: Clock, startedAt: number | undefined) {
+  readonly #backfill: boolean;
+
+  /**
+   * `startedAt` (epoch ms, watcher clock): intents that began before it are marked partial.
+   * `backfill`: intents of the initial list are rebuilt and sent (see {@link openListed}).
+   */
+  constructor(clock: Clock, startedAt: number | undefined, backfill = false) {
     this.#clock = clock;
     this.#startedAt = startedAt;
+    this.#backfill = backfill;
   }
 
   /** When the source started, if known, in cluster time as of the delta being applied. */
@@ -139,58 +145,99 @@ export class IntentBook {
   }
 
   /**
-   * The intent of a root found in the initial list. Finished: history, which the
-   * previous instance exported (nothing of it is emitted). In flight: continued
-   * under its deterministic id, marked partial.
+   * The intent of a root found in the initial list (once the list shows Events: a
+   * kubetrail ran before, it lists Events; kspan's captures do not), marked partial
+   * and history: the previous instance exported its trace so far, an open one as cut
+   * off at its shutdown. Finished or in flight, only what happens after the start
+   * follows, under its deterministic trace id: a restart sends no span twice.
    */
   openListed(group: RootGroup): void {
     const p = group.root;
+    const now = this.#clock.now();
+    let intent: Intent;
     if (p.deletionTimestamp !== undefined) {
-      const del = this.#open(
-        group,
-        'delete',
-        deletionRequestedAt(p),
-        'unknown',
-        '',
-        false,
-        this.#clock.now(),
-      );
-      del.partial = true;
-      shownBy(del, p);
-      return;
+      intent = this.#open(group, 'delete', deletionRequestedAt(p), 'unknown', '', false, now);
+    } else {
+      const gen = p.generation ?? 0;
+      const writer = specWriterOf(p, undefined);
+      const start = writer.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
+      intent = this.#open(group, gen, start, writer.manager, writer.operation, false, now);
     }
-    const gen = p.generation ?? 0;
-    const writer = specWriterOf(p, undefined);
-    const start = writer.time ?? (gen <= 1 ? p.creationTimestamp : undefined);
-    const intent = this.#open(group, gen, start, writer.manager, writer.operation, false, this.#clock.now());
     intent.partial = true;
     shownBy(intent, p);
-    const outcome = outcomeOf(p);
-    if (outcome.state === 'done') {
-      intent.history = true;
-      intent.emitted = new Set();
-      intent.end ??= {
-        reason: 'converged',
-        time: outcome.time,
-        observedAt: this.#clock.now(),
-        message: undefined,
-      };
+    const outcome = p.deletionTimestamp === undefined ? outcomeOf(p) : undefined;
+    if (this.#backfill) {
+      this.#backfillListed(group, intent, outcome, now);
+      return;
     }
+    if (outcome?.state === 'done') {
+      intent.end ??= { reason: 'converged', time: outcome.time, observedAt: now, message: undefined };
+    }
+    asHistory(intent);
   }
 
   /**
-   * An Event from before a history intent finished, delivered after the initial list
-   * (a capture that lists objects first and replays their Events after): that history
-   * was not exported after all, so the intent is emitted, as partial.
+   * --backfill: the listed intent is rebuilt and sent, not left to the instance
+   * before. The list shows the current generation's start (managedFields) and the
+   * Create's (creationTimestamp), not those of the generations in between: with
+   * generation 2, the Create is rebuilt too; beyond, what came before the current
+   * generation is one hidden intent, never sent, so nothing of it lands in a wrong trace.
    */
-  recordEarlyAction(group: RootGroup, at: number): void {
-    for (const i of group.intents) {
-      if (!i.history) continue;
-      const finished = i.end?.time ?? this.startedAt;
-      if (finished === undefined || at > finished) continue;
-      i.history = false;
-      i.emitted = undefined;
+  #backfillListed(
+    group: RootGroup,
+    intent: Intent,
+    outcome: ReturnType<typeof outcomeOf> | undefined,
+    now: number,
+  ): void {
+    const p = group.root;
+    if (intent.start === undefined) {
+      // Its start unknown (a scale subresource's managedFields entry has no time), nothing of
+      // what came before can be placed: it is history, as without --backfill.
+      asHistory(intent);
+      return;
     }
+    intent.backfill = 'exact';
+    if (outcome?.state === 'done') {
+      // Done by the list's state; when the kind's "done" has no time, at the root's last condition
+      // change, never before the intent's start (not at the latest fact, which may be a later intent's).
+      let at = outcome.time ?? intent.start;
+      for (const c of p.conditions)
+        if (c.lastTransitionTime !== undefined && c.lastTransitionTime > at) at = c.lastTransitionTime;
+      intent.end = {
+        reason: 'converged',
+        time: Math.max(at, intent.start),
+        observedAt: now,
+        message: undefined,
+      };
+    }
+    const gen = p.generation ?? 0;
+    const current = intent.key === 'delete' ? gen + 1 : gen;
+    if (current <= 1) return;
+    const before =
+      current === 2
+        ? this.#open(group, 1, p.creationTimestamp, 'unknown', '', false, now)
+        : this.#open(group, 0, undefined, 'unknown', '', false, now);
+    before.partial = true;
+    if (current === 2) before.backfill = 'exact';
+    else {
+      before.backfill = 'hidden';
+      asHistory(before);
+    }
+    // Ended where the next one started (superseded), as a live run ends it.
+    this.#supersede(group);
+  }
+
+  /**
+   * A root of the initial list whose group was opened before the list showed Events:
+   * its intent for the root's current state, if not sent yet, is history.
+   */
+  continueListed(group: RootGroup): void {
+    const p = group.root;
+    const i = group.intent(p.deletionTimestamp !== undefined ? 'delete' : (p.generation ?? 0));
+    if (i === undefined || i.emitted !== undefined) return;
+    i.partial = true;
+    i.lazy = false;
+    asHistory(i);
   }
 
   #open(
@@ -232,6 +279,7 @@ export class IntentBook {
       end: undefined,
       skippedEmpty: false,
       history: false,
+      backfill: undefined,
       emitted: undefined,
       emittedVersion: -1,
       firstRv: undefined,
@@ -277,6 +325,12 @@ export class IntentBook {
 function shownBy(intent: Intent, p: ObjectProjection): void {
   const rv = numericRv(p.resourceVersion);
   if (rv !== undefined && (intent.firstRv === undefined || rv < intent.firstRv)) intent.firstRv = rv;
+}
+
+/** Marks `i` as exported by the previous instance so far: only later spans follow. */
+function asHistory(i: Intent): void {
+  i.history = true;
+  i.emitted = new Set();
 }
 
 function specTime(t: number | undefined, observed: number, notBefore: number): number {

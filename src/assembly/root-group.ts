@@ -45,11 +45,17 @@ export interface Intent {
   /** A lazy intent whose facts all belonged to other intents was not emitted; its root is not out yet. */
   skippedEmpty: boolean;
   /**
-   * Finished before the source started (converged in the initial list): the previous
-   * instance exported its trace. It starts out emitted, root included; only spans of
-   * what happens after the start can follow, as late records.
+   * Found in the initial list, finished or in flight: the previous instance exported
+   * its trace so far (an open one as cut off, at its shutdown). It starts out emitted,
+   * root included; only spans of what happens after the start follow, as late records.
    */
   history: boolean;
+  /**
+   * Rebuilt from the initial list (--backfill): `exact`, sent with only the spans whose
+   * trace and parent the list settles; `hidden`, the generations between the Create
+   * and the current one, which the list cannot tell apart: never sent.
+   */
+  backfill: 'exact' | 'hidden' | undefined;
   /** Span ids already emitted; undefined until the first emission. */
   emitted: Set<string> | undefined;
   /** The group's version when this intent was last emitted. */
@@ -79,6 +85,10 @@ export interface MemberFact {
   doneTimes: number[];
   /** When its DELETED delta was observed. */
   deletedAt: number | undefined;
+  /** It existed before the start (it came with the initial list). */
+  listed: boolean;
+  /** Its deletion had begun before the start. */
+  deletingWhenListed: boolean;
 }
 
 /** Transitions kept per object. */
@@ -151,7 +161,15 @@ export class RootGroup implements Schedulable {
   member(uid: string): MemberFact {
     let m = this.members.get(uid);
     if (m === undefined) {
-      m = { uid, transitions: [], doneAt: undefined, doneTimes: [], deletedAt: undefined };
+      m = {
+        uid,
+        transitions: [],
+        doneAt: undefined,
+        doneTimes: [],
+        deletedAt: undefined,
+        listed: false,
+        deletingWhenListed: false,
+      };
       this.members.set(uid, m);
     }
     return m;

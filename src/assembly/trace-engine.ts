@@ -45,6 +45,12 @@ export interface TraceEngineOptions {
   readonly startedAt?: number;
   /** Live mode: Events last seen before this (epoch ms) are ignored. */
   readonly skipEventsBefore?: number;
+  /**
+   * Send what the initial list shows of intents begun before the start, with the
+   * ids and parents a live run gave them, instead of leaving it to the instance
+   * that ran before (see {@link IntentBook.openListed}). Default false.
+   */
+  readonly backfill?: boolean;
   /** How long an item waits for a missing object before falling back to names and rule targets. Default 3 s. */
   readonly pendingMs?: number;
   /** Roots whose kind has no notion of "done" (CronJob, plain custom resources) end after this much quiet. Default 30 s. */
@@ -140,6 +146,15 @@ export class TraceEngine {
   readonly #targets: LRUCache<string, string>;
   /** Root deltas seen while none of their root's intents was open (see #noteEarly). */
   readonly #early: LRUCache<string, EarlyDeltas>;
+  /**
+   * The initial list showed Events: a kubetrail ran before (it lists Events; kspan's
+   * captures list objects only, and replay Events after, as if watched), so what the
+   * list shows is history it exported.
+   */
+  #eventsListed = false;
+  /** Roots of the initial list seen before it showed Events (see #openListedRoots). */
+  #listedRoots = new Set<string>();
+  readonly #backfill: boolean;
   /** Watcher clock minus cluster clock, estimated from every fresh write's stamps. */
   readonly #offset = new ClockOffset();
   /**
@@ -186,7 +201,11 @@ export class TraceEngine {
     const tombstoneTtlMs = durationOption('tombstoneTtlMs', options.tombstoneTtlMs, 10 * 60_000);
     if (options.keepSettledFacts !== undefined && typeof options.keepSettledFacts !== 'boolean')
       throw new TypeError('options.keepSettledFacts must be a boolean');
-    this.#intents = new IntentBook(clock, instantOption('startedAt', options.startedAt));
+    if (options.backfill !== undefined && typeof options.backfill !== 'boolean')
+      throw new TypeError('options.backfill must be a boolean');
+    const backfill = options.backfill === true;
+    this.#backfill = backfill;
+    this.#intents = new IntentBook(clock, instantOption('startedAt', options.startedAt), backfill);
     this.#skipEventsBefore = instantOption('skipEventsBefore', options.skipEventsBefore);
 
     this.#graph = new ObjectGraph({
@@ -396,7 +415,9 @@ export class TraceEngine {
       return;
     }
     if (initial) {
-      this.#rejected.add('initial-event');
+      if (!this.#eventsListed) this.#openListedRoots();
+      this.#eventsListed = true;
+      this.#routeListedEvent(ev);
       return;
     }
     // The skip time is the watcher's; the Event's times are the cluster's.
@@ -449,12 +470,15 @@ export class TraceEngine {
     }
     if (initial) {
       // The initial list fills the graph without emitting history; a root's current intent is
-      // opened as history (finished) or continued (in flight).
+      // history, once the list shows Events (see #openListedRoots), or rebuilt (--backfill).
       const group = this.#groups.get(p.uid);
       if (group !== undefined) group.root = p;
       else if (type !== 'DELETED') {
         const root = this.#graph.resolveRoot(p);
-        if (root.status === 'root' && root.root.uid === p.uid) this.#intents.openListed(this.#newGroup(p));
+        if (root.status === 'root' && root.root.uid === p.uid) {
+          if (this.#backfill || this.#eventsListed) this.#intents.openListed(this.#newGroup(p));
+          else if (this.#listedRoots.size < this.#limits.maxObjects) this.#listedRoots.add(p.uid);
+        }
       }
       return;
     }
@@ -500,7 +524,7 @@ export class TraceEngine {
       return;
     }
     if (root.uid === p.uid) this.#rootDelta(p, previous, type, time);
-    else this.#memberDelta(root, p, type, time);
+    else this.#memberDelta(root, p, type, time, previous);
   }
 
   #retry(item: PendingItem, fallback: boolean): void {
@@ -579,6 +603,40 @@ export class TraceEngine {
     if (group !== undefined) this.#addAction(group, ev, ns);
   }
 
+  /**
+   * The list shows Events: the roots it showed before them are history (their groups
+   * made now, or, when later deltas made one already, its current intent marked).
+   */
+  #openListedRoots(): void {
+    for (const uid of this.#listedRoots) {
+      const group = this.#groups.get(uid);
+      if (group !== undefined) {
+        this.#intents.continueListed(group);
+        continue;
+      }
+      const p = this.#graph.peek(uid);
+      if (p !== undefined && this.#graph.isLive(uid)) this.#intents.openListed(this.#newGroup(p));
+    }
+    this.#listedRoots.clear();
+  }
+
+  /**
+   * An Event of the initial list, about a listed object: a fact of its root's group,
+   * marked listed. The previous instance exported its span; kept, it gives later
+   * spans the parents a live run gives them. An Event about an object gone is dropped.
+   */
+  #routeListedEvent(ev: NormalEvent): void {
+    const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);
+    const res = x === undefined ? undefined : this.#graph.resolveRoot(x);
+    const group = res?.status === 'root' ? this.#groups.get(res.root.uid) : undefined;
+    if (group === undefined) {
+      this.#rejected.add('initial-event');
+      return;
+    }
+    const inv = ev.involved;
+    this.#addAction(group, ev, inv.namespace === '' ? ev.namespace : inv.namespace, true);
+  }
+
   /** Fallback for an object never seen by uid: the live object of that name, else what acted on that name. */
   #rootByName(kind: string, ns: string, name: string): ObjectProjection | undefined {
     const key = nameKey(kind, ns, name);
@@ -594,10 +652,9 @@ export class TraceEngine {
     return this.#groups.get(rootUid)?.root ?? this.#graph.get(rootUid);
   }
 
-  #addAction(group: RootGroup, ev: NormalEvent, ns: string): void {
+  #addAction(group: RootGroup, ev: NormalEvent, ns: string, listed = false): void {
     // The occurrence this delivery reports: the first one's time for count 1, else the latest's.
     const at = ev.count === 1 ? ev.firstTime : ev.lastTime;
-    this.#intents.recordEarlyAction(group, at);
     const key = actionKeyOf(ev);
     const fact = group.actions.get(key);
     if (fact !== undefined) {
@@ -622,6 +679,7 @@ export class TraceEngine {
         minCount: ev.count,
         occurrences: undefined,
         spanId: undefined,
+        listed,
       });
       if (match?.actedOnName !== undefined) {
         const key = nameKey(match.actedOnKind, ns, match.actedOnName);
@@ -648,6 +706,8 @@ export class TraceEngine {
     }
     if (group.intents.length === 0) {
       this.#intents.openCurrent(group);
+      // Found in the initial list (of a capture that listed no Events): it began before the start.
+      if (this.#listedRoots.has(root.uid)) for (const i of group.intents) i.partial = true;
       this.#applyEarly(group);
     }
     return group;
@@ -789,11 +849,23 @@ export class TraceEngine {
     return group;
   }
 
-  #memberDelta(root: ObjectProjection, p: ObjectProjection, type: DeltaType, time: number): void {
+  #memberDelta(
+    root: ObjectProjection,
+    p: ObjectProjection,
+    type: DeltaType,
+    time: number,
+    previous: ObjectProjection | undefined,
+  ): void {
     const group = this.#groupFor(root);
     if (group === undefined) return;
-    if (!group.members.has(p.uid) && !this.#roomForFact(group)) return;
+    const first = !group.members.has(p.uid);
+    if (first && !this.#roomForFact(group)) return;
     const member = group.member(p.uid);
+    // Held before its first delta here: it came with the initial list.
+    if (first && previous !== undefined) {
+      member.listed = true;
+      member.deletingWhenListed = previous.deletionTimestamp !== undefined;
+    }
     recordTransitions(member, p);
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {

@@ -41,4 +41,9 @@ export interface ActionFact {
   occurrences: Occurrence[] | undefined;
   /** The action span id (eventSpanIdOf the Event's uid; eventOccurrenceSpanIdOf uid and count for a combined Event's occurrence), once a build has hashed it. */
   spanId: string | undefined;
+  /**
+   * It came with the initial list: the instance that ran before exported its span
+   * (the part of the occurrences up to the list; later ones of a later intent are parts of their own).
+   */
+  readonly listed: boolean;
 }

@@ -6,6 +6,8 @@ import type { KubetrailConfig } from '../config/config.js';
 export interface EngineSettings {
   readonly settleMs: number;
   readonly maxTraceMs: number;
+  /** Send the history of the initial list (--backfill). */
+  readonly backfill: boolean;
   readonly limits: {
     readonly maxObjects: number;
     readonly maxOpenTraces: number;
@@ -24,6 +26,7 @@ export function engineSettings(
   return {
     settleMs: config.settleMs,
     maxTraceMs: config.maxTraceMs,
+    backfill: config.backfill,
     limits: {
       maxObjects: config.maxObjects,
       maxOpenTraces: config.maxOpenTraces,

@@ -52,6 +52,12 @@ export interface KubetrailConfig {
   readonly record?: string;
   /** Replay: a bad line stops the replay (exit 1) instead of being skipped and counted. */
   readonly strict: boolean;
+  /**
+   * Send the history the initial list shows (intents begun before the start) instead
+   * of leaving it to the instance that ran before: for post-mortems.
+   * @default false
+   */
+  readonly backfill: boolean;
   /** `host:port` or `:port`; empty turns the endpoint off. */
   readonly metricsAddr: string;
   readonly logLevel: LogLevel;
@@ -124,6 +130,7 @@ export const DEFAULT_CONFIG: KubetrailConfig = {
   logLevel: 'info',
   leaderElect: false,
   strict: false,
+  backfill: false,
   leaseNamespace: 'kubetrail',
   leaseName: 'kubetrail',
   tapForward: true,

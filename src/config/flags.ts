@@ -291,6 +291,13 @@ export const FLAGS: readonly FlagSpec[] = [
     'General',
     'replay: stop at the first bad line of the recording (exit 1) instead of skipping it',
   ),
+  flag(
+    'backfill',
+    'backfill',
+    'boolean',
+    'General',
+    'Also send what the initial list shows of intents begun before the start (post-mortems; see Startup and restarts)',
+  ),
   flag('record', 'record', 'path', 'Operations', 'Write every watch delta as a JSON Lines recording', {
     arg: 'FILE',
     defaultText: 'off',

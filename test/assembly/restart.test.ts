@@ -4,14 +4,18 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { replay } from '../../src/assembly/replay.js';
 import type { Delta } from '../../src/model/delta.js';
-import type { TraceRecord } from '../../src/model/span-record.js';
+import { eventSpanIdOf } from '../../src/model/ids.js';
+import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { repoRoot } from './trees.js';
 
 /**
  * A restart, derived from a real recording: kubetrail stops after delta `cut`
- * and a new instance lists the cluster (the latest state of every object and
- * Event seen so far, marked initial), then watches the rest.
+ * (exporting what is open as cut off, as on SIGTERM) and a new instance lists the
+ * cluster, then watches the rest. A list at a resourceVersion holds every write up
+ * to it, by write order (the recording is of one etcd): the latest state of every
+ * object and Event written by then, even one the old instance had not been
+ * delivered yet.
  */
 const LIVE = path.join(repoRoot(), 'test/fixtures/live');
 
@@ -23,25 +27,33 @@ function uidOf(d: Delta): string {
   return String((d.object as { metadata?: { uid?: string } }).metadata?.uid);
 }
 
+function rvOf(d: Delta): number {
+  return Number((d.object as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion);
+}
+
 function deploymentGeneration(d: Delta): number | undefined {
   const o = d.object as { kind?: string; metadata?: { generation?: number } };
   return o.kind === 'Deployment' ? o.metadata?.generation : undefined;
 }
 
-function restartAt(deltas: readonly Delta[], cut: number): Delta[] {
+/** What the stopped instance saw, and what the new one sees: its initial list, then the watch. */
+function restartAt(deltas: readonly Delta[], cut: number): { before: Delta[]; after: Delta[] } {
+  let listedRv = 0;
+  for (const d of deltas.slice(0, cut)) listedRv = Math.max(listedRv, rvOf(d));
   const latest = new Map<string, Delta>();
-  for (const d of deltas.slice(0, cut)) {
-    if (d.type === 'DELETED') latest.delete(uidOf(d));
-    else latest.set(uidOf(d), d);
+  for (const d of deltas) {
+    if (rvOf(d) > listedRv) continue;
+    const held = latest.get(uidOf(d));
+    if (held === undefined || rvOf(held) < rvOf(d)) latest.set(uidOf(d), d);
   }
   const listedAt = deltas[cut]?.time ?? 0;
-  const initial: Delta[] = [...latest.values()].map((d) => ({
-    time: listedAt,
-    type: 'ADDED',
-    object: d.object,
-    initial: true,
-  }));
-  return [...initial, ...deltas.slice(cut)];
+  const initial: Delta[] = [...latest.values()]
+    .filter((d) => d.type !== 'DELETED')
+    .map((d) => ({ time: listedAt, type: 'ADDED', object: d.object, initial: true }));
+  return {
+    before: deltas.slice(0, cut),
+    after: [...initial, ...deltas.slice(cut).filter((d) => rvOf(d) > listedRv)],
+  };
 }
 
 /** The Deployment's trace ids by generation (`delete` for a delete intent), and whether each is partial. */
@@ -50,36 +62,104 @@ function deploymentTraces(
 ): Map<string, { traceId: string; partial: boolean }> {
   const out = new Map<string, { traceId: string; partial: boolean }>();
   for (const r of records) {
-    const root = r.spans.find((s) => s.parentSpanId === undefined);
-    if (root === undefined || !root.name.startsWith('Deployment.')) continue;
-    const gen = String(root.attributes['kubetrail.intent.generation'] ?? root.name);
+    if (!r.root.name.startsWith('Deployment.')) continue;
+    const gen = String(r.root.attributes['kubetrail.intent.generation'] ?? r.root.name);
     out.set(gen, { traceId: r.traceId, partial: r.partial });
   }
   return out;
 }
 
-describe('a restart in the middle of three rollouts', () => {
+/** What a span stands for in any trace: the Event's span id, or the object's uid and the span's role. */
+function nodeOf(s: SpanRecord): string {
+  if (s.role === 'action' || s.role === 'intent') return s.spanId;
+  const kind = s.name.slice(0, s.name.indexOf('.')).toLowerCase();
+  return `${s.role} ${String(s.attributes[`k8s.${kind}.uid`])}`;
+}
+
+describe('a restart in the middle of the first of three rollouts', () => {
   const deltas = load('three-rollouts.jsonl');
-  // The first delta of the Deployment's generation 4 (its third rollout), then a few more: that rollout is in flight.
-  const start4 = deltas.findIndex((d) => deploymentGeneration(d) === 4);
-  const cut = start4 + 5;
   const live = replay(deltas);
-  const restarted = replay(restartAt(deltas, cut));
+  const liveIds = deploymentTraces(live);
+  const liveById = new Map(live.flatMap((r) => r.spans.map((s) => [s.spanId, s] as const)));
+  const liveSpans = new Map(
+    live.flatMap((r) => r.spans.map((s) => [nodeOf(s), { trace: r.traceId, s }] as const)),
+  );
+  // From the first delta of the Deployment's generation 2 on, until its last, that rollout is in flight.
+  const start2 = deltas.findIndex((d) => deploymentGeneration(d) === 2);
+  const start3 = deltas.findIndex((d) => deploymentGeneration(d) === 3);
+  const cuts = [1, 5, 10, 20, 40].map((k) => start2 + k).filter((c) => c < start3);
 
-  it('emits nothing for the intents that finished before the restart', () => {
-    const gens = [...deploymentTraces(restarted).keys()];
-    assert.deepEqual(gens, ['4'], `only generation 4 is emitted, got ${gens.join(', ')}`);
-    assert.equal(restarted.length, 1, 'one trace in all');
-  });
+  for (const cut of cuts) {
+    const { before, after } = restartAt(deltas, cut);
+    // The old instance: everything up to its stop, then SIGTERM (open traces go out as cut off).
+    const stopped = replay(before);
+    const restarted = replay(after);
+    const label = `stopped at delta ${cut}`;
 
-  it('continues the in-flight intent under its live trace id, marked partial', () => {
-    const liveIds = deploymentTraces(live);
-    const after = deploymentTraces(restarted).get('4');
-    assert.ok(after !== undefined);
-    assert.equal(after.traceId, liveIds.get('4')?.traceId);
-    assert.equal(after.partial, true);
-    assert.equal(liveIds.get('4')?.partial, false);
-  });
+    it(`${label}: emits nothing of the Create, which had finished, and only late spans of the rollout in flight`, () => {
+      assert.ok(
+        restarted.some((r) => r.traceId === liveIds.get('2')?.traceId),
+        'the in-flight rollout goes on',
+      );
+      assert.ok(!restarted.some((r) => r.traceId === liveIds.get('1')?.traceId), 'nothing of the Create');
+      for (const r of restarted.filter((x) => x.traceId === liveIds.get('2')?.traceId)) {
+        assert.equal(r.late, true, 'its root went out with the stopped instance');
+        assert.equal(r.partial, true);
+        for (const s of r.spans) {
+          assert.notEqual(s.role, 'intent');
+          assert.equal(s.attributes['kubetrail.trace.partial'], true, `${s.name} is marked partial`);
+        }
+      }
+      assert.equal(liveIds.get('2')?.partial, false);
+    });
+
+    it(`${label}: the two instances together send every span id once`, () => {
+      const seen = new Map<string, number>();
+      for (const r of [...stopped, ...restarted])
+        for (const s of r.spans) seen.set(s.spanId, (seen.get(s.spanId) ?? 0) + 1);
+      const twice = [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+      assert.deepEqual(twice, [], 'span ids sent twice');
+      assert.ok(
+        stopped.some((r) => r.traceId === liveIds.get('2')?.traceId && r.late !== true),
+        'the stopped instance sent the root',
+      );
+    });
+
+    it(`${label}: every span it sends has the trace and parent a live run gave it`, () => {
+      // The list keeps each Event's whole-second stamp, not the order of two Events within
+      // one second: a child may hang under the listed sibling stamped in the same second.
+      const listed = new Set(after.filter((d) => d.initial === true).map((d) => eventSpanIdOf(uidOf(d))));
+      const second = (id: string | undefined): number | undefined => {
+        const l = id === undefined ? undefined : liveById.get(id);
+        return l === undefined ? undefined : Math.floor(l.startTime / 1000);
+      };
+      const sameSecondListed = (a: string | undefined, b: string | undefined): boolean =>
+        a !== undefined &&
+        b !== undefined &&
+        listed.has(a) &&
+        listed.has(b) &&
+        second(a) !== undefined &&
+        second(a) === second(b);
+      let compared = 0;
+      let siblings = 0;
+      for (const r of restarted) {
+        for (const s of r.spans) {
+          const l = liveSpans.get(nodeOf(s));
+          compared += 1;
+          assert.ok(l, `${s.name} ${String(s.attributes['k8s.event.note'] ?? '')} is a span of the live run`);
+          assert.equal(r.traceId, l.trace, `${s.name}: trace`);
+          assert.equal(s.spanId, l.s.spanId, `${s.name}: span id`);
+          if (s.parentSpanId !== l.s.parentSpanId && sameSecondListed(s.parentSpanId, l.s.parentSpanId)) {
+            siblings += 1;
+            continue;
+          }
+          assert.equal(s.parentSpanId, l.s.parentSpanId, `${s.name}: parent`);
+        }
+      }
+      assert.ok(compared > 0, 'spans compared');
+      assert.ok(siblings <= 1, `${siblings} spans under a same-second sibling`);
+    });
+  }
 });
 
 describe('a restart after three finished rollouts, then a fourth (recorded live)', () => {

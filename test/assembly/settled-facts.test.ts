@@ -55,8 +55,9 @@ describe('what a settled trace keeps for late spans', () => {
         late += kept.filter((r) => r.late === true).length;
       }
     }
-    // The comparison means something only if late records came after traces settled.
-    assert.ok(late >= 50, `only ${late} late records`);
+    // The comparison means something only if late records came after traces settled (46 since
+    // captures that list no Events are no longer read as a restart, whose spans all came late).
+    assert.ok(late >= 40, `only ${late} late records`);
   });
 
   it('rejects a keepSettledFacts that is not a boolean', () => {

@@ -28,6 +28,19 @@ describe('resolveConfig', () => {
     assert.equal(inv.config.endpoint, undefined);
   });
 
+  it('--backfill: off by default; the flag, KUBETRAIL_BACKFILL and the config file turn it on', () => {
+    assert.equal(resolveConfig({ argv: [], env: {} }).config.backfill, false);
+    assert.equal(resolveConfig({ argv: ['replay', 'r.jsonl', '--backfill'], env: {} }).config.backfill, true);
+    assert.equal(resolveConfig({ argv: [], env: { KUBETRAIL_BACKFILL: 'true' } }).config.backfill, true);
+    const file = { path: 'k.yaml', text: 'backfill: true\n' };
+    assert.equal(resolveConfig({ argv: [], env: {}, file }).config.backfill, true);
+    assert.equal(resolveConfig({ argv: ['--no-backfill'], env: {}, file }).config.backfill, false);
+    assert.deepEqual(
+      problemsOf(() => resolveConfig({ argv: [], env: { KUBETRAIL_BACKFILL: 'sometimes' } })).length,
+      1,
+    );
+  });
+
   it('defaults replay to the tree exporter and takes its FILE', () => {
     const inv = resolveConfig({ argv: ['replay', 'rec.jsonl'], env: {} });
     assert.equal(inv.command, 'replay');

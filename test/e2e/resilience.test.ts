@@ -6,6 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { traceIdOf } from '../../src/model/ids.js';
 import {
   byTrace,
   e2eSkipReason,
@@ -132,9 +133,9 @@ describe('resilience on the real stack', { skip, timeout: 15 * 60_000 }, () => {
     assert.equal(kt.child.exitCode, null, 'still running');
   });
 
-  it('started in the middle of a rollout: no history, the rollout picked up and marked partial', async () => {
+  it('started in the middle of a rollout: no history, the rest of the rollout sent under its trace id, marked partial', async () => {
     const ns = await namespace('midway');
-    const slow = { minReadySeconds: 3, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
+    const slow = { minReadySeconds: 5, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
     await cluster.kubectl(
       ['apply', '-n', ns, '-f', '-'],
       deployment('web', 3, 'kubetrail.invalid/web:1', slow),
@@ -142,6 +143,7 @@ describe('resilience on the real stack', { skip, timeout: 15 * 60_000 }, () => {
     await cluster.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=120s']);
     await cluster.kubectl(['set', 'image', '-n', ns, 'deployment/web', 'app=kubetrail.invalid/web:2']);
     await new Promise((r) => setTimeout(r, 2_000));
+    const uid = await cluster.kubectl(['get', '-n', ns, 'deployment/web', '-o', 'jsonpath={.metadata.uid}']);
     const out = join(await mkdtemp(join(tmpdir(), 'kubetrail-midway-')), 'spans.jsonl');
     writeFileSync(out, '');
     const kt = await startKubetrail(cluster, [
@@ -156,21 +158,29 @@ describe('resilience on the real stack', { skip, timeout: 15 * 60_000 }, () => {
     ]);
     running.push(kt);
     await cluster.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=180s']);
-    const spans = await eventually('the in-flight rollout exported', 120_000, async () => {
+    // Its last step (the old ReplicaSet scaled to 0) comes two minReadySeconds after kubetrail started.
+    const spans = await eventually('the rest of the in-flight rollout exported', 120_000, async () => {
       const all = spansFromJsonLines(readFileSync(out, 'utf8'));
-      return all.some((s) => s.parentSpanId === '' && s.name === 'Deployment.Update') ? all : undefined;
+      return all.some(
+        (s) =>
+          s.name === 'Deployment.ScalingReplicaSet' && / to 0$/.test(String(s.attributes['k8s.event.note'])),
+      )
+        ? all
+        : undefined;
     });
-    const roots = spans.filter((s) => s.parentSpanId === '');
-    assert.deepEqual(
-      roots.map((r) => r.name),
-      ['Deployment.Update'],
-      'no trace for the create that finished before startup',
-    );
-    assert.equal(roots[0]?.attributes['kubetrail.trace.partial'], true, 'marked partial');
     assert.ok(
       spans.some((s) => s.name === 'ReplicaSet.SuccessfulCreate'),
-      'the rest of the rollout is in it',
+      'a Pod the rollout created after the start',
     );
+    // The instance that would have run before sent the root (at its shutdown) and what it saw.
+    assert.deepEqual(
+      spans.filter((s) => s.parentSpanId === '').map((s) => s.name),
+      [],
+      'no root: not the Create that finished before startup, nor the Update begun before it',
+    );
+    assert.deepEqual([...new Set(spans.map((s) => s.traceId))], [traceIdOf(uid, 2)], "the Update's trace");
+    for (const s of spans)
+      assert.equal(s.attributes['kubetrail.trace.partial'], true, `${s.name} marked partial`);
     assert.equal(await kt.stop(), 0);
   });
 });

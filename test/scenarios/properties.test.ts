@@ -16,8 +16,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9: lagged by 0–2 s, generation 2's Events move into the Create trace",
   'test/fixtures/owner-deleted-late-events.jsonl no-span-after-convergence':
     'issue 12: the Delete trace converges 0.5–1.6 s before its ReplicaSet and Pod terminations and Killing start',
-  'test/oracles/kspan/deployment-rollout-flux.yaml watch-lag':
-    'issue 9 (restart): lagged, some of the Events kspan replays after its object list are not seen as older than the start, so the Update found converged in the list stays history and loses its root',
   'test/fixtures/owner-deleted-late-events.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the Killing Events leave the Delete trace for a new Create trace',
   'test/fixtures/live/deployment-rollout.jsonl watch-lag':
@@ -68,8 +66,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s, the Deployment.Create root lasts 1.3 s longer',
   'test/fixtures/live/restart-after-three-rollouts.jsonl no-span-before-root':
     'issue 9: a Scheduled starts 21 ms before the generation 5 Update root',
-  'test/fixtures/live/restart-after-three-rollouts.jsonl clock-skew':
-    "issue 9: behind (−10/−60 s), three Deleted pod Events of the generation 4 trace (late records of an intent found in the initial list) sit under the old ReplicaSet's lifecycle instead of under a parent exported earlier; cause not found yet",
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
   'test/fixtures/live/rollout-restart.jsonl watch-lag':
@@ -112,8 +108,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9 (since span times are converted to cluster time): lagged, the in-flight Deployment.Update root lasts 1.0–1.4 s longer: its end is the observation of the done delta, late by its lag (kspan's capture has no stamp of that write), while its start, a stamp, stays in its second",
   'test/oracles/kspan/deployment-2-pods.yaml watch-lag':
     "issue 9 (since span times are converted to cluster time): lagged, the in-flight Deployment.Update root lasts 1.0–1.4 s longer: its end is the observation of the done delta, late by its lag (kspan's capture has no stamp of that write), while its start, a stamp, stays in its second",
-  'test/oracles/kspan/statefulset-rollout-flux.yaml watch-lag':
-    "issue 9 (since deltas are applied 3 s after their observation): the StatefulSet.Update, opened from its Events and ended with no time, ends at its last span in its first record, and which spans that record holds depends on when its settle window closed: lagged (seed 1), the re-created ingester-3's spans join it (220 s)",
 };
 
 const recordings = allRecordings();

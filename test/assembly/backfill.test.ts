@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { replay } from '../../src/assembly/replay.js';
+import type { Delta } from '../../src/model/delta.js';
+import { traceIdOf } from '../../src/model/ids.js';
+import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
+import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { repoRoot } from './trees.js';
+
+/**
+ * --backfill, against the live run: every span a backfill sends has the trace id,
+ * span id and parent the live run gave the same span (the same Event, or the same
+ * object's lifecycle or termination), read from the two replays.
+ */
+const LIVE = path.join(repoRoot(), 'test/fixtures/live');
+
+function load(name: string): Delta[] {
+  return parseRecording(readFileSync(path.join(LIVE, name), 'utf8'), name);
+}
+
+function meta(d: Delta): { uid?: string; resourceVersion?: string; generation?: number } {
+  return (
+    (d.object as { metadata?: { uid?: string; resourceVersion?: string; generation?: number } }).metadata ??
+    {}
+  );
+}
+
+/** What a span stands for in any trace: the Event's span id, or the object's uid and the span's role. */
+function nodeOf(s: SpanRecord): string {
+  if (s.role === 'action' || s.role === 'intent') return s.spanId;
+  const kind = s.name.slice(0, s.name.indexOf('.')).toLowerCase();
+  return `${s.role} ${String(s.attributes[`k8s.${kind}.uid`])}`;
+}
+
+/** The spans of `backfilled` that differ from the live run's: trace id, span id or parent. */
+function differences(live: readonly TraceRecord[], backfilled: readonly TraceRecord[]): string[] {
+  const seen = new Map(
+    live.flatMap((r) => r.spans.map((s) => [nodeOf(s), { trace: r.traceId, s }] as const)),
+  );
+  const out: string[] = [];
+  for (const r of backfilled) {
+    for (const s of r.spans) {
+      const l = seen.get(nodeOf(s));
+      const what = `${s.name} ${String(s.attributes['k8s.event.note'] ?? s.attributes['k8s.pod.name'] ?? '')}`;
+      if (l === undefined) out.push(`${what}: not in the live run`);
+      else if (l.trace !== r.traceId) out.push(`${what}: trace`);
+      else if (l.s.spanId !== s.spanId) out.push(`${what}: span id`);
+      else if (l.s.parentSpanId !== s.parentSpanId) out.push(`${what}: parent`);
+    }
+  }
+  return out;
+}
+
+const spanCount = (records: readonly TraceRecord[]): number =>
+  records.reduce((n, r) => n + r.spans.length, 0);
+
+/** A restart after delta `cut`: the list holds every write up to the last the old instance saw (by resourceVersion). */
+function listedAfter(deltas: readonly Delta[], cut: number): Delta[] {
+  const rv = (d: Delta): number => Number(meta(d).resourceVersion);
+  let listedRv = 0;
+  for (const d of deltas.slice(0, cut)) listedRv = Math.max(listedRv, rv(d));
+  const latest = new Map<string, Delta>();
+  for (const d of deltas) {
+    const held = latest.get(String(meta(d).uid));
+    if (rv(d) <= listedRv && (held === undefined || rv(held) < rv(d))) latest.set(String(meta(d).uid), d);
+  }
+  const at = deltas[cut]?.time ?? 0;
+  return [
+    ...[...latest.values()]
+      .filter((d) => d.type !== 'DELETED')
+      .map((d): Delta => ({ time: at, type: 'ADDED', object: d.object, initial: true })),
+    ...deltas.slice(cut).filter((d) => rv(d) > listedRv),
+  ];
+}
+
+describe('--backfill after three finished rollouts, then a fourth (recorded live)', () => {
+  const three = load('three-rollouts.jsonl');
+  const restart = load('restart-after-three-rollouts.jsonl');
+  const live = replay([...three, ...restart.filter((d) => d.initial !== true)]);
+  const backfilled = replay(restart, { backfill: true });
+  const plain = replay(restart);
+  const listed = restart.find(
+    (d) => d.initial === true && (d.object as { kind?: string }).kind === 'Deployment',
+  );
+  assert.ok(listed !== undefined);
+  const { uid, generation } = meta(listed);
+
+  it('sends every span with the trace id, span id and parent of the live run', () => {
+    assert.deepEqual(differences(live, backfilled), []);
+  });
+
+  it('rebuilds the generation the list shows, marked partial, and sends more than a plain restart', () => {
+    const rebuilt = backfilled.find(
+      (r) => r.traceId === traceIdOf(String(uid), generation ?? 0) && r.late !== true,
+    );
+    assert.ok(rebuilt, 'its root goes out');
+    assert.equal(rebuilt.partial, true);
+    assert.equal(rebuilt.root.attributes['kubetrail.trace.partial'], true);
+    assert.ok(
+      spanCount(backfilled) > spanCount(plain),
+      `${spanCount(backfilled)} > ${spanCount(plain)} spans`,
+    );
+  });
+
+  it('sends nothing of the generations in between, whose starts the list does not show', () => {
+    for (let g = 2; g < (generation ?? 0); g++) {
+      assert.ok(!backfilled.some((r) => r.traceId === traceIdOf(String(uid), g)), `generation ${g}`);
+    }
+  });
+});
+
+describe('--backfill after a restart in the middle of each of three rollouts', () => {
+  const deltas = load('three-rollouts.jsonl');
+  const live = replay(deltas);
+  const generationOf = (d: Delta): number | undefined =>
+    (d.object as { kind?: string }).kind === 'Deployment' ? meta(d).generation : undefined;
+  for (const gen of [2, 3, 4]) {
+    const start = deltas.findIndex((d) => generationOf(d) === gen);
+    for (const k of [1, 5, 10, 20, 40]) {
+      it(`generation ${gen}, delta ${start + k}: every span as the live run sent it`, () => {
+        const backfilled = replay(listedAfter(deltas, start + k), { backfill: true });
+        assert.ok(spanCount(backfilled) > 0);
+        assert.deepEqual(differences(live, backfilled), []);
+      });
+    }
+  }
+});
