@@ -1,11 +1,11 @@
 import type { Clock } from '../model/clock.js';
 import type { DeltaType } from '../model/delta.js';
-import { type IntentKey, traceIdOf } from '../model/ids.js';
+import { changeKeyOf, type IntentKey, traceIdOf } from '../model/ids.js';
 import type { ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
-import { deletionRequestedAt } from '../normalise/project-object.js';
+import { conditionOf, deletionRequestedAt } from '../normalise/project-object.js';
 import { outcomeOf } from './outcome.js';
-import type { Intent, RootGroup } from './root-group.js';
+import { type Intent, isSpecIntent, type RootGroup } from './root-group.js';
 import { specWriterOf } from './spec-writer.js';
 
 /**
@@ -13,7 +13,9 @@ import { specWriterOf } from './spec-writer.js';
  * (generation bump) or delete, or lazily when their consequences arrive
  * first; refined by the delta that showed the change earliest; superseded by
  * the next one; ended when the root reports its kind's "done" or a failure.
- * Cut-off, idle and shutdown ends are the emission schedule's.
+ * Cut-off, idle and shutdown ends are the emission schedule's. Changes that are
+ * not spec changes (a Pod or ReplicaSet deleted, a Pod evicted, a DaemonSet Pod
+ * placed) open candidate intents of their own; causality decides which are.
  */
 export class IntentBook {
   readonly #clock: Clock;
@@ -80,7 +82,7 @@ export class IntentBook {
       let known = false;
       let lowerStart = Number.NEGATIVE_INFINITY;
       for (const i of group?.intents ?? []) {
-        if (i.key === 'delete') continue;
+        if (typeof i.key !== 'number') continue;
         known = true;
         if (i.key < gen && i.start !== undefined && i.start > lowerStart) lowerStart = i.start;
       }
@@ -93,6 +95,51 @@ export class IntentBook {
       }
     }
     return group;
+  }
+
+  /**
+   * A delta of an object under the root (not the root itself) that may start an
+   * intent without a spec change: a Pod or ReplicaSet being deleted, a Pod with
+   * the `DisruptionTarget` condition (evicted), a DaemonSet's Pod placed on a
+   * Node. Opens a candidate keyed by that object, assumed done at its last span
+   * (as an intent opened from its consequences is); whether it is an intent of
+   * its own or the consequence of another is causality's decision, from all
+   * facts, so the arrival order does not matter. Nothing while the root itself
+   * is being deleted: everything under it goes with that delete.
+   */
+  recordMemberChange(group: RootGroup, p: ObjectProjection, type: DeltaType, time: number): void {
+    const start = changeStart(p, type, time);
+    if (start === undefined || group.intent('delete') !== undefined) return;
+    const key = changeKeyOf(p.uid);
+    const existing = group.intent(key);
+    if (existing !== undefined) {
+      if (existing.emitted === undefined && (existing.start === undefined || start < existing.start)) {
+        existing.start = start;
+        group.reorder();
+      }
+      return;
+    }
+    const now = this.#clock.now();
+    group.addIntent({
+      key,
+      traceId: traceIdOf(group.rootUid, key),
+      operation: 'Change',
+      changed: p.uid,
+      start,
+      seenAt: time,
+      openedAt: now,
+      manager: 'unknown',
+      managerOperation: '',
+      partial: this.#isPartial(start),
+      lazy: false,
+      end: { reason: 'converged', time: undefined, observedAt: now, message: undefined },
+      skippedEmpty: false,
+      history: false,
+      emitted: undefined,
+      emittedVersion: -1,
+      firstRv: undefined,
+      backfill: undefined,
+    });
   }
 
   /** Ends the intent of `p`'s generation when the root reports its kind's "done" or a failure. */
@@ -264,11 +311,13 @@ export class IntentBook {
       }
       return existing;
     }
-    const operation = key === 'delete' ? 'Delete' : key <= 1 ? 'Create' : 'Update';
+    const operation =
+      key === 'delete' ? 'Delete' : typeof key !== 'number' ? 'Change' : key <= 1 ? 'Create' : 'Update';
     const intent: Intent = {
       key,
       traceId: traceIdOf(group.rootUid, key),
       operation,
+      changed: undefined,
       start,
       seenAt,
       openedAt: this.#clock.now(),
@@ -303,10 +352,13 @@ export class IntentBook {
     const intents = group.intents;
     for (let i = 0; i < intents.length; i++) {
       const intent = intents[i];
-      if (intent === undefined || intent.emitted !== undefined) continue;
+      // An intent without a spec change neither supersedes one nor is superseded: they overlap.
+      if (intent === undefined || intent.emitted !== undefined || !isSpecIntent(intent)) continue;
       let next: number | undefined;
       for (let j = i + 1; j < intents.length; j++) {
-        const s = intents[j]?.start;
+        const later = intents[j];
+        if (later === undefined || !isSpecIntent(later)) continue;
+        const s = later.start;
         if (s !== undefined && (intent.start === undefined || s >= intent.start)) {
           next = s;
           break;
@@ -331,6 +383,28 @@ function shownBy(intent: Intent, p: ObjectProjection): void {
 function asHistory(i: Intent): void {
   i.history = true;
   i.emitted = new Set();
+}
+
+/**
+ * When a change of `p` that may be an intent of its own began, or undefined
+ * when the delta shows none: the eviction (`DisruptionTarget`), the delete
+ * request, or a DaemonSet Pod's creation once it is placed on a Node.
+ */
+function changeStart(p: ObjectProjection, type: DeltaType, time: number): number | undefined {
+  if (p.kind !== 'Pod' && p.kind !== 'ReplicaSet') return undefined;
+  const deleting = type === 'DELETED' || p.deletionTimestamp !== undefined;
+  const deleted = deleting ? Math.min(deletionRequestedAt(p) ?? time, time) : undefined;
+  if (p.kind === 'Pod') {
+    const disruption = conditionOf(p, 'DisruptionTarget');
+    if (disruption?.status === 'True') {
+      const at = disruption.lastTransitionTime ?? deleted ?? time;
+      return deleted === undefined ? at : Math.min(at, deleted);
+    }
+    if (deleted !== undefined) return deleted;
+    const daemon = p.owners.some((o) => o.controller && o.kind === 'DaemonSet');
+    return daemon && p.nodeName !== undefined ? (p.creationTimestamp ?? time) : undefined;
+  }
+  return deleted;
 }
 
 function specTime(t: number | undefined, observed: number, notBefore: number): number {

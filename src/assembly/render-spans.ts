@@ -1,3 +1,4 @@
+import type { ChangeTrigger } from '../causality/change-trigger.js';
 import type { ActionNode, ObjectNode, SpanNode, SpanTree } from '../causality/parent-decision.js';
 import * as A from '../model/attributes.js';
 import type { ObjectProjection } from '../model/projection.js';
@@ -71,7 +72,10 @@ export class SpanRenderer {
         stuck ??= `${n.fact.event.involved.kind}.${n.fact.event.reason}`;
       }
     }
-    const root = this.#renderRoot(intent, tree.root.spanId, minStart, maxEnd, stuck);
+    const root =
+      tree.change === undefined
+        ? this.#renderRoot(intent, tree.root.spanId, minStart, maxEnd, stuck)
+        : this.#renderChangeRoot(intent, tree.change, tree.root.spanId, maxEnd);
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
     const nodeKeys = new Map<string, string>();
@@ -183,6 +187,45 @@ export class SpanRenderer {
     };
   }
 
+  /**
+   * The root of an intent without a spec change: named for what started it
+   * (`Pod.Delete`, `ReplicaSet.Delete`, `Pod.Evict`, `Node.Join`), from that
+   * change to its last consequence.
+   */
+  #renderChangeRoot(intent: Intent, change: ChangeTrigger, spanId: string, maxEnd: number): SpanRecord {
+    const subject = change.subject;
+    const owner = this.#group.root;
+    const start = change.start;
+    const end = intent.end;
+    let endTime = end?.time ?? (maxEnd === Number.NEGATIVE_INFINITY ? start : maxEnd);
+    if (end?.reason === 'cut-off') endTime = Math.min(endTime, start + this.#maxTraceMs);
+    if (endTime < start) endTime = start;
+    const attributes: Record<string, AttributeValue> = {};
+    // The span is about the subject: a Node's has no namespace, though the workload's has.
+    objectAttributes(attributes, owner.kind, subject.namespace, owner.name, owner.uid);
+    objectAttributes(attributes, subject.kind, subject.namespace, subject.name, subject.uid);
+    if (change.nodeName !== undefined && subject.kind !== 'Node')
+      attributes[A.nameAttributeKey('Node')] = change.nodeName;
+    attributes[A.ATTR_KUBETRAIL_MANAGER] = change.manager;
+    attributes[A.ATTR_KUBETRAIL_INTENT] = change.kind;
+    if (change.reason !== undefined) attributes[A.ATTR_KUBETRAIL_INTENT_REASON] = change.reason;
+    attributes[A.ATTR_KUBETRAIL_TRACE_END] = end?.reason ?? 'shutdown';
+    attributes[A.ATTR_KUBETRAIL_PARTIAL] = intent.partial;
+    return {
+      traceId: intent.traceId,
+      spanId,
+      name: `${subject.kind}.${CHANGE_OPERATION[change.kind]}`,
+      role: 'intent',
+      service: change.manager,
+      startTime: start,
+      endTime,
+      status: UNSET,
+      attributes,
+      events: this.#conditionEvents(subject, start, endTime),
+      links: NO_LINKS,
+    };
+  }
+
   #renderNode(n: SpanNode, nodeEnd: number | undefined, traceEnd: number): SpanRecord {
     const intent = n.intent;
     if (intent === undefined) throw new Error('node rendered before its trace was resolved');
@@ -261,6 +304,12 @@ export class SpanRenderer {
 const EVENT_REPORT_LAG_MS = 50;
 
 const UNSET: SpanStatus = Object.freeze({ code: 'UNSET' });
+/** The operation in the root span's name of each kind of change. */
+const CHANGE_OPERATION: Readonly<Record<ChangeTrigger['kind'], string>> = {
+  delete: 'Delete',
+  evict: 'Evict',
+  join: 'Join',
+};
 const NO_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLinkRecord[] = Object.freeze([]);
 

@@ -20,7 +20,15 @@ export interface IntentEnd {
 export interface Intent {
   readonly key: IntentKey;
   readonly traceId: string;
-  readonly operation: 'Create' | 'Update' | 'Delete';
+  /** `Change` for an intent without a spec change: causality names it (`Delete`, `Evict`, `Join`). */
+  readonly operation: 'Create' | 'Update' | 'Delete' | 'Change';
+  /**
+   * For an intent without a spec change (key `change/<uid>`): the uid of the
+   * object whose change opened it. Causality decides whether the change is one
+   * (a user's delete, an eviction, a Node joining) or the consequence of an
+   * open intent (a controller's delete), which leaves this intent empty.
+   */
+  readonly changed: string | undefined;
   /**
    * When the change was made (managedFields time, creationTimestamp, deletion
    * request), refined by the earliest delta that showed it; undefined when unknown.
@@ -120,6 +128,8 @@ export class RootGroup implements Schedulable {
   retired: RetiredActions | undefined = undefined;
   /** Clock time of the last new fact. */
   lastActivity: number;
+  /** Facts of this root were dropped (the facts-per-root bound, or a closed trace's): see RootFacts. */
+  incomplete = false;
   /** Bumped on every new fact; emitted intents compare it to find late spans. */
   version = 0;
   dueStamp = 0;
@@ -187,10 +197,24 @@ function byStart(a: Intent, b: Intent): number {
   const sa = a.start ?? Number.NEGATIVE_INFINITY;
   const sb = b.start ?? Number.NEGATIVE_INFINITY;
   if (sa !== sb) return sa < sb ? -1 : 1;
-  // Same start: the order must not depend on arrival, so by key (generations, then delete).
-  const ka = a.key === 'delete' ? Number.POSITIVE_INFINITY : a.key;
-  const kb = b.key === 'delete' ? Number.POSITIVE_INFINITY : b.key;
-  return ka - kb;
+  // Same start: the order must not depend on arrival, so by key (generations, then delete, then changes).
+  const ka = keyRank(a.key);
+  const kb = keyRank(b.key);
+  if (ka !== kb) return ka - kb;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+function keyRank(key: IntentKey): number {
+  return typeof key === 'number'
+    ? key
+    : key === 'delete'
+      ? Number.MAX_SAFE_INTEGER
+      : Number.POSITIVE_INFINITY;
+}
+
+/** True for the intent of a spec change (a create, a generation, a delete of the root). */
+export function isSpecIntent(i: { readonly key: IntentKey }): boolean {
+  return typeof i.key === 'number' || i.key === 'delete';
 }
 
 /**

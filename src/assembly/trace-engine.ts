@@ -769,7 +769,7 @@ export class TraceEngine {
     if (early === undefined) return;
     const now = this.#clock.now();
     let oldest = Number.POSITIVE_INFINITY;
-    for (const i of group.intents) if (i.key !== 'delete' && i.key < oldest) oldest = i.key;
+    for (const i of group.intents) if (typeof i.key === 'number' && i.key < oldest) oldest = i.key;
     const deltas = [...early.byGeneration.values()].sort((a, b) => a.time - b.time);
     for (const e of deltas) {
       const gen = e.projection.generation ?? 0;
@@ -873,6 +873,7 @@ export class TraceEngine {
       recordDone(member, outcome.time ?? time);
     }
     if (type === 'DELETED') member.deletedAt = time;
+    this.#intents.recordMemberChange(group, p, type, time);
     this.#schedule.touch(group);
   }
 
@@ -886,6 +887,7 @@ export class TraceEngine {
     const retired = group.retired?.objects.size ?? 0;
     if (group.actions.size + group.members.size + retired < this.#limits.maxSpansPerTrace) return true;
     this.#evictions.add('factsPerRoot');
+    group.incomplete = true;
     return false;
   }
 

@@ -11,11 +11,28 @@ import { deletionRequestedAt } from '../normalise/project-object.js';
 import { sameSecond } from '../normalise/refine-time.js';
 import type { ActionFact } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
+import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
 
 /** How far (ms) a create/delete action may be from the object's own timestamp and still be "the" action. */
 export const MATCH_WINDOW_MS = 10_000;
 /** Slack for second-resolution timestamps when deciding whether an object belongs to the traced period. */
 const HORIZON_SLACK_MS = 2_000;
+/** Reasons of the Events that report a Pod's disruption before or as it is evicted. */
+const DISRUPTION_REASONS: ReadonlySet<string> = new Set([
+  'NodeNotReady',
+  'TaintManagerEviction',
+  'Evicted',
+  'Preempted',
+]);
+/** How long before its eviction a disruption may be reported: the default NoExecute toleration (300 s) and some. */
+const DISRUPTION_LEAD_MS = 310_000;
+/** The intent of the nodes nothing traced explains: they are not emitted. */
+const NO_INTENT: TracedIntent = Object.freeze({
+  traceId: '',
+  start: undefined,
+  lazy: true,
+  firstRv: undefined,
+});
 /** Parent chains longer than this are treated as broken and re-attached to the root. */
 const MAX_PARENT_DEPTH = 128;
 
@@ -32,6 +49,10 @@ export interface TracedIntent {
   readonly lazy: boolean;
   /** The lowest numeric resourceVersion of the root that showed this intent, if any. */
   readonly firstRv: number | undefined;
+  /** A candidate intent without a spec change: the uid of the object whose change opened it. */
+  readonly changed?: string | undefined;
+  /** How it ended, if it has; an end without a time does not keep the intent open. */
+  readonly end?: { readonly time: number | undefined } | undefined;
 }
 
 /** What the decision reads of one root object: its intents, its actions, the objects it watched. */
@@ -45,6 +66,11 @@ export interface RootFacts {
   readonly members: ReadonlyMap<string, { readonly deletedAt: number | undefined }>;
   /** Actions let go of after their spans went out, never a parent of anything; undefined when none. */
   readonly retired?: RetiredActions | undefined;
+  /**
+   * Facts of this root were dropped (a bound, a closed trace): a delete without a
+   * controller's action may have lost it, so no delete is taken for a user's.
+   */
+  readonly incomplete?: boolean;
 }
 
 /**
@@ -105,6 +131,8 @@ export type SpanNode = ActionNode | ObjectNode;
 /** One intent's trace before rendering: every node has its parent, trace and span id. */
 export interface SpanTree {
   readonly root: RootNode;
+  /** For an intent without a spec change: what started it. */
+  readonly change?: ChangeTrigger;
   /** Actions in start order, then lifecycle, then termination nodes. */
   readonly nodes: readonly SpanNode[];
 }
@@ -114,7 +142,10 @@ export interface SpanTree {
  * object, the span it hangs under and the intent (trace) it belongs to. Parents
  * are decided from data (uids, rule targets, timestamps), never from arrival
  * order, so any permutation of the same deltas gives the same trees. Empty when
- * the root has no intent.
+ * the root has no intent. A candidate intent without a spec change gets a tree
+ * only when it is one ({@link decideChange}); it then holds the change's
+ * consequences: the object's termination, the replacement its controller
+ * created (and that one's lifecycle), the Pod placed on a Node that joined.
  */
 export function decideParents(facts: RootFacts, graph: ObjectGraph): Map<TracedIntent, SpanTree> {
   return new ParentDecision(facts, graph).decide();
@@ -129,6 +160,26 @@ class ParentDecision {
   readonly #byTarget = new Map<string, Map<string, Map<string, ActionNode[]>>>();
   readonly #lifecycle = new Map<string, ObjectNode | null>();
   readonly #termination = new Map<string, ObjectNode | null>();
+  /** The intents of spec changes, by start: the ones time and the owner chain may fall back to. */
+  readonly #specIntents: TracedIntent[] = [];
+  /** Intents without a spec change that are one, with their trigger. */
+  readonly #changes = new Map<TracedIntent, ChangeTrigger>();
+  /** The root of the change whose subject (a deleted or evicted object) has this uid. */
+  readonly #changeRootBySubject = new Map<string, RootNode>();
+  /** Actions that answer a change: each hangs under its change's root. */
+  readonly #claims = new Map<ActionNode, RootNode>();
+  /**
+   * Where time and the owner chain lead when the group has no spec intent (a
+   * change under a root whose traces were let go of): a trace that is not emitted.
+   */
+  readonly #noRoot: RootNode = {
+    kind: 'root',
+    of: NO_INTENT,
+    parent: undefined,
+    inferred: false,
+    intent: NO_INTENT,
+    spanId: '',
+  };
   #horizon = Number.NEGATIVE_INFINITY;
 
   constructor(group: RootFacts, graph: ObjectGraph) {
@@ -149,8 +200,11 @@ class ParentDecision {
         intent,
         spanId: lifecycleSpanIdOf(intent.traceId, group.rootUid),
       });
+      if (intent.changed === undefined) this.#specIntents.push(intent);
     }
+    this.#decideChanges();
     this.#indexActions();
+    this.#claimReplacements();
     this.#horizon = this.#computeHorizon();
 
     const nodes: SpanNode[] = [];
@@ -194,9 +248,169 @@ class ParentDecision {
     }
     for (const [intent, members] of perIntent) {
       const root = this.#roots.get(intent);
-      if (root !== undefined) out.set(intent, { root, nodes: members });
+      if (root === undefined) continue;
+      if (intent.changed === undefined) out.set(intent, { root, nodes: members });
+      else {
+        const change = this.#changes.get(intent);
+        if (change === undefined) continue;
+        // A disruption reported before the eviction (NodeNotReady) is where its trace begins.
+        let start = change.start;
+        for (const n of members)
+          if (n.kind === 'action' && n.parent === root && n.start < start) start = n.start;
+        out.set(intent, {
+          root,
+          nodes: members,
+          change: start === change.start ? change : { ...change, start },
+        });
+      }
     }
     return out;
+  }
+
+  /** Which candidate intents without a spec change are one (see {@link decideChange}). */
+  #decideChanges(): void {
+    const group = this.#group;
+    let deletes: Map<string, number[]> | undefined;
+    const ctx: ChangeContext = {
+      graph: this.#graph,
+      rootUid: group.rootUid,
+      deletedAt: (uid) => group.members.get(uid)?.deletedAt ?? this.#graph.tombstone(uid)?.deletedAt,
+      deletedByController: (kind, namespace, name, t) => {
+        deletes ??= deleteActionTimes(group.actions.values());
+        const times = deletes.get(`${kind}/${namespace}/${name}`);
+        return times?.some((at) => Math.abs(at - t) <= MATCH_WINDOW_MS) === true;
+      },
+      specStartAt: (t) => {
+        let start: number | undefined;
+        for (const i of this.#specIntents) if (i.start !== undefined && i.start <= t) start = i.start;
+        return start;
+      },
+    };
+    for (const intent of group.intents) {
+      if (intent.changed === undefined) continue;
+      const change = decideChange(intent.changed, ctx);
+      if (change === undefined || (change.kind === 'delete' && group.incomplete === true)) continue;
+      this.#changes.set(intent, change);
+      const root = this.#roots.get(intent);
+      if (root !== undefined && change.kind !== 'join')
+        this.#changeRootBySubject.set(change.subject.uid, root);
+    }
+  }
+
+  /** The root of the change that an action creating `name` of `kind` (again) at `t` answers, if any. */
+  #recreateRootAt(kind: string, namespace: string, name: string, t: number): RootNode | undefined {
+    let found: RootNode | undefined;
+    for (const [intent, change] of this.#changes) {
+      const s = change.subject;
+      if (change.kind !== 'delete' || s.kind !== kind || s.namespace !== namespace || s.name !== name)
+        continue;
+      if (t < change.start || t > change.start + MATCH_WINDOW_MS) continue;
+      if (this.#specStartedBetween(change.start, t)) continue;
+      found = this.#roots.get(intent);
+    }
+    return found;
+  }
+
+  /** True when a spec intent started after `from` and by `to`: later actions are that intent's. */
+  #specStartedBetween(from: number, to: number): boolean {
+    for (const i of this.#specIntents)
+      if (i.start !== undefined && i.start > from && i.start <= to) return true;
+    return false;
+  }
+
+  /**
+   * The Events that report an evicted Pod's disruption (its Node not ready, the
+   * taint manager marking it, the kubelet evicting it), up to the longest
+   * default toleration before the eviction: they belong to the eviction's trace.
+   */
+  #claimDisruptionReports(): void {
+    for (const [intent, change] of this.#changes) {
+      if (change.kind !== 'evict') continue;
+      const root = this.#roots.get(intent);
+      if (root === undefined) continue;
+      const pod = change.subject;
+      for (const a of this.#actions) {
+        const inv = a.fact.event.involved;
+        // The taint manager's Events name the Pod without its uid.
+        const about =
+          inv.uid !== ''
+            ? inv.uid === pod.uid
+            : inv.kind === pod.kind && inv.name === pod.name && a.involvedNamespace === pod.namespace;
+        if (!about || !DISRUPTION_REASONS.has(a.fact.event.reason) || this.#claims.has(a)) continue;
+        if (a.start < change.start - DISRUPTION_LEAD_MS || a.start > change.start + MATCH_WINDOW_MS) continue;
+        this.#claims.set(a, root);
+      }
+    }
+  }
+
+  /**
+   * The actions that answer a change: a controller's create of a replacement
+   * for a Pod deleted or evicted (the create on its owner nearest to the delete,
+   * unless a scaling step of the owner came between), the create of a
+   * ReplicaSet again after its delete, and the create of the Pod placed on a
+   * Node that joined. Changes in start order, each claiming one create.
+   */
+  #claimReplacements(): void {
+    if (this.#changes.size === 0) return;
+    this.#claimDisruptionReports();
+    const changes = [...this.#changes].sort(
+      (a, b) => a[1].start - b[1].start || (a[0].traceId < b[0].traceId ? -1 : 1),
+    );
+    for (const [intent, change] of changes) {
+      const root = this.#roots.get(intent);
+      if (root === undefined) continue;
+      const c = change.changed;
+      if (change.kind === 'join') {
+        const create = closest(
+          this.#targetsOf(c.kind, c.namespace, c.name),
+          CREATE_VERBS,
+          c.creationTimestamp ?? change.start,
+          MATCH_WINDOW_MS,
+        );
+        if (create !== undefined && !this.#claims.has(create)) this.#claims.set(create, root);
+        continue;
+      }
+      if (c.kind !== 'Pod' || c.controllerUid === undefined) continue;
+      const owner = this.#graph.peek(c.controllerUid);
+      if (owner === undefined) continue;
+      const gone = this.#group.members.get(c.uid)?.deletedAt ?? change.start;
+      let best: ActionNode | undefined;
+      for (const a of this.#actions) {
+        if (a.fact.match?.verb !== 'create' || this.#claims.has(a)) continue;
+        const inv = a.fact.event.involved;
+        const same =
+          inv.uid !== '' ? inv.uid === owner.uid : inv.kind === owner.kind && inv.name === owner.name;
+        if (!same || a.involvedNamespace !== owner.namespace) continue;
+        // A StatefulSet makes the Pod again under its name once it is gone; the others make one
+        // of another name at once. Never before the delete: a create just before it (a scale-up
+        // the delete interrupted) is not its replacement.
+        const again = a.fact.match.actedOnName === c.name;
+        if (again !== (owner.kind === 'StatefulSet')) continue;
+        const anchor = again ? Math.max(gone, change.start) : change.start;
+        if (a.start < anchor || a.start > anchor + MATCH_WINDOW_MS) continue;
+        if (best === undefined || a.start < best.start) best = a;
+      }
+      if (best === undefined) continue;
+      const steps = this.#targetsOf(owner.kind, owner.namespace, owner.name);
+      const stepBetween = steps?.some(
+        (s) => s.fact.match?.verb === 'scale-up' && s.start > change.start && s.start <= best.start,
+      );
+      if (stepBetween !== true) this.#claims.set(best, root);
+    }
+    // A Pod deleted with no replacement was deleted by its controller (a scale-down
+    // whose "Deleted pod" Event was folded away or lost): it is that intent's.
+    const answered = new Set(this.#claims.values());
+    for (const [intent, change] of changes) {
+      const root = this.#roots.get(intent);
+      if (
+        change.kind !== 'delete' ||
+        change.subject.kind !== 'Pod' ||
+        (root !== undefined && answered.has(root))
+      )
+        continue;
+      this.#changes.delete(intent);
+      this.#changeRootBySubject.delete(change.subject.uid);
+    }
   }
 
   #indexActions(): void {
@@ -219,7 +433,13 @@ class ParentDecision {
           spanId: '',
         };
         this.#actions.push(node);
-        if (m?.actedOnName !== undefined) this.#addTarget(m.actedOnKind, ns, m.actedOnName, node);
+        if (m?.actedOnName !== undefined) {
+          this.#addTarget(m.actedOnKind, ns, m.actedOnName, node);
+          if (CREATE_VERBS.includes(m.verb)) {
+            const again = this.#recreateRootAt(m.actedOnKind, ns, m.actedOnName, part.start);
+            if (again !== undefined) this.#claims.set(node, again);
+          }
+        }
       }
     }
     for (const namespaces of this.#byTarget.values()) {
@@ -274,15 +494,19 @@ class ParentDecision {
       m.verb === 'observe'
     )
       return whole;
-    const intents = this.#group.intents;
-    if (intents.length < 2) return whole;
+    if (this.#group.intents.length < 2) return whole;
+    const ns = fact.event.involved.namespace === '' ? fact.event.namespace : fact.event.involved.namespace;
+    const ownerAt = (t: number): RootNode =>
+      (CREATE_VERBS.includes(m.verb)
+        ? this.#recreateRootAt(m.actedOnKind, ns, m.actedOnName ?? '', t)
+        : undefined) ?? this.#rootAt(t);
     const parts: { start: number; lastTime: number; count: number; from: number }[] = [];
     let first = 0;
     for (let k = 1; k <= occ.length; k++) {
       const head = occ[first];
       const o = occ[k];
       if (head === undefined) break;
-      if (o !== undefined && this.#rootAt(o.time) === this.#rootAt(head.time)) continue;
+      if (o !== undefined && ownerAt(o.time) === ownerAt(head.time)) continue;
       let last = head.time;
       let count = head.count;
       for (let j = first; j < k; j++) {
@@ -312,9 +536,10 @@ class ParentDecision {
     return earliest === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : earliest - HORIZON_SLACK_MS;
   }
 
-  /** The root node of the intent in force at `t`: the latest one started by then, else the earliest. */
+  /** The root node of the spec intent in force at `t`: the latest one started by then, else the earliest. */
   #rootAt(t: number): RootNode {
-    const intents = this.#group.intents;
+    const intents = this.#specIntents;
+    if (intents.length === 0) return this.#noRoot;
     let chosen = intents[0];
     for (const i of intents) if ((i.start ?? Number.NEGATIVE_INFINITY) <= t) chosen = i;
     const node = chosen === undefined ? undefined : this.#roots.get(chosen);
@@ -326,8 +551,8 @@ class ParentDecision {
    * The root node of the intent an Event about the root object follows, by the
    * order of the root's writes rather than by clocks: the Event names the
    * root's resourceVersion its reporter acted on, and each intent the lowest
-   * one that showed it. The latest intent shown at or before that write; the
-   * earliest when none was. Undefined when the Event names no numeric
+   * one that showed it. The latest spec intent shown at or before that write;
+   * the earliest when none was. Undefined when the Event names no numeric
    * resourceVersion or some intent has none (it was opened from its
    * consequences): then time decides.
    */
@@ -336,7 +561,7 @@ class ParentDecision {
     if (rv === undefined) return undefined;
     let chosen: TracedIntent | undefined;
     let earliest: TracedIntent | undefined;
-    for (const i of this.#group.intents) {
+    for (const i of this.#specIntents) {
       const first = i.firstRv;
       if (first === undefined) return undefined;
       if (earliest === undefined || first < (earliest.firstRv ?? first)) earliest = i;
@@ -356,6 +581,11 @@ class ParentDecision {
     const ev = a.fact.event;
     const t = a.start;
     const m = a.fact.match;
+    const claim = this.#claims.get(a);
+    if (claim !== undefined) {
+      a.parent = claim;
+      return;
+    }
     // An observation about another object (SawCompletedJob) sits with that object.
     if (m?.verb === 'observe' && m.actedOnName !== undefined) {
       const uid = this.#graph.uidByName(m.actedOnKind, a.involvedNamespace, m.actedOnName);
@@ -479,10 +709,15 @@ class ParentDecision {
     const deletedAt = member?.deletedAt ?? this.#graph.tombstone(uid)?.deletedAt;
     const d = deletionRequestedAt(p) ?? deletedAt;
     if (d === undefined) return null;
-    const del = closest(this.#targetsOf(p.kind, p.namespace, p.name), DELETE_VERBS, d, MATCH_WINDOW_MS);
+    const changeRoot = this.#changeRootBySubject.get(uid);
+    const del =
+      changeRoot === undefined
+        ? closest(this.#targetsOf(p.kind, p.namespace, p.name), DELETE_VERBS, d, MATCH_WINDOW_MS)
+        : undefined;
     let parent: TreeNode;
     let inferred = false;
-    if (del !== undefined) parent = del;
+    if (changeRoot !== undefined) parent = changeRoot;
+    else if (del !== undefined) parent = del;
     else if (member?.deletedAt !== undefined || d >= this.#horizon) {
       parent = this.#ownerTerminationParent(p, d, 0);
       inferred = true;
@@ -586,6 +821,22 @@ function closest(
     }
   }
   return best;
+}
+
+/** The times of the controllers' delete actions, by the object they name (`kind/namespace/name`). */
+function deleteActionTimes(facts: Iterable<ActionFact>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const f of facts) {
+    const m = f.match;
+    if (m?.verb !== 'delete' || m.actedOnName === undefined) continue;
+    const ev = f.event;
+    const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
+    const key = `${m.actedOnKind}/${ns}/${m.actedOnName}`;
+    const list = out.get(key);
+    if (list === undefined) out.set(key, [f.start, f.lastTime]);
+    else list.push(f.start, f.lastTime);
+  }
+  return out;
 }
 
 /** What may have caused an action of each verb on an object's children: a "Deleted pod" follows a scale-down. */

@@ -34,6 +34,7 @@ const RESOURCE_OF_KIND: ReadonlyMap<string, string> = new Map([
   ['Job', 'jobs'],
   ['CronJob', 'cronjobs'],
   ['Pod', 'pods'],
+  ['Node', 'nodes'],
 ]);
 
 // The handler span's `verb` is the HTTP method, or APPLY for a server-side apply.
@@ -44,6 +45,7 @@ const WRITE_OR_CREATE = new Set([...WRITE, ...CREATE]);
 const OBJECT = new Set(['']);
 const OBJECT_OR_SCALE = new Set(['', 'scale']);
 const BINDING = new Set(['binding']);
+const EVICTION = new Set(['eviction']);
 
 /** Server stamps have whole seconds; kubetrail refines a span's start only inside its second. */
 const STAMP_MS = 1_000;
@@ -106,6 +108,21 @@ function forRoot(s: SpanRecord): WantedRequest | undefined {
     };
   if (intent === 'delete')
     return { ...base, verbs: DELETE, subresources: OBJECT, ...around, notByControllers: false };
+  // An eviction starts at its DisruptionTarget transition, which the Eviction API's
+  // POST pods/NAME/eviction writes (a taint manager's or the kubelet's have no request).
+  if (intent === 'evict' && resource === 'pods')
+    return { ...base, verbs: CREATE, subresources: EVICTION, ...around, notByControllers: false };
+  // A Node joins at its creationTimestamp: the POST nodes ran in that second.
+  if (intent === 'join' && resource === 'nodes')
+    return {
+      ...base,
+      namespace: '',
+      verbs: CREATE,
+      subresources: OBJECT,
+      from: stamp,
+      to: stamp + STAMP_MS,
+      notByControllers: false,
+    };
   return undefined;
 }
 

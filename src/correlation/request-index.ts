@@ -38,13 +38,17 @@ export interface RequestIndexStats {
   readonly evicted: number;
 }
 
+/** Resources the apiserver stores under another prefix than their name (its SpecialDefaultResourcePrefixes: Nodes under `/minions`). */
+const STORAGE_PREFIX: Readonly<Record<string, string>> = { nodes: 'minions' };
+
 /** The namespace and name in a storage key `/<prefix…>/<resource>/<ns>/<name>` or `/<resource>/<name>`. */
 export function parseStorageKey(
   key: string,
   resource: string,
 ): { namespace: string; name: string } | undefined {
   const parts = key.split('/').filter((p) => p !== '');
-  const at = parts.lastIndexOf(resource);
+  const alias = STORAGE_PREFIX[resource];
+  const at = Math.max(parts.lastIndexOf(resource), alias === undefined ? -1 : parts.lastIndexOf(alias));
   if (at < 0) return undefined;
   const rest = parts.slice(at + 1);
   if (rest.length === 2 && rest[0] && rest[1]) return { namespace: rest[0], name: rest[1] };

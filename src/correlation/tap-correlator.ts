@@ -21,6 +21,9 @@ import { kubeletPodUid, type WantedRequest, wantedRequest } from './link-rules.j
 import { RequestIndex, type RequestIndexOptions } from './request-index.js';
 import { actorIsReporter, programOfUserAgent } from './user-agent.js';
 
+/** Intents whose manager no managedFields entry records: the request's user agent names it. */
+const MANAGER_FROM_REQUEST: ReadonlySet<string> = new Set(['delete', 'evict', 'join']);
+
 /** Links per span to ambiguous matches, at most. */
 export const MAX_AMBIGUOUS_LINKS = 3;
 
@@ -166,7 +169,8 @@ export class TapCorrelator {
       if (span.role === 'intent' && only !== undefined && !late) {
         backLinks.push(backLinkTrace(span, only));
         this.#backLinks += 1;
-        if (span.attributes[A.ATTR_KUBETRAIL_INTENT] === 'delete' && span.service === 'unknown')
+        const intent = span.attributes[A.ATTR_KUBETRAIL_INTENT];
+        if (typeof intent === 'string' && MANAGER_FROM_REQUEST.has(intent) && span.service === 'unknown')
           manager = only.actor || undefined;
       }
     }

@@ -44,8 +44,13 @@ export const ATTR_K8S_EVENT_ACTED_ON_NAME = 'k8s.event.acted_on.name';
 export const ATTR_KUBETRAIL_MANAGER = 'kubetrail.intent.manager';
 /** The managedFields operation of the change (`Update`, `Apply`). */
 export const ATTR_KUBETRAIL_OPERATION = 'kubetrail.intent.operation';
-/** The intent: `create`, `update` or `delete`. */
+/**
+ * The intent: `create`, `update` or `delete`; for a change that is not a spec
+ * change, `delete` (a Pod or ReplicaSet a user deleted), `evict` or `join` (a Node).
+ */
 export const ATTR_KUBETRAIL_INTENT = 'kubetrail.intent';
+/** An eviction's reason: the `DisruptionTarget` condition's (`EvictionByEvictionAPI`, `DeletionByTaintManager`…). */
+export const ATTR_KUBETRAIL_INTENT_REASON = 'kubetrail.intent.reason';
 /** The generation the intent asked for. */
 export const ATTR_KUBETRAIL_GENERATION = 'kubetrail.intent.generation';
 /** Why the trace ended: see TraceEnd (`converged`, `error`, `cut-off`, `superseded`, `shutdown`). */

@@ -1,8 +1,21 @@
 import { hash } from 'node:crypto';
 import { flatString } from './flat-string.js';
 
-/** The generation part of a trace id: a generation number, or `delete`. */
-export type IntentKey = number | 'delete';
+/**
+ * The generation part of a trace id: a generation number, `delete`, or, for an
+ * intent without a spec change, `change/` and the uid of the object whose change
+ * opened it (a Pod deleted or evicted, a ReplicaSet deleted, a DaemonSet Pod
+ * placed on a Node that joined).
+ */
+export type IntentKey = number | 'delete' | ChangeKey;
+
+/** The key of an intent without a spec change: `change/<uid of the changed object>`. */
+export type ChangeKey = `change/${string}`;
+
+/** The key of the intent a change of the object `uid` may open. */
+export function changeKeyOf(uid: string): ChangeKey {
+  return `change/${uid}`;
+}
 
 function hexOf(input: string, length: number): string {
   // One-shot hashing: no Hash object per id (ids are made for every span of every trace).
@@ -10,7 +23,7 @@ function hexOf(input: string, length: number): string {
   return flatString(hash('sha256', input, 'hex').slice(0, length));
 }
 
-/** Trace id of an intent: first 32 hex of sha256(root uid + "/" + (generation | "delete")). */
+/** Trace id of an intent: first 32 hex of sha256(root uid + "/" + (generation | "delete" | "change/" + object uid)). */
 export function traceIdOf(rootUid: string, key: IntentKey): string {
   return hexOf(`${rootUid}/${key}`, 32);
 }

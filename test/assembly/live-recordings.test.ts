@@ -274,3 +274,109 @@ describe('live recording statefulset-rollout.jsonl (apply 2 replicas, kubectl se
     assertSameUnderShuffles(deltas, records);
   });
 });
+
+/** The traces whose root is named `name`. */
+function rootedAt(traces: readonly MergedTrace[], name: string): MergedTrace[] {
+  return traces.filter((t) => t.root.name === name);
+}
+
+describe('changes that are not spec changes (issue 9 point 3): each is a trace of its own', () => {
+  it("pod-deleted.jsonl: the user's Pod delete holds its termination and its replacement, not the converged Create", () => {
+    const deltas = load('pod-deleted.jsonl');
+    const records = replay(deltas);
+    const traces = tracesOf(records);
+    assert.deepEqual(
+      traces.map((t) => t.root.name),
+      ['Deployment.Create', 'Pod.Delete'],
+    );
+    const [create, del] = traces;
+    assert.ok(create !== undefined && del !== undefined);
+    assert.equal(del.root.attributes['kubetrail.intent'], 'delete');
+    assert.equal(del.root.attributes['k8s.deployment.name'], 'web');
+    const deleted = del.root.attributes['k8s.pod.name'];
+    assert.deepEqual(
+      named(del, 'Pod.Termination').map((s) => s.attributes['k8s.pod.name']),
+      [deleted],
+    );
+    const replacement = named(del, 'ReplicaSet.SuccessfulCreate');
+    assert.equal(replacement.length, 1);
+    assert.equal(replacement[0]?.parentSpanId, del.root.spanId);
+    assertCreatesPods(del, replacement);
+    assert.equal(named(create, 'Pod.Termination').length, 0);
+    assert.ok(
+      create.spans.every((s) => s.startTime <= create.root.endTime),
+      'nothing after the Create converged',
+    );
+    assertSameUnderShuffles(deltas, records);
+  });
+
+  it("replicaset-deleted.jsonl: the ReplicaSet made again, its Pods, and the old Pods' terminations are the delete's", () => {
+    const deltas = load('replicaset-deleted.jsonl');
+    const records = replay(deltas);
+    const [del] = rootedAt(tracesOf(records), 'ReplicaSet.Delete');
+    assert.ok(del !== undefined);
+    assert.deepEqual(named(del, 'Deployment.ScalingReplicaSet').map(note), [
+      'Scaled up replica set web-575b656585 from 0 to 2',
+    ]);
+    assert.equal(named(del, 'ReplicaSet.Termination').length, 1);
+    assert.equal(named(del, 'Pod.Termination').length, 2);
+    assertCreatesPods(del, named(del, 'ReplicaSet.SuccessfulCreate'));
+    assert.equal(named(del, 'ReplicaSet.SuccessfulCreate').length, 2);
+    assertSameUnderShuffles(deltas, records);
+  });
+
+  it('node-drain.jsonl: the drained Pod is evicted (EvictionByEvictionAPI) and replaced in its Pod.Evict trace', () => {
+    const deltas = load('node-drain.jsonl');
+    const records = replay(deltas);
+    const [evict] = rootedAt(tracesOf(records), 'Pod.Evict');
+    assert.ok(evict !== undefined);
+    assert.equal(evict.root.attributes['kubetrail.intent.reason'], 'EvictionByEvictionAPI');
+    assert.equal(evict.root.attributes['k8s.node.name'], 'kwok-node-0');
+    assert.equal(named(evict, 'Pod.Termination').length, 1);
+    assertCreatesPods(evict, named(evict, 'ReplicaSet.SuccessfulCreate'));
+    assertSameUnderShuffles(deltas, records);
+  });
+
+  it("daemonset-node-added.jsonl: the DaemonSet's Pod for the added Node is in that Node's Node.Join trace", () => {
+    const deltas = load('daemonset-node-added.jsonl');
+    const records = replay(deltas);
+    const traces = tracesOf(records);
+    const [join] = rootedAt(traces, 'Node.Join');
+    assert.ok(join !== undefined);
+    assert.equal(join.root.attributes['k8s.node.name'], 'kwok-node-added');
+    assert.equal(join.root.attributes['k8s.daemonset.name'], 'agent');
+    assert.equal(join.root.attributes['k8s.namespace.name'], undefined, 'a Node has no namespace');
+    const creates = named(join, 'DaemonSet.SuccessfulCreate');
+    assert.deepEqual(creates.map(note), ['Created pod: agent-bznpx']);
+    assertCreatesPods(join, creates);
+    const [create] = rootedAt(traces, 'DaemonSet.Create');
+    assert.equal(create && named(create, 'DaemonSet.SuccessfulCreate').length, 3);
+    assertSameUnderShuffles(deltas, records);
+  });
+
+  it('node-notready.jsonl: each Pod the taint manager evicted from the NotReady Node is a trace from its NodeNotReady', () => {
+    const deltas = load('node-notready.jsonl');
+    const records = replay(deltas);
+    const traces = tracesOf(records);
+    const evictions = rootedAt(traces, 'Pod.Evict');
+    assert.equal(evictions.length, 2);
+    for (const t of evictions) {
+      assert.equal(t.root.service, 'taint-eviction-controller');
+      assert.equal(t.root.attributes['kubetrail.intent.reason'], 'DeletionByTaintManager');
+      assert.equal(t.root.attributes['k8s.node.name'], 'kwok-node-lost');
+      const [notReady] = named(t, 'Pod.NodeNotReady');
+      assert.equal(notReady?.startTime, t.root.startTime, 'the trace begins when the Node went not ready');
+      assert.equal(named(t, 'Pod.TaintManagerEviction').length, 1);
+      assert.equal(named(t, 'Pod.Termination').length, 1);
+      assertCreatesPods(t, named(t, 'ReplicaSet.SuccessfulCreate'));
+      assert.equal(named(t, 'ReplicaSet.SuccessfulCreate').length, 1);
+    }
+    for (const t of rootedAt(traces, 'Deployment.Create')) {
+      assert.deepEqual(
+        t.spans.filter((s) => s.name === 'Pod.NodeNotReady' || s.name === 'Pod.TaintManagerEviction'),
+        [],
+      );
+    }
+    assertSameUnderShuffles(deltas, records);
+  });
+});

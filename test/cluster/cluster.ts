@@ -418,3 +418,27 @@ export async function jaegerSpansByTag(
   }
   return out;
 }
+
+/**
+ * Stops kwok and starts it again (up.sh starts only what is missing). A fresh
+ * kwok manages only the Nodes annotated `kwok.x-k8s.io/node: fake` by then and
+ * renews no other Node's Lease: the kubelet of a Node that lost the annotation
+ * looks dead to the node lifecycle controller. (kwok v0.8.0 keeps renewing the
+ * Lease of a Node that loses the annotation while it runs.) Other Nodes miss a
+ * few seconds of heartbeats, far less than the grace period.
+ */
+export async function restartKwok(cluster: LocalCluster): Promise<void> {
+  const state = cluster.env.KUBETRAIL_CLUSTER_STATE ?? join(repoRoot, '.cluster');
+  const pid = Number(readFileSync(join(state, 'pids/kwok.pid'), 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no kwok pid in ${state}/pids/kwok.pid`);
+  process.kill(pid, 'SIGTERM');
+  await eventually('kwok to stop', 30_000, async () => {
+    try {
+      process.kill(pid, 0);
+      return undefined;
+    } catch {
+      return true;
+    }
+  });
+  await run(join(clusterDir, 'up.sh'), [], { ...process.env, ...cluster.env });
+}

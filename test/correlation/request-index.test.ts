@@ -51,6 +51,8 @@ describe('RequestIndex', () => {
     });
     assert.deepEqual(parseStorageKey('/pods/ns/web-1', 'pods'), { namespace: 'ns', name: 'web-1' });
     assert.deepEqual(parseStorageKey('/registry/nodes/n1', 'nodes'), { namespace: '', name: 'n1' });
+    // The apiserver keeps Nodes under their old name.
+    assert.deepEqual(parseStorageKey('/registry/minions/n1', 'nodes'), { namespace: '', name: 'n1' });
     assert.equal(parseStorageKey('/pods/ns', 'deployments'), undefined);
   });
 

@@ -251,6 +251,82 @@ describe('TapCorrelator', () => {
     assert.ok(start <= from && from <= to && to <= end, `${from}..${to} outside ${start}..${end}`);
   });
 
+  it("links a Pod.Evict root to the POST pods/NAME/eviction, not kwok's delete, and names the evictor", () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    const evict = {
+      ...request('POST', 'pods', 'web-1', 'kubectl/v1.37.1 (linux/amd64) kubernetes/$Format', T + 40),
+    };
+    const eviction: TapSpan = { ...evict, attributes: { ...evict.attributes, subresource: 'eviction' } };
+    const other = request('POST', 'pods', 'web-2', 'kubectl/v1.37.1 (linux/amd64)', T + 40);
+    const kwok = request('DELETE', 'pods', 'web-1', 'kwok/v0.8.0 (linux/amd64)', T + 60);
+    c.addSpans(
+      [eviction, { ...other, attributes: { ...other.attributes, subresource: 'eviction' } }, kwok],
+      T,
+    );
+    const root = span({
+      name: 'Pod.Evict',
+      role: 'intent',
+      service: 'unknown',
+      startTime: T + 50,
+      attributes: {
+        'k8s.namespace.name': 'ns',
+        'k8s.pod.name': 'web-1',
+        'kubetrail.intent': 'evict',
+        'kubetrail.intent.manager': 'unknown',
+      },
+    });
+    const out = c.process([trace(root)], T + 10_000);
+    assert.deepEqual(
+      out[0]?.root.links.map((l) => l.spanId),
+      [eviction.spanId],
+    );
+    assert.equal(out[0]?.root.service, 'kubectl');
+    assert.equal(out[0]?.root.attributes['kubetrail.intent.manager.source'], 'user-agent');
+  });
+
+  it("links a Node.Join root to the POST nodes named by its etcd key, within the Node's creation second", () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    const create = request('POST', 'nodes', '', 'kubelet/v1.37.1 (linux/amd64)', T + 20);
+    const post: TapSpan = { ...create, attributes: { ...create.attributes, namespace: '' } };
+    const key: TapSpan = {
+      traceId: post.traceId,
+      spanId: 'a'.repeat(16),
+      parentSpanId: post.spanId,
+      name: 'Create etcd3',
+      service: 'apiserver',
+      startTime: T + 21,
+      endTime: T + 22,
+      attributes: {
+        'audit-id': String(post.attributes['audit-id']),
+        key: '/registry/minions/n-new',
+        resource: 'nodes',
+      },
+    };
+    const early = request('POST', 'nodes', '', 'kubelet/v1.37.1', T - 1_500);
+    c.addSpans(
+      [post, key, { ...early, attributes: { ...early.attributes, namespace: '', name: 'n-new' } }],
+      T,
+    );
+    const root = span({
+      name: 'Node.Join',
+      role: 'intent',
+      service: 'unknown',
+      startTime: T + 30,
+      attributes: {
+        'k8s.node.name': 'n-new',
+        'kubetrail.intent': 'join',
+        'kubetrail.intent.manager': 'unknown',
+      },
+    });
+    const out = c.process([trace(root)], T + 10_000);
+    assert.deepEqual(
+      out[0]?.root.links.map((l) => l.spanId),
+      [post.spanId],
+      'the POST in the second of the creation stamp, not one from the second before',
+    );
+    assert.equal(out[0]?.root.service, 'kubelet');
+  });
+
   it('releases the oldest held trace at once beyond its bound', () => {
     const c = new TapCorrelator({ holdMs: 60_000, maxHeldTraces: 1 });
     assert.equal(c.process([trace(deletedPod)], T).length, 0);

@@ -151,7 +151,7 @@ export function readFacts(deltas: readonly Delta[]): RecordingFacts {
 
   const occurrences: EventOccurrence[] = [];
   const occurrenceByKey = new Map<string, EventOccurrence>();
-  const lastCount = new Map<string, number>();
+  const countsSeen = new Map<string, Set<number>>();
   const states = new Map<string, ObjectState[]>();
 
   deltas.forEach((d, i) => {
@@ -164,9 +164,11 @@ export function readFacts(deltas: readonly Delta[]): RecordingFacts {
       const rawNote = str(o.note ?? o.message);
       const key = occurrenceKey(uid, rawNote);
       const count = countOf(o);
-      const prev = lastCount.get(uid);
-      lastCount.set(uid, Math.max(prev ?? 0, count));
-      const anew = prev === undefined || count > prev;
+      // A count not delivered before is a new occurrence, in whatever order the deliveries came.
+      const seen = countsSeen.get(uid);
+      const anew = seen === undefined || !seen.has(count);
+      if (seen === undefined) countsSeen.set(uid, new Set([count]));
+      else seen.add(count);
       let occ = occurrenceByKey.get(key);
       if (occ === undefined) {
         occ = {

@@ -4,7 +4,7 @@
  * Each drives kubectl in its own namespace while a kubetrail records; the
  * driver (record.ts) starts and stops that kubetrail around `run`.
  */
-import type { LocalCluster } from '../cluster/cluster.js';
+import { type LocalCluster, restartKwok } from '../cluster/cluster.js';
 import { deployment } from '../e2e/workloads.js';
 
 /** What a scenario may do while it is recorded. */
@@ -93,6 +93,17 @@ function kwokNode(name: string): string {
 
 const ADDED_NODE = 'kwok-node-added';
 const DRAINED_NODE = 'kwok-node-0';
+const LOST_NODE = 'kwok-node-lost';
+
+/**
+ * kwok manages only the Nodes annotated `kwok.x-k8s.io/node: fake` (test/cluster/up.sh):
+ * once a restarted kwok no longer sees it, nothing renews the Node's Lease, and the node
+ * lifecycle controller marks it Unknown after its grace period, as for a dead kubelet.
+ */
+async function stopKubelet(ctx: ScenarioContext, node: string): Promise<void> {
+  await ctx.kubectl(['annotate', 'node', node, 'kwok.x-k8s.io/node-']);
+  await restartKwok(ctx.cluster);
+}
 
 /** One surge Pod at a time, none unavailable: one scaling step per Pod. */
 const oneAtATime = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
@@ -237,6 +248,88 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     async cleanup(ctx) {
       await ctx.kubectl(['delete', 'node', ADDED_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
+    },
+  },
+  {
+    name: 'node-notready',
+    story: `apply 2 preferring Node ${LOST_NODE}, its kubelet stops (kwok lets go of it): NotReady, the taint manager evicts the Pods, the ReplicaSet replaces them elsewhere; then the Node is deleted`,
+    async run(ctx) {
+      await ctx.kubectl(['apply', '-f', '-'], kwokNode(LOST_NODE));
+      await ctx.kubectl(['wait', '--for=condition=Ready', `node/${LOST_NODE}`, TIMEOUT]);
+      // Tolerate the Node's NoExecute taints 2 s rather than the default 300 s.
+      const toleration = (key: string) => ({
+        key,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 2,
+      });
+      const preferLost = {
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [{ name: 'app', image: image('web', 1) }],
+            tolerations: [
+              toleration('node.kubernetes.io/unreachable'),
+              toleration('node.kubernetes.io/not-ready'),
+            ],
+            affinity: {
+              nodeAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 100,
+                    preference: {
+                      matchExpressions: [
+                        { key: 'kubernetes.io/hostname', operator: 'In', values: [LOST_NODE] },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      };
+      await apply(ctx, deployment('web', 2, image('web', 1), preferLost));
+      await rollout(ctx, 'deployment/web');
+      await stopKubelet(ctx, LOST_NODE);
+      await ctx.kubectl(['wait', '--for=condition=Ready=Unknown', `node/${LOST_NODE}`, '--timeout=240s']);
+      for (let i = 0; i < 120; i++) {
+        const on = await ctx.kubectl([
+          'get',
+          'pods',
+          '--field-selector',
+          `spec.nodeName=${LOST_NODE}`,
+          '-o',
+          'jsonpath={.items[*].metadata.deletionTimestamp}',
+        ]);
+        if (
+          on
+            .trim()
+            .split(/\s+/)
+            .filter((x) => x !== '').length >= 2
+        )
+          break;
+        await sleep(500);
+      }
+      await rollout(ctx, 'deployment/web');
+      // Without a kubelet the evicted Pods stay Terminating; the Pod garbage collector
+      // removes them once their Node is gone.
+      await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--wait=true', TIMEOUT]);
+      for (let i = 0; i < 60; i++) {
+        const left = await ctx.kubectl([
+          'get',
+          'pods',
+          '--field-selector',
+          `spec.nodeName=${LOST_NODE}`,
+          '-o',
+          'name',
+        ]);
+        if (left.trim() === '') break;
+        await sleep(500);
+      }
+    },
+    async cleanup(ctx) {
+      await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
     },
   },
   {
