@@ -19,6 +19,11 @@ export interface WantedRequest {
   readonly to: number;
   /** Leave out requests whose user agent is a kube-system controller (a user's intent). */
   readonly notByControllers: boolean;
+  /**
+   * Leave out the node agent's requests: the kubelet's (or kwok's, in its place)
+   * final DELETE of a Pod, sent after the delete it completes.
+   */
+  readonly notByNodeAgent?: boolean;
   /** The Event's reporting controller: the request must be sent by it. */
   readonly reporter?: string;
   /** The managedFields manager: the request's field manager (named, or its program by default) must be it. */
@@ -107,7 +112,14 @@ function forRoot(s: SpanRecord): WantedRequest | undefined {
       ...byManager,
     };
   if (intent === 'delete')
-    return { ...base, verbs: DELETE, subresources: OBJECT, ...around, notByControllers: false };
+    return {
+      ...base,
+      verbs: DELETE,
+      subresources: OBJECT,
+      ...around,
+      notByControllers: false,
+      notByNodeAgent: resource === 'pods',
+    };
   // An eviction starts at its DisruptionTarget transition, which the Eviction API's
   // POST pods/NAME/eviction writes (a taint manager's or the kubelet's have no request).
   if (intent === 'evict' && resource === 'pods')

@@ -21,6 +21,9 @@ import { kubeletPodUid, type WantedRequest, wantedRequest } from './link-rules.j
 import { RequestIndex, type RequestIndexOptions } from './request-index.js';
 import { actorIsReporter, programOfUserAgent } from './user-agent.js';
 
+/** Programs that finish a Pod's delete on its node: the kubelet, and kwok in its place. */
+const NODE_AGENTS: ReadonlySet<string> = new Set(['kubelet', 'kwok']);
+
 /** Intents whose manager no managedFields entry records: the request's user agent names it. */
 const MANAGER_FROM_REQUEST: ReadonlySet<string> = new Set(['delete', 'evict', 'join']);
 
@@ -55,6 +58,7 @@ function meets(r: ApiRequest, w: WantedRequest, fieldManager: string | undefined
     r.endTime >= w.from &&
     r.startTime < w.to &&
     !(w.notByControllers && r.userAgent.includes(':serviceaccount:kube-system:')) &&
+    !(w.notByNodeAgent === true && NODE_AGENTS.has(r.actor)) &&
     (w.reporter === undefined || actorIsReporter(r.actor, w.reporter)) &&
     // A write that names no fieldManager is recorded under its user agent's program (kubectl scale).
     (w.fieldManager === undefined || (fieldManager ?? programOfUserAgent(r.userAgent)) === w.fieldManager)

@@ -251,6 +251,44 @@ describe('TapCorrelator', () => {
     assert.ok(start <= from && from <= to && to <= end, `${from}..${to} outside ${start}..${end}`);
   });
 
+  it("links a user's Pod.Delete root to the user's DELETE, not the node agent's final one, and names the user", () => {
+    const c = new TapCorrelator({ holdMs: 0 });
+    const user = request(
+      'DELETE',
+      'pods',
+      'web-1',
+      'kubectl/v1.37.1 (linux/amd64) kubernetes/$Format',
+      T + 40,
+    );
+    const kwok = request('DELETE', 'pods', 'web-1', 'kwok/v0.8.0 (linux/amd64)', T + 70);
+    const kubelet = request(
+      'DELETE',
+      'pods',
+      'web-1',
+      'kubelet/v1.37.1 (linux/amd64) kubernetes/$Format',
+      T + 90,
+    );
+    c.addSpans([user, kwok, kubelet], T);
+    const root = span({
+      name: 'Pod.Delete',
+      role: 'intent',
+      service: 'unknown',
+      startTime: T + 50,
+      attributes: {
+        'k8s.namespace.name': 'ns',
+        'k8s.pod.name': 'web-1',
+        'kubetrail.intent': 'delete',
+        'kubetrail.intent.manager': 'unknown',
+      },
+    });
+    const out = c.process([trace(root)], T + 10_000);
+    assert.deepEqual(
+      out[0]?.root.links.map((l) => l.spanId),
+      [user.spanId],
+    );
+    assert.equal(out[0]?.root.service, 'kubectl');
+  });
+
   it("links a Pod.Evict root to the POST pods/NAME/eviction, not kwok's delete, and names the evictor", () => {
     const c = new TapCorrelator({ holdMs: 0 });
     const evict = {
