@@ -126,7 +126,13 @@ export function projectObject(
     creationTimestamp: earliestOf(refineOptional(rawCreation, clusterAt), prior?.creationTimestamp),
     deletionTimestamp: deletion,
     deletionGracePeriodSeconds: grace,
-    specChange: specChangeOf(managed, clusterAt, prior?.specChange),
+    // A stamp's earliest refinement stands for one write: a later generation is another write, even
+    // by the same writer in the same second, and starts at its own observation.
+    specChange: specChangeOf(
+      managed,
+      clusterAt,
+      prior !== undefined && prior.generation === generation ? prior.specChange : undefined,
+    ),
     conditions:
       status === undefined
         ? NO_CONDITIONS

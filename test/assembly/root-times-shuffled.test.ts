@@ -59,4 +59,27 @@ describe('root times do not depend on arrival order', () => {
       }
     });
   }
+
+  for (const file of [
+    'test/fixtures/live/five-image-changes.jsonl',
+    'test/fixtures/live/pause-two-changes-resume.jsonl',
+  ]) {
+    it(`two generations written in one second by one writer start apart (${file}, 30 shuffles)`, () => {
+      // kubectl wrote generations N and N+1 in the same second: their managedFields entry has the
+      // same whole-second stamp. Each generation's start is the stamp refined by its own deltas;
+      // before, a later generation took the earliest refinement held for the writer (its previous
+      // generation's), so its start depended on which delta the engine held (up to 746 ms apart).
+      const deltas = load(file);
+      const expected = roots(replay(deltas));
+      for (const m of [1, 7919, 104729]) {
+        for (let seed = 1; seed <= 10; seed++) {
+          assert.deepEqual(
+            roots(replay(shuffleWithinWindows(deltas, seed * m))),
+            expected,
+            `seed ${seed}×${m}`,
+          );
+        }
+      }
+    });
+  }
 });
