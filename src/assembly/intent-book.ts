@@ -66,7 +66,7 @@ export class IntentBook {
     newGroup: (root: ObjectProjection) => RootGroup,
   ): RootGroup | undefined {
     const gen = p.generation ?? 0;
-    const writer = specWriterOf(p, previous);
+    const writer = specWriterOf(p, previous, time);
     const manager = writer.manager;
     const managerOp = writer.operation;
     if (type === 'DELETED' || p.deletionTimestamp !== undefined) {

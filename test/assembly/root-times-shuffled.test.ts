@@ -82,4 +82,21 @@ describe('root times do not depend on arrival order', () => {
       }
     });
   }
+
+  it('a kubectl scale delivered after the next generation is still the scale (statefulset-scale-partition, 30 shuffles)', () => {
+    // Generation 2 is a kubectl scale (its managedFields entry has no time), generation 3 a patch.
+    // Delivered after generation 3, generation 2's delta was compared with that later state, whose
+    // timed writer had changed, and the older apply's stamp was taken for the scale's (203 ms earlier).
+    const deltas = load('test/fixtures/live/statefulset-scale-partition.jsonl');
+    const expected = roots(replay(deltas));
+    for (const m of [1, 7919, 104729]) {
+      for (let seed = 1; seed <= 10; seed++) {
+        assert.deepEqual(
+          roots(replay(shuffleWithinWindows(deltas, seed * m))),
+          expected,
+          `seed ${seed}×${m}`,
+        );
+      }
+    }
+  });
 });
