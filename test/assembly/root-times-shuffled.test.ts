@@ -20,21 +20,22 @@ function roots(records: readonly TraceRecord[]): string[] {
     .sort();
 }
 
+/** Replays `file` in order and in 30 seeded shuffles: every root's trace id, start and end are the same. */
+function assertSameRootsIn30Shuffles(file: string): void {
+  const deltas = load(file);
+  const expected = roots(replay(deltas));
+  for (const m of [1, 7919, 104729]) {
+    for (let seed = 1; seed <= 10; seed++) {
+      assert.deepEqual(roots(replay(shuffleWithinWindows(deltas, seed * m))), expected, `seed ${seed}×${m}`);
+    }
+  }
+}
+
 describe('root times do not depend on arrival order', () => {
   it('an intent opened from its consequences ends at its convergence, not at its last span (statefulset-rollout, 30 shuffles)', () => {
     // Events and Pods first: the StatefulSet's intent is opened from them and assumed done with no
     // time; the delta that shows it done then gives the time, as in file order.
-    const deltas = load('test/fixtures/live/statefulset-rollout.jsonl');
-    const expected = roots(replay(deltas));
-    for (const m of [1, 7919, 104729]) {
-      for (let seed = 1; seed <= 10; seed++) {
-        assert.deepEqual(
-          roots(replay(shuffleWithinWindows(deltas, seed * m))),
-          expected,
-          `seed ${seed}×${m}`,
-        );
-      }
-    }
+    assertSameRootsIn30Shuffles('test/fixtures/live/statefulset-rollout.jsonl');
   });
 
   for (const file of [
@@ -46,17 +47,7 @@ describe('root times do not depend on arrival order', () => {
       // first delta of generation 2 before anything opened an intent (deployment-scale): such deltas
       // are kept, briefly, and given to the intent once it opens. Before, 5 and 3 of these 30
       // shuffles ended or started a root 2-11 ms apart from file order.
-      const deltas = load(file);
-      const expected = roots(replay(deltas));
-      for (const m of [1, 7919, 104729]) {
-        for (let seed = 1; seed <= 10; seed++) {
-          assert.deepEqual(
-            roots(replay(shuffleWithinWindows(deltas, seed * m))),
-            expected,
-            `seed ${seed}×${m}`,
-          );
-        }
-      }
+      assertSameRootsIn30Shuffles(file);
     });
   }
 
@@ -69,17 +60,7 @@ describe('root times do not depend on arrival order', () => {
       // same whole-second stamp. Each generation's start is the stamp refined by its own deltas;
       // before, a later generation took the earliest refinement held for the writer (its previous
       // generation's), so its start depended on which delta the engine held (up to 746 ms apart).
-      const deltas = load(file);
-      const expected = roots(replay(deltas));
-      for (const m of [1, 7919, 104729]) {
-        for (let seed = 1; seed <= 10; seed++) {
-          assert.deepEqual(
-            roots(replay(shuffleWithinWindows(deltas, seed * m))),
-            expected,
-            `seed ${seed}×${m}`,
-          );
-        }
-      }
+      assertSameRootsIn30Shuffles(file);
     });
   }
 
@@ -87,16 +68,6 @@ describe('root times do not depend on arrival order', () => {
     // Generation 2 is a kubectl scale (its managedFields entry has no time), generation 3 a patch.
     // Delivered after generation 3, generation 2's delta was compared with that later state, whose
     // timed writer had changed, and the older apply's stamp was taken for the scale's (203 ms earlier).
-    const deltas = load('test/fixtures/live/statefulset-scale-partition.jsonl');
-    const expected = roots(replay(deltas));
-    for (const m of [1, 7919, 104729]) {
-      for (let seed = 1; seed <= 10; seed++) {
-        assert.deepEqual(
-          roots(replay(shuffleWithinWindows(deltas, seed * m))),
-          expected,
-          `seed ${seed}×${m}`,
-        );
-      }
-    }
+    assertSameRootsIn30Shuffles('test/fixtures/live/statefulset-scale-partition.jsonl');
   });
 });
