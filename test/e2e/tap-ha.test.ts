@@ -21,13 +21,10 @@ import {
   repoRoot,
 } from '../cluster/cluster.js';
 import { freePort, type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
-import { apiserverTracingTo, rolloutStatus } from './tap-stack.js';
+import { apiserverTracingTo, linkKind, REQUEST, rolloutStatus } from './tap-stack.js';
 import { createNamespace, IMAGE } from './workloads.js';
 
 const skip = e2eSkipReason();
-const REQUEST = 'apiserver.request';
-const linkKind = (l: { attributes: Readonly<Record<string, unknown>> }) =>
-  l.attributes['kubetrail.link.kind'];
 
 describe('tap HA: spans land on the standby, links appear on the leader; failover', {
   skip,

@@ -11,6 +11,13 @@ import { IMAGE } from './workloads.js';
  * Restarts kube-apiserver with its TracingConfiguration endpoint at `endpoint`
  * (`HOST:PORT`), or at Jaeger when undefined. up.sh restarts only what is stopped.
  */
+/** The `kubetrail.link.kind` of a link to an apiserver request span. */
+export const REQUEST = 'apiserver.request';
+
+/** A span link's kind (`kubetrail.link.kind`), as Jaeger returns its attributes. */
+export const linkKind = (l: { attributes: Readonly<Record<string, unknown>> }): unknown =>
+  l.attributes['kubetrail.link.kind'];
+
 export async function apiserverTracingTo(endpoint: string | undefined): Promise<void> {
   await stopComponents('kube-apiserver');
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -24,14 +24,10 @@ import {
   stopComponents,
 } from '../cluster/cluster.js';
 import { freePort, type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
-import { apiserverTracingTo, tapScenario } from './tap-stack.js';
+import { apiserverTracingTo, linkKind, REQUEST, tapScenario } from './tap-stack.js';
 import { createNamespace } from './workloads.js';
 
 const skip = e2eSkipReason();
-const REQUEST = 'apiserver.request';
-
-const linkKind = (l: { attributes: Readonly<Record<string, unknown>> }) =>
-  l.attributes['kubetrail.link.kind'];
 
 describe('tap mode: apiserver → kubetrail → Jaeger', { skip, timeout: 10 * 60_000 }, () => {
   let cluster: LocalCluster;
