@@ -4,9 +4,8 @@
 // correlation spans are relayed to the leader, which indexes them but neither
 // forwards them again nor relays them back.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../src/cli/log.js';
 import { startTap, type TapHandle } from '../../src/cli/tap.js';
@@ -15,40 +14,9 @@ import type { TapSpan } from '../../src/model/tap-span.js';
 import { decodeTraceRequest, encodeTraceRequest } from '../../src/sources/tap/decode-trace-request.js';
 import { identityWithTapAddress, tapAddressOf } from '../../src/sources/tap/peer-identity.js';
 import type { TapRelayLeader } from '../../src/sources/tap/tap-relay.js';
-import { startRawOtlpServer } from '../sources/tap/raw-otlp-server.js';
+import { freePort } from '../e2e/kubetrail-process.js';
+import { sendOtlpBytes, startRawOtlpServer } from '../sources/tap/raw-otlp-server.js';
 import { handlerSpan } from '../sources/tap/tap-spans.js';
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
-
-const PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-const identity = (b: Buffer): Buffer => b;
-
-function send(port: number, bytes: Uint8Array): Promise<number> {
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      PATH,
-      identity,
-      identity,
-      Buffer.from(bytes),
-      new Metadata(),
-      { deadline: Date.now() + 5_000 },
-      (err: ServiceError | null) => {
-        client.close();
-        resolve(err ? err.code : status.OK);
-      },
-    );
-  });
-}
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 8_000): Promise<void> {
   const end = Date.now() + ms;
@@ -80,7 +48,7 @@ describe('tap relay between two replicas', () => {
     name: string,
     logs: string[] = [],
   ): Promise<{ tap: TapHandle; registry: Registry; port: number; logs: string[] }> {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const registry = new Registry();
     const tap = await startTap({
       config: { ...DEFAULT_CONFIG, tapListen: `127.0.0.1:${port}`, leaderElect: true, ...config },
@@ -104,7 +72,7 @@ describe('tap relay between two replicas', () => {
     const standby = await replica({ endpoint }, () => ({ self: false, holder: leaderHolder }), 'b');
 
     const original = encodeTraceRequest([write(1), read(2)]);
-    assert.equal(await send(standby.port, original), status.OK);
+    assert.equal(await sendOtlpBytes(standby.port, original), status.OK);
     await until('the leader indexed the relayed write', () => leader.tap.correlator.stats().requests === 1);
     await until('the standby forwarded the original', () => backend.requests.length === 1);
     // The backend got the original bytes, from the standby only: the leader forwarded nothing.
@@ -129,7 +97,7 @@ describe('tap relay between two replicas', () => {
     // Each believes the other leads: b relays to a, and a must not relay back to b.
     aHolder = identityWithTapAddress('b', `127.0.0.1:${b.port}`);
     bHolder = identityWithTapAddress('a', `127.0.0.1:${a.port}`);
-    assert.equal(await send(b.port, encodeTraceRequest([write(3)])), status.OK);
+    assert.equal(await sendOtlpBytes(b.port, encodeTraceRequest([write(3)])), status.OK);
     await until('a got the relayed write', () => a.tap.correlator.stats().requests === 1);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await metric(a.registry, 'kubetrail_tap_relay_spans_total{direction="received"}'), 1);
@@ -139,15 +107,15 @@ describe('tap relay between two replicas', () => {
 
   it('the leader relays nothing; a leader whose identity has no address gets nothing, counted and logged once', async () => {
     const alone = await replica({ tapForward: false }, () => ({ self: true, holder: 'x' }), 'x');
-    assert.equal(await send(alone.port, encodeTraceRequest([write(4)])), status.OK);
+    assert.equal(await sendOtlpBytes(alone.port, encodeTraceRequest([write(4)])), status.OK);
     await until('indexed', () => alone.tap.correlator.stats().requests === 1);
     assert.equal(await metric(alone.registry, 'kubetrail_tap_relay_spans_total{direction="sent"}'), 0);
     assert.equal(await metric(alone.registry, 'kubetrail_tap_relay_queue{unit="requests"}'), 0);
 
     const logs: string[] = [];
     const s = await replica({ tapForward: false }, () => ({ self: false, holder: 'pod-a' }), 'y', logs);
-    assert.equal(await send(s.port, encodeTraceRequest([write(5)])), status.OK);
-    assert.equal(await send(s.port, encodeTraceRequest([write(6)])), status.OK);
+    assert.equal(await sendOtlpBytes(s.port, encodeTraceRequest([write(5)])), status.OK);
+    assert.equal(await sendOtlpBytes(s.port, encodeTraceRequest([write(6)])), status.OK);
     await until(
       'two drops counted',
       async () =>
@@ -160,7 +128,7 @@ describe('tap relay between two replicas', () => {
     const leader = await replica({ tapForward: false }, () => ({ self: true, holder: undefined }), 'l');
     let holder: string | undefined;
     const s = await replica({ tapForward: false }, () => ({ self: false, holder }), 's');
-    assert.equal(await send(s.port, encodeTraceRequest([write(7)])), status.OK);
+    assert.equal(await sendOtlpBytes(s.port, encodeTraceRequest([write(7)])), status.OK);
     await until(
       'queued',
       async () => (await metric(s.registry, 'kubetrail_tap_relay_queue{unit="requests"}')) === 1,

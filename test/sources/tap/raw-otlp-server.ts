@@ -1,10 +1,15 @@
 /** A minimal OTLP/gRPC trace server for tests: it keeps each request's raw bytes. */
 import {
+  Client,
+  credentials,
+  Metadata,
   Server,
   ServerCredentials,
   type ServerUnaryCall,
   type ServiceDefinition,
+  type ServiceError,
   type sendUnaryData,
+  status,
 } from '@grpc/grpc-js';
 import { OTLP_TRACE_EXPORT_PATH } from '../../../src/sources/tap/otlp-path.js';
 
@@ -48,5 +53,24 @@ export function startRawOtlpServer(port: number): Promise<RawOtlpServer> {
           close: () => new Promise<void>((r) => server.tryShutdown(() => r())),
         });
     });
+  });
+}
+
+/** Sends raw bytes to an OTLP trace server the way an exporter does; resolves to the gRPC status code. */
+export function sendOtlpBytes(port: number, bytes: Uint8Array, metadata = new Metadata()): Promise<number> {
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      OTLP_TRACE_EXPORT_PATH,
+      identity,
+      identity,
+      Buffer.from(bytes),
+      metadata,
+      { deadline: Date.now() + 5_000 },
+      (err: ServiceError | null) => {
+        client.close();
+        resolve(err ? err.code : status.OK);
+      },
+    );
   });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { parseListenAddress } from '../../../src/config/listen-address.js';
 import type { TapSpan } from '../../../src/model/tap-span.js';
 import {
@@ -15,30 +15,8 @@ import {
   TAP_RELAY_METADATA,
   type TapReceiver,
 } from '../../../src/sources/tap/tap-receiver.js';
-import { startRawOtlpServer } from './raw-otlp-server.js';
+import { sendOtlpBytes, startRawOtlpServer } from './raw-otlp-server.js';
 import { handlerSpan } from './tap-spans.js';
-
-const PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-const identity = (b: Buffer): Buffer => b;
-
-/** Sends raw bytes the way an OTLP exporter does; resolves to the gRPC status code. */
-function send(port: number, bytes: Uint8Array, metadata = new Metadata()): Promise<number> {
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      PATH,
-      identity,
-      identity,
-      Buffer.from(bytes),
-      metadata,
-      { deadline: Date.now() + 5_000 },
-      (err: ServiceError | null) => {
-        client.close();
-        resolve(err ? err.code : status.OK);
-      },
-    );
-  });
-}
 
 async function until(check: () => boolean, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
@@ -67,7 +45,7 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     const rx = await startTapReceiver({ listen: '127.0.0.1:0', onSpans: (s) => got.push(...s) });
     open.push(rx);
     const spans = [handlerSpan(0), handlerSpan(1, { 'audit-id': 'x' })];
-    assert.equal(await send(rx.port, encodeTraceRequest(spans)), status.OK);
+    assert.equal(await sendOtlpBytes(rx.port, encodeTraceRequest(spans)), status.OK);
     assert.deepEqual(
       got.map((s) => [s.traceId, s.spanId, s.name, s.service, s.attributes.name]),
       spans.map((s) => [s.traceId, s.spanId, s.name, s.service, s.attributes.name]),
@@ -99,8 +77,8 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     open.push(rx);
     const marked = new Metadata();
     marked.set(TAP_RELAY_METADATA, 'pod-b@10.0.0.2:4317');
-    assert.equal(await send(rx.port, encodeTraceRequest([handlerSpan(0)]), marked), status.OK);
-    assert.equal(await send(rx.port, encodeTraceRequest([handlerSpan(1)])), status.OK);
+    assert.equal(await sendOtlpBytes(rx.port, encodeTraceRequest([handlerSpan(0)]), marked), status.OK);
+    assert.equal(await sendOtlpBytes(rx.port, encodeTraceRequest([handlerSpan(1)])), status.OK);
     await until(() => backend.requests.length === 1);
     await forwarder.close(1_000);
     assert.equal(backend.requests.length, 1, 'only the component request is forwarded');
@@ -120,8 +98,8 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     const rx = await startTapReceiver({ listen: '127.0.0.1:0', onSpans: (s) => got.push(...s) });
     open.push(rx);
     const [bad, good] = await Promise.all([
-      send(rx.port, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01])),
-      send(rx.port, encodeTraceRequest([handlerSpan(2)])),
+      sendOtlpBytes(rx.port, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01])),
+      sendOtlpBytes(rx.port, encodeTraceRequest([handlerSpan(2)])),
     ]);
     assert.equal(bad, status.INVALID_ARGUMENT);
     assert.equal(good, status.OK);
@@ -134,8 +112,8 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     open.push(rx);
     const huge = encodeTraceRequest([handlerSpan(0, { note: 'x'.repeat(10_000) })]);
     const [big, small] = await Promise.all([
-      send(rx.port, huge),
-      send(rx.port, encodeTraceRequest([handlerSpan(1)])),
+      sendOtlpBytes(rx.port, huge),
+      sendOtlpBytes(rx.port, encodeTraceRequest([handlerSpan(1)])),
     ]);
     assert.equal(big, status.RESOURCE_EXHAUSTED);
     assert.equal(small, status.OK);
@@ -148,7 +126,7 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     open.push(rx);
     const bare: TapSpan = { ...handlerSpan(0), attributes: {} };
     const big = handlerSpan(1, { 'user-agent': 'u'.repeat(1_000_000) });
-    assert.equal(await send(rx.port, encodeTraceRequest([bare, big])), status.OK);
+    assert.equal(await sendOtlpBytes(rx.port, encodeTraceRequest([bare, big])), status.OK);
     assert.deepEqual(got[0]?.attributes, {});
     assert.equal(String(got[1]?.attributes['user-agent']).length, MAX_TAP_ATTRIBUTE_CHARS);
   });
@@ -163,7 +141,7 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
       onError: (e) => errors.push(e),
     });
     open.push(rx);
-    assert.equal(await send(rx.port, encodeTraceRequest([handlerSpan(0)])), status.OK);
+    assert.equal(await sendOtlpBytes(rx.port, encodeTraceRequest([handlerSpan(0)])), status.OK);
     assert.equal(errors.length, 1);
   });
 
@@ -180,7 +158,7 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     const sent = [0, 1, 2, 3, 4].map((i) =>
       Buffer.from(encodeTraceRequest([handlerSpan(i), handlerSpan(i + 10)])),
     );
-    for (const b of sent) assert.equal(await send(rx.port, b), status.OK);
+    for (const b of sent) assert.equal(await sendOtlpBytes(rx.port, b), status.OK);
     await until(() => forwarder.counters().requestsForwarded === sent.length);
     assert.deepEqual(
       backend.requests.map((b) => b.toString('hex')).sort(),
@@ -209,7 +187,7 @@ describe('tap receiver over real gRPC on 127.0.0.1', () => {
     open.push(rx);
     for (let i = 0; i < 6; i++) {
       const t0 = performance.now();
-      assert.equal(await send(rx.port, encodeTraceRequest([handlerSpan(i)])), status.OK);
+      assert.equal(await sendOtlpBytes(rx.port, encodeTraceRequest([handlerSpan(i)])), status.OK);
       assert.ok(performance.now() - t0 < 1_000, 'the sender waited on the backend');
       await new Promise((r) => setTimeout(r, 30));
     }
