@@ -149,8 +149,15 @@ export class IntentBook {
       const outcome = outcomeOf(p);
       const end = current.end;
       if (outcome.state === 'done') {
+        // A "done" without a time of its own ends at the status write that showed it, not at the
+        // observation (late by the watch's lag), and never before the intent's start.
+        const written = p.statusWrittenAt;
         const at =
-          outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time) ? outcome.time : time;
+          outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time)
+            ? outcome.time
+            : outcome.time === undefined && written !== undefined
+              ? Math.max(written, current.start ?? written)
+              : time;
         // Convergence seen before the next intent started wins over "superseded", in any arrival order;
         // a time wins over the untimed "done" an intent opened from its consequences assumed.
         if (

@@ -869,8 +869,9 @@ export class TraceEngine {
     recordTransitions(member, p);
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {
-      // The first time it was done, whatever order the deltas came in.
-      recordDone(member, outcome.time ?? time);
+      // The first time it was done, whatever order the deltas came in; a "done" without a time of
+      // its own at the status write that showed it.
+      recordDone(member, outcome.time ?? p.statusWrittenAt ?? time);
     }
     if (type === 'DELETED') member.deletedAt = time;
     this.#intents.recordMemberChange(group, p, type, time);

@@ -81,6 +81,14 @@ export interface ObjectProjection {
   readonly deletionTimestamp: number | undefined;
   readonly deletionGracePeriodSeconds: number | undefined;
   readonly specChange: SpecChange | undefined;
+  /**
+   * When the status this delta shows was written: the newest managedFields time
+   * of an entry that owns `f:status` (the `status` subresource's, or an older
+   * apiserver's main-resource entry), refined inside its second by the delta.
+   * A status without a time of its own (a Deployment's "done") ends here, not at
+   * the delta's observation, which a lagging watch makes late.
+   */
+  readonly statusWrittenAt: number | undefined;
   readonly conditions: readonly ConditionState[];
   readonly status: StatusNumbers;
   readonly nodeName: string | undefined;

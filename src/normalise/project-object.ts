@@ -133,6 +133,7 @@ export function projectObject(
       clusterAt,
       prior !== undefined && prior.generation === generation ? prior.specChange : undefined,
     ),
+    statusWrittenAt: refineOptional(managed.statusNewest, clusterAt),
     conditions:
       status === undefined
         ? NO_CONDITIONS
@@ -176,12 +177,16 @@ function readOwners(value: unknown, selfUid: string, sink: IssueSink): readonly 
  */
 export type ToClusterTime = (ownStamp: number | undefined) => number | undefined;
 
-/** What the managedFields say: the spec writers (see {@link specChangeOf}) and the newest time of any entry. */
+/**
+ * What the managedFields say: the spec writers (see {@link specChangeOf}), the
+ * newest time of any entry, and the newest time of an entry owning status.
+ */
 interface ManagedScan {
   readonly best: Json | undefined;
   readonly bestTime: number;
   readonly untimed: Json | undefined;
   readonly newest: number | undefined;
+  readonly statusNewest: number | undefined;
 }
 
 const NO_MANAGED: ManagedScan = Object.freeze({
@@ -189,6 +194,7 @@ const NO_MANAGED: ManagedScan = Object.freeze({
   bestTime: Number.NEGATIVE_INFINITY,
   untimed: undefined,
   newest: undefined,
+  statusNewest: undefined,
 });
 
 function scanManagedFields(value: unknown, sink: IssueSink, observedAt: number | undefined): ManagedScan {
@@ -198,12 +204,20 @@ function scanManagedFields(value: unknown, sink: IssueSink, observedAt: number |
   let bestTime = Number.NEGATIVE_INFINITY;
   let untimed: Json | undefined;
   let newest: number | undefined;
+  let statusNewest: number | undefined;
   for (const item of list) {
     const entry = asRecord(item);
     if (entry === undefined) continue;
     const time = asTime(entry.time, sink, observedAt);
     if (time !== undefined && (newest === undefined || time > newest)) newest = time;
     const fields = asRecord(entry.fieldsV1);
+    if (
+      time !== undefined &&
+      (statusNewest === undefined || time > statusNewest) &&
+      (entry.subresource === 'status' || fields?.['f:status'] !== undefined)
+    ) {
+      statusNewest = time;
+    }
     if (fields === undefined || fields['f:spec'] === undefined) continue;
     // Status-subresource writes never carry f:spec, so this is the desired-state writer.
     if (time === undefined) untimed = entry;
@@ -212,7 +226,7 @@ function scanManagedFields(value: unknown, sink: IssueSink, observedAt: number |
       bestTime = time;
     }
   }
-  return { best, bestTime, untimed, newest };
+  return { best, bestTime, untimed, newest, statusNewest };
 }
 
 /**

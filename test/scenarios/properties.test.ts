@@ -28,16 +28,12 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s, 24 placements change and the Create and Delete roots last 1.2–1.5 s longer',
   'test/fixtures/live/statefulset-rollout.jsonl watch-lag':
     "issue 9: lagged by 0–2 s, the Create trace's creates and Scheduled move into the Update trace",
-  'test/fixtures/live/daemonset-node-added.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s (seed 3), the DaemonSet.Create root lasts 1.2 s longer',
   'test/fixtures/live/five-image-changes.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 11 placements change and roots last over 1 s longer',
   'test/fixtures/live/four-image-changes.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, placements change and roots last over 1 s longer',
   'test/fixtures/live/job.jsonl no-span-after-convergence':
     'issue 12: Job.Completed starts 12 ms after the Job.Create root converged',
-  'test/fixtures/live/node-drain.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s (seed 3), the Deployment.Create root lasts 1.4 s longer',
   'test/fixtures/live/orphan-delete-adopt.jsonl scheduled-under-created-pod':
     'issue 9: in shuffles the ReplicaSet seen before its Deployment gets a ReplicaSet.Create trace; Scheduled sits under Pod.Lifecycle there',
   'test/fixtures/live/orphan-delete-adopt.jsonl rs-actions-under-their-step':
@@ -50,8 +46,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s, the Create actions move and the roots last over 1 s longer',
   'test/fixtures/live/pause-two-changes-resume.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
-  'test/fixtures/live/node-notready.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s (seed 3), the Deployment.Create root lasts 1.4 s longer',
   'test/fixtures/live/pod-deleted.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seeds 1, 2), the replacement's Created pod is not taken for the replacement (the lag moves refined stamps within their shared second): it stays in Deployment.Create, and with no replacement the Pod.Delete is lost (seed 1)",
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
@@ -60,8 +54,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: a Scheduled starts 21 ms before the generation 5 Update root',
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
-  'test/fixtures/live/rollout-restart.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
   'test/fixtures/live/rollout-undo.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, up to 16 placements change and the Create root lasts over 1 s longer',
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-before-root':
@@ -72,8 +64,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s, 20 placements change and the Create root lasts 1.6–1.7 s longer',
   'test/fixtures/live/thirty-replica-rollout.jsonl no-span-after-convergence':
     "issue 12: a combined Event's occurrence is stamped when the recorder gets to it, here up to 1.3 s after the Pod was created: the last 8 Created pods start 13–73 ms after the Deployment.Create converged",
-  'test/fixtures/live/thirty-replica-rollout.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, both roots last over 1 s longer',
   'test/fixtures/live/three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 20 placements change and roots last over 1 s longer',
   'examples/deployment-2-pods.yaml no-span-before-root':
@@ -94,8 +84,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 12: a scale-down's Deleted pod and Pod.Termination start 1–2 ms after its Deployment.Update converged",
   'test/fixtures/tap/untimed-scale.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 30 placements change and roots last over 1 s longer',
-  'test/fixtures/statefulset-pod-recreated.jsonl watch-lag':
-    "issue 9 (since span times are converted to cluster time): lagged (seed 3), the StatefulSet.Update root lasts 1.5 s longer. Its end is the observation of the delta that shows it done, late by its lag; the hand-written fixture's managedFields times never change, so no stamp bounds it, and the start no longer drifts later with the lag as it did",
   'examples/deployment-2-pods.yaml watch-lag':
     "issue 9 (since span times are converted to cluster time): lagged, the in-flight Deployment.Update root lasts 1.0–1.4 s longer: its end is the observation of the done delta, late by its lag (kspan's capture has no stamp of that write), while its start, a stamp, stays in its second",
   'test/oracles/kspan/deployment-2-pods.yaml watch-lag':
