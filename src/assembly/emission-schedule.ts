@@ -305,8 +305,9 @@ function unclaimed(group: RootGroup, built: BuiltTrace): SpanRecord[] {
       continue;
     }
     const key = nodeKeyOf(built, s);
-    let claimed = false;
+    let claimed = group.letGo?.has(key) === true;
     for (const j of group.intents) {
+      if (claimed) break;
       if (j.emitted?.has(key) === true) {
         claimed = true;
         break;

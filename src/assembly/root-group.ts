@@ -126,6 +126,13 @@ export class RootGroup implements Schedulable {
   readonly members = new Map<string, MemberFact>();
   /** Actions let go of once their spans went out (see slimSettled); undefined until one is. */
   retired: RetiredActions | undefined = undefined;
+  /**
+   * Span keys sent by intents let go of for the intents-per-root bound (see
+   * letGoOfOldIntents): still claimed, so they are not sent again. Undefined until one is.
+   */
+  letGo: Set<string> | undefined = undefined;
+  /** Events before this time (data time) belonged to intents let go of: dropped. */
+  closedBefore = Number.NEGATIVE_INFINITY;
   /** Clock time of the last new fact. */
   lastActivity: number;
   /** Facts of this root were dropped (the facts-per-root bound, or a closed trace's): see RootFacts. */

@@ -33,6 +33,7 @@ import type { RootGroup } from './root-group.js';
  */
 export function slimSettled(group: RootGroup): void {
   const claimed = (key: string): boolean => {
+    if (group.letGo?.has(key) === true) return true;
     for (const i of group.intents) if (i.emitted?.has(key) === true) return true;
     return false;
   };

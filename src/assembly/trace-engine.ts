@@ -22,6 +22,7 @@ import { EmissionSchedule } from './emission-schedule.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
 import { Counters, type EngineStats } from './engine-stats.js';
 import { IntentBook } from './intent-book.js';
+import { letGoOfOldIntents, MAX_INTENTS_PER_ROOT } from './intent-bound.js';
 import { outcomeOf } from './outcome.js';
 import { PendingBuffer } from './pending-buffer.js';
 import { RootGroup, recordDone, recordTransitions } from './root-group.js';
@@ -655,6 +656,11 @@ export class TraceEngine {
   #addAction(group: RootGroup, ev: NormalEvent, ns: string, listed = false): void {
     // The occurrence this delivery reports: the first one's time for count 1, else the latest's.
     const at = ev.count === 1 ? ev.firstTime : ev.lastTime;
+    if (at < group.closedBefore) {
+      // Of an intent let go of for the intents-per-root bound: its trace is closed.
+      this.#rejected.add('trace-closed');
+      return;
+    }
     const key = actionKeyOf(ev);
     const fact = group.actions.get(key);
     if (fact !== undefined) {
@@ -823,11 +829,13 @@ export class TraceEngine {
       return;
     }
     if (this.#early.size > 0) this.#applyEarly(group);
-    if (held === undefined && this.#closed.has(p.uid)) {
-      // A closed root: only an intent not emitted before (a later generation, a delete) is traced.
+    if ((held === undefined || group.letGo !== undefined) && this.#closed.has(p.uid)) {
+      // A closed root, or one whose oldest intents were let go of: only an intent not
+      // emitted before (a later generation, a delete) is traced.
       for (let k = group.intents.length - 1; k >= 0; k--) {
-        const key = group.intents[k]?.key;
-        if (key !== undefined && this.#closed.isClosed(p.uid, key)) group.intents.splice(k, 1);
+        const intent = group.intents[k];
+        if (intent !== undefined && intent.emitted === undefined && this.#closed.isClosed(p.uid, intent.key))
+          group.intents.splice(k, 1);
       }
       if (group.intents.length === 0) {
         this.#groups.delete(p.uid);
@@ -839,6 +847,11 @@ export class TraceEngine {
     if (!isOlder(p, group.root)) group.root = p;
     recordTransitions(group.member(p.uid), p);
     this.#intents.recordOutcome(group, p, time, now);
+    const gone = letGoOfOldIntents(group, MAX_INTENTS_PER_ROOT, this.#limits.maxSpansPerTrace);
+    if (gone.length > 0) {
+      this.#closed.close(group.rootUid, gone);
+      this.#evictions.add('intentsPerRoot', gone.length);
+    }
     this.#schedule.touch(group);
   }
 
