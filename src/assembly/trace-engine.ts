@@ -10,6 +10,7 @@ import { ALIGN_DELAY_MS, ClockOffset, REORDER_MS } from '../model/clock-offset.j
 import type { Delta, DeltaType } from '../model/delta.js';
 import type { IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
+import { numericRv } from '../model/resource-version.js';
 import type { TraceRecord } from '../model/span-record.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, type IssueSink } from '../normalise/narrow.js';
@@ -78,6 +79,15 @@ type PendingItem =
   | {
       readonly kind: 'object';
       readonly projection: ObjectProjection;
+      readonly type: DeltaType;
+      readonly time: number;
+      readonly waitingOn: string;
+      readonly arrivedAt: number;
+    }
+  /** A later state of an object whose ADDED has not arrived yet (see #holdsUnseen). */
+  | {
+      readonly kind: 'delta';
+      readonly raw: unknown;
       readonly type: DeltaType;
       readonly time: number;
       readonly waitingOn: string;
@@ -383,13 +393,47 @@ export class TraceEngine {
     const raw = d.object;
     this.#countKind(asRecord(raw)?.kind);
     const initial = d.initial === true;
-    // The offset this delta is converted with; its own stamps tighten it (see #toCluster).
-    this.#deltaOffset = this.#offset.offsetFor(time) ?? 0;
-    this.#intents.offsetMs = this.#deltaOffset;
     // A recording's initial list marks when its source started, as the start option does live.
     if (initial) this.#intents.startAt(time);
-    if (isEventObject(raw)) this.#applyEvent(raw, type, time, initial);
-    else this.#applyObject(raw, type, time, initial);
+    if (isEventObject(raw)) {
+      this.#convertingAt(time);
+      this.#applyEvent(raw, type, time, initial);
+      return;
+    }
+    const uid = asRecord(asRecord(raw)?.metadata)?.uid;
+    if (!initial && type === 'MODIFIED' && typeof uid === 'string' && this.#holdsUnseen(uid)) {
+      this.#park({ kind: 'delta', raw, type, time, waitingOn: uid, arrivedAt: this.#clock.now() });
+      return;
+    }
+    this.#convertingAt(time);
+    this.#applyObject(raw, type, time, initial);
+  }
+
+  /** Sets the offset the delta observed at `time` is converted with; its own stamps tighten it (see #toCluster). */
+  #convertingAt(time: number): void {
+    this.#deltaOffset = this.#offset.offsetFor(time) ?? 0;
+    this.#intents.offsetMs = this.#deltaOffset;
+  }
+
+  /**
+   * A later state of an object never seen, after the start: its ADDED is on its way
+   * (watches reorder; an object created after the start is ADDED first), and with it
+   * the states before, such as the owner it had. Applied alone, the later state
+   * decides too early where the object's facts go: a ReplicaSet seen orphaned before
+   * its ADDED would root the Pods and Events its Deployment caused. It waits for the
+   * ADDED (or any delta it can follow), at most as long as anything pending.
+   */
+  #holdsUnseen(uid: string): boolean {
+    return this.#intents.startedAt !== undefined && uid.length > 0 && this.#graph.peek(uid) === undefined;
+  }
+
+  /** A held later state (see #holdsUnseen), applied now that its object arrived or its wait ran out. */
+  #applyHeld(raw: unknown, type: DeltaType, time: number): void {
+    const outer = this.#deltaOffset;
+    this.#convertingAt(time);
+    this.#applyObject(raw, type, time, false);
+    this.#deltaOffset = outer;
+    this.#intents.offsetMs = outer;
   }
 
   #countKind(kind: unknown): void {
@@ -462,6 +506,7 @@ export class TraceEngine {
         this.#rejected.add('duplicate');
         return;
       }
+      this.#graph.recordOwner(p, live);
       // A stale delta (watches reorder) must not roll the object back; its earlier stamps still count.
       this.#graph.upsert(live !== undefined && isOlder(p, live) ? keepEarliest(live, p) : p);
     }
@@ -475,7 +520,7 @@ export class TraceEngine {
       const group = this.#groups.get(p.uid);
       if (group !== undefined) group.root = p;
       else if (type !== 'DELETED') {
-        const root = this.#graph.resolveRoot(p);
+        const root = this.#graph.resolveRoot(p, numericRv(p.resourceVersion));
         if (root.status === 'root' && root.root.uid === p.uid) {
           if (this.#backfill || this.#eventsListed) this.#intents.openListed(this.#newGroup(p));
           else if (this.#listedRoots.size < this.#limits.maxObjects) this.#listedRoots.add(p.uid);
@@ -512,7 +557,7 @@ export class TraceEngine {
     time: number,
     fallback: boolean,
   ): void {
-    const root = this.#rootOf(p, fallback);
+    const root = this.#rootOf(p, fallback, numericRv(p.resourceVersion));
     if (isMissing(root)) {
       this.#park({
         kind: 'object',
@@ -530,17 +575,19 @@ export class TraceEngine {
 
   #retry(item: PendingItem, fallback: boolean): void {
     if (item.kind === 'event') this.#routeEvent(item.event, fallback);
+    else if (item.kind === 'delta') this.#applyHeld(item.raw, item.type, item.time);
     else this.#afterObject(item.projection, undefined, item.type, item.time, fallback);
   }
 
   /**
    * The root of `p`'s owner chain. When an owner is missing and this is not a
-   * fallback, that owner: the caller parks its item to wait for it.
+   * fallback, that owner: the caller parks its item to wait for it. `asOfRv`: the
+   * write asked about, for objects whose controller changed (see ObjectGraph.resolveRoot).
    */
-  #rootOf(p: ObjectProjection, fallback: true): ObjectProjection;
-  #rootOf(p: ObjectProjection, fallback: boolean): ObjectProjection | MissingOwner;
-  #rootOf(p: ObjectProjection, fallback: boolean): ObjectProjection | MissingOwner {
-    const res = this.#graph.resolveRoot(p);
+  #rootOf(p: ObjectProjection, fallback: true, asOfRv?: number): ObjectProjection;
+  #rootOf(p: ObjectProjection, fallback: boolean, asOfRv?: number): ObjectProjection | MissingOwner;
+  #rootOf(p: ObjectProjection, fallback: boolean, asOfRv?: number): ObjectProjection | MissingOwner {
+    const res = this.#graph.resolveRoot(p, asOfRv);
     switch (res.status) {
       case 'root':
         return res.root;
@@ -574,7 +621,7 @@ export class TraceEngine {
     if (inv.uid !== '') {
       const x = this.#graph.get(inv.uid);
       if (x !== undefined) {
-        const found = this.#rootOf(x, fallback);
+        const found = this.#rootOf(x, fallback, numericRv(inv.resourceVersion));
         if (isMissing(found)) {
           this.#park({ kind: 'event', event: ev, waitingOn: found.missingUid, arrivedAt: this.#clock.now() });
           return;
@@ -628,7 +675,8 @@ export class TraceEngine {
    */
   #routeListedEvent(ev: NormalEvent): void {
     const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);
-    const res = x === undefined ? undefined : this.#graph.resolveRoot(x);
+    const res =
+      x === undefined ? undefined : this.#graph.resolveRoot(x, numericRv(ev.involved.resourceVersion));
     const group = res?.status === 'root' ? this.#groups.get(res.root.uid) : undefined;
     if (group === undefined) {
       this.#rejected.add('initial-event');

@@ -1,12 +1,22 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../model/clock.js';
 import type { ObjectProjection } from '../model/projection.js';
+import { numericRv } from '../model/resource-version.js';
 import { lruBound } from './lru-bound.js';
 
 /** How far an owner chain is followed; real chains are 2–4 deep (CronJob → Job → Pod). */
 export const MAX_OWNER_DEPTH = 32;
 /** Chains up to this deep resolve without cycle bookkeeping; a loop is longer than that by then. */
 const FAST_DEPTH = 6;
+
+/** Controller owners remembered per object whose controller changed (orphaned, adopted). */
+const MAX_OWNER_STATES = 8;
+
+/** One controller owner of an object, from the write `rv` on; undefined: none (orphaned). */
+interface OwnerState {
+  readonly rv: number;
+  readonly owner: string | undefined;
+}
 
 /** Sizes of the graph's buffers. */
 export interface ObjectGraphOptions {
@@ -44,6 +54,12 @@ export class ObjectGraph {
   readonly #tombstones: LRUCache<string, Tombstone>;
   /** kind → namespace → name → uid; nested so no key string is built per object or per lookup. */
   readonly #byName = new Map<string, Map<string, Map<string, string>>>();
+  /**
+   * Objects whose controller owner changed (a ReplicaSet orphaned, then adopted): each
+   * owner by the write it began at, oldest first, so a fact is placed by the owner in
+   * force at its own write whatever order the states arrived in.
+   */
+  readonly #owners: LRUCache<string, OwnerState[]>;
 
   constructor(options: ObjectGraphOptions) {
     const onEvict = options.onEvict;
@@ -56,6 +72,7 @@ export class ObjectGraph {
         }
       },
     });
+    this.#owners = new LRUCache<string, OwnerState[]>(lruBound(Math.max(1000, options.maxObjects >> 4)));
     this.#tombstones = new LRUCache<string, Tombstone>({
       ...lruBound(options.maxTombstones),
       ttl: options.tombstoneTtlMs,
@@ -95,6 +112,41 @@ export class ObjectGraph {
     }
     names.set(p.name, p.uid);
     return previous;
+  }
+
+  /**
+   * Remembers the controller owner `p` shows at its resourceVersion, once it differs
+   * from that of `held` (the projection held before it, older or newer): from then
+   * on {@link resolveRoot} follows the owner in force at the write it is asked about.
+   */
+  recordOwner(p: ObjectProjection, held: ObjectProjection | undefined): void {
+    const rv = numericRv(p.resourceVersion);
+    if (rv === undefined) return;
+    let states = this.#owners.get(p.uid);
+    if (states === undefined) {
+      const heldRv = held === undefined ? undefined : numericRv(held.resourceVersion);
+      if (held === undefined || heldRv === undefined || held.controllerUid === p.controllerUid) return;
+      states = [{ rv: heldRv, owner: held.controllerUid }];
+      this.#owners.set(p.uid, states);
+    }
+    let i = 0;
+    while (i < states.length && (states[i]?.rv ?? 0) < rv) i++;
+    if (states[i]?.rv === rv) return;
+    states.splice(i, 0, { rv, owner: p.controllerUid });
+    if (states.length > MAX_OWNER_STATES) states.shift();
+  }
+
+  /**
+   * The controller owner of `p` at write `asOfRv`: the owner of the latest state
+   * remembered at or before it, the earliest one when the write precedes them all;
+   * `p`'s own when its owner never changed or the write is not known.
+   */
+  ownerAsOf(p: ObjectProjection, asOfRv: number | undefined): string | undefined {
+    const states = asOfRv === undefined ? undefined : this.#owners.peek(p.uid);
+    if (states === undefined || asOfRv === undefined) return p.controllerUid;
+    let chosen = states[0];
+    for (const s of states) if (s.rv <= asOfRv) chosen = s;
+    return chosen === undefined ? p.controllerUid : chosen.owner;
   }
 
   /** Moves an object to the tombstones; returns its last projection. */
@@ -149,26 +201,28 @@ export class ObjectGraph {
   /**
    * Follows controller ownerReferences by uid to the root object. Cycle-safe and
    * depth-bounded, iterative, so a 1,000-deep chain or a self-owner cannot hang
-   * or overflow the stack.
+   * or overflow the stack. `asOfRv`: the write the question is about (a Pod's
+   * resourceVersion, or the one an Event names); an object whose controller
+   * changed is followed to the owner it had then (see {@link ownerAsOf}).
    */
-  resolveRoot(start: ObjectProjection): RootResolution {
+  resolveRoot(start: ObjectProjection, asOfRv?: number): RootResolution {
     // Fast path for the usual short chain (Pod → ReplicaSet → Deployment): no cycle bookkeeping.
     let current = start;
     for (let depth = 0; depth < FAST_DEPTH; depth++) {
-      const ownerUid = current.controllerUid;
+      const ownerUid = this.ownerAsOf(current, asOfRv);
       if (ownerUid === undefined) return { status: 'root', root: current, depth };
       const owner = this.get(ownerUid);
       if (owner === undefined) return { status: 'missing', missingUid: ownerUid, topmost: current };
       current = owner;
     }
-    return this.#resolveCareful(start);
+    return this.#resolveCareful(start, asOfRv);
   }
 
-  #resolveCareful(start: ObjectProjection): RootResolution {
+  #resolveCareful(start: ObjectProjection, asOfRv: number | undefined): RootResolution {
     let current = start;
     const seen: string[] = [start.uid];
     for (let depth = 0; depth < MAX_OWNER_DEPTH; depth++) {
-      const ownerUid = current.controllerUid;
+      const ownerUid = this.ownerAsOf(current, asOfRv);
       if (ownerUid === undefined) return { status: 'root', root: current, depth };
       const loopAt = seen.indexOf(ownerUid);
       if (loopAt >= 0) return { status: 'cycle', topmost: this.#canonical(seen, loopAt) ?? current };
