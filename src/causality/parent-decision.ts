@@ -39,6 +39,8 @@ const MAX_PARENT_DEPTH = 128;
 const CREATE_VERBS: readonly ActionVerb[] = ['create', 'scale-up'];
 const NO_UIDS: ReadonlySet<string> = new Set();
 const DELETE_VERBS: readonly ActionVerb[] = ['delete'];
+/** A scale-up names a ReplicaSet that may have been created by an earlier step: only a create is timed by what it made. */
+const CREATE_ONLY: readonly ActionVerb[] = ['create'];
 
 /** An intent as the decision sees it: one trace, and when its change was made. */
 export interface TracedIntent {
@@ -103,9 +105,13 @@ export interface RootNode extends BaseNode {
 export interface ActionNode extends BaseNode {
   readonly kind: 'action';
   readonly fact: ActionFact;
-  /** This span's part of the Event: all its occurrences, or those of one intent (see #indexActions). */
-  readonly start: number;
-  readonly lastTime: number;
+  /**
+   * This span's part of the Event: all its occurrences, or those of one intent (see #indexActions).
+   * An action that created or deleted an object starts when that object was created or its
+   * delete requested (see timeFromSubject), once every parent is decided.
+   */
+  start: number;
+  lastTime: number;
   readonly count: number;
   /** The count of the part's first occurrence when the Event is split across intents; 0 for the first part. */
   readonly partFrom: number;
@@ -230,6 +236,8 @@ class ParentDecision {
     }
     for (const n of this.#lifecycle.values()) if (n !== null) nodes.push(n);
     for (const n of this.#termination.values()) if (n !== null) nodes.push(n);
+    timeFromSubjects(this.#lifecycle.values(), CREATE_ONLY);
+    timeFromSubjects(this.#termination.values(), DELETE_VERBS);
 
     const perIntent = new Map<TracedIntent, SpanNode[]>();
     for (const intent of group.intents) perIntent.set(intent, []);
@@ -775,6 +783,33 @@ class ParentDecision {
     }
     for (const p of path) p.intent = cur.intent;
     return cur.intent;
+  }
+}
+
+/**
+ * An Event is written after the change it reports, by an asynchronous
+ * recorder, and a combined Event's later occurrences are stamped when the
+ * recorder gets to them (seen up to 1.3 s after the Pod was created). The
+ * object an action created or deleted carries the apiserver's own stamp of
+ * that write (creationTimestamp, the delete request), refined by its first
+ * sighting: the action's span starts there. Only for an action that made
+ * exactly one of the objects (a StatefulSet's repeated "create Pod db-1" made
+ * several, one per part), only earlier than its Event, and after the parents
+ * are decided, so placement still follows the Events.
+ */
+function timeFromSubjects(objects: Iterable<ObjectNode | null>, verbs: readonly ActionVerb[]): void {
+  const made = new Map<ActionNode, number | null>();
+  for (const n of objects) {
+    const a = n?.action;
+    if (n === null || n === undefined || a === undefined) continue;
+    const verb = a.fact.match?.verb;
+    if (verb === undefined || !verbs.includes(verb)) continue;
+    made.set(a, made.has(a) ? null : n.start);
+  }
+  for (const [a, at] of made) {
+    if (at === null || at >= a.start) continue;
+    if (a.lastTime === a.start) a.lastTime = at;
+    a.start = at;
   }
 }
 

@@ -22,8 +22,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s, a Created pod changes parent and both roots last 1.5–1.7 s longer',
   'examples/rollout.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a Created pod changes parent and both roots last 1.5–1.7 s longer',
-  'test/fixtures/live/deployment-scale.jsonl no-span-after-convergence':
-    'issue 12: "Deleted pod" of the scale-down starts 3 ms after its Deployment.Update converged',
   'test/fixtures/live/deployment-scale.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 24 placements change and the Create and Delete roots last 1.2–1.5 s longer',
   'test/fixtures/live/statefulset-rollout.jsonl watch-lag':
@@ -54,8 +52,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 12: the partitioned rollout's re-created db-2 (create, lifecycle) starts after its Update converged",
   'test/fixtures/live/statefulset-scale-partition.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 20 placements change and the Create root lasts 1.6–1.7 s longer',
-  'test/fixtures/live/thirty-replica-rollout.jsonl no-span-after-convergence':
-    "issue 12: a combined Event's occurrence is stamped when the recorder gets to it, here up to 1.3 s after the Pod was created: the last 8 Created pods start 13–73 ms after the Deployment.Create converged",
   'test/fixtures/live/three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 20 placements change and roots last over 1 s longer',
   'examples/deployment-2-pods.yaml no-span-before-root':

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Delta } from '../../src/model/delta.js';
+import type { SpanRecord } from '../../src/model/span-record.js';
+import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
+
+// A ReplicaSet controller's Events are written by an asynchronous recorder, and the
+// occurrences of a combined Event when the recorder gets to them: in
+// thirty-replica-rollout.jsonl up to 1.3 s after the Pod they report was created. The
+// Pod's own stamps say when the controller acted: its creationTimestamp, its delete
+// request, each refined by the delta that first showed it.
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
+const d = (s: number, type: Delta['type'], object: unknown): Delta => ({ time: T0 + s * 1000, type, object });
+
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'default', uid: 'dep', generation: 1, creationTimestamp: iso(0) },
+  spec: { replicas: 2 },
+};
+const replicaSet = {
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  metadata: {
+    name: 'web-a',
+    namespace: 'default',
+    uid: 'rs',
+    generation: 1,
+    creationTimestamp: iso(0),
+    ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'dep', controller: true }],
+  },
+  spec: { replicas: 2 },
+};
+const pod = (uid: string, name: string, deleting?: number): unknown => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name,
+    namespace: 'default',
+    uid,
+    creationTimestamp: iso(0),
+    ...(deleting === undefined ? {} : { deletionTimestamp: iso(deleting), deletionGracePeriodSeconds: 0 }),
+    ownerReferences: [{ kind: 'ReplicaSet', name: 'web-a', uid: 'rs', controller: true }],
+  },
+  status: { phase: 'Pending' },
+});
+const rsEvent = (
+  uid: string,
+  first: number,
+  at: number,
+  reason: string,
+  message: string,
+  count = 1,
+): unknown => ({
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name: `web-a.${uid}`, namespace: 'default', uid },
+  involvedObject: {
+    kind: 'ReplicaSet',
+    name: 'web-a',
+    namespace: 'default',
+    uid: 'rs',
+    apiVersion: 'apps/v1',
+  },
+  reason,
+  message,
+  source: { component: 'replicaset-controller' },
+  count,
+  firstTimestamp: iso(first),
+  lastTimestamp: iso(at),
+  type: 'Normal',
+});
+const step = {
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name: 'web.step', namespace: 'default', uid: 'step' },
+  involvedObject: {
+    kind: 'Deployment',
+    name: 'web',
+    namespace: 'default',
+    uid: 'dep',
+    apiVersion: 'apps/v1',
+  },
+  reason: 'ScalingReplicaSet',
+  message: 'Scaled up replica set web-a from 0 to 2',
+  source: { component: 'deployment-controller' },
+  count: 1,
+  firstTimestamp: iso(0),
+  lastTimestamp: iso(0),
+  type: 'Normal',
+};
+
+const deltas: Delta[] = [
+  d(0, 'ADDED', deployment),
+  d(0.01, 'ADDED', replicaSet),
+  d(0.015, 'ADDED', step),
+  d(0.1, 'ADDED', pod('p1', 'web-a-1')),
+  d(0.2, 'ADDED', pod('p2', 'web-a-2')),
+  // Created pod web-a-1: stamped in the Pod's second, observed 0.25 s later.
+  d(0.35, 'ADDED', rsEvent('c1', 0, 0, 'SuccessfulCreate', 'Created pod: web-a-1')),
+  // Created pod web-a-2: an occurrence of a combined Event, stamped in the next second.
+  d(
+    1.3,
+    'ADDED',
+    rsEvent('c2', 0, 1, 'SuccessfulCreate', '(combined from similar events): Created pod: web-a-2', 11),
+  ),
+  // web-a-1's delete was requested at 2.05 s; its Event stamped a second later.
+  d(2.05, 'MODIFIED', pod('p1', 'web-a-1', 2)),
+  d(2.1, 'DELETED', pod('p1', 'web-a-1', 2)),
+  d(3.2, 'ADDED', rsEvent('d1', 3, 3, 'SuccessfulDelete', 'Deleted pod: web-a-1')),
+];
+
+function byName(forest: Forest, name: string, uid: string): SpanRecord {
+  for (const t of forest.traces) {
+    const s = t.spans.find((x) => x.name === name && x.attributes['k8s.pod.uid'] === uid);
+    if (s !== undefined) return s;
+  }
+  throw new Error(`no ${name} of ${uid}`);
+}
+
+describe('an action that created or deleted an object', () => {
+  for (const [label, input] of [
+    ['in order', deltas],
+    ['shuffled', shuffleWithinWindows(deltas, 7)],
+  ] as const) {
+    it(`starts at that object's own stamp, not at its late Event (${label})`, () => {
+      const forest = new Forest(replayWithEngine(input).records);
+      const created = forest.event('c1').span;
+      assert.equal(created.startTime, byName(forest, 'Pod.Lifecycle', 'p1').startTime);
+      assert.deepEqual([created.startTime, created.endTime], [T0 + 100, T0 + 100]);
+      const combined = forest.events('c2');
+      assert.equal(combined.length, 1);
+      assert.deepEqual(
+        [combined[0]?.span.startTime, combined[0]?.span.endTime],
+        [T0 + 200, T0 + 200],
+        'the occurrence of a combined Event starts at the Pod it created',
+      );
+      const deleted = forest.event('d1').span;
+      assert.equal(deleted.startTime, byName(forest, 'Pod.Termination', 'p1').startTime);
+      assert.deepEqual([deleted.startTime, deleted.endTime], [T0 + 2050, T0 + 2050]);
+    });
+  }
+});
