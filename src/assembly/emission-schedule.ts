@@ -180,7 +180,7 @@ export class EmissionSchedule {
         return true;
       }
       // Retained for late spans: only what they need.
-      if (this.#slimSettled) slimSettled(group);
+      if (this.#slimSettled) slimSettled(group, this.#graph);
     }
     if (!force) this.#queue.schedule(group, Math.max(now + 1, this.#dueOf(group)));
     return false;

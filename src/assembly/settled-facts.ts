@@ -1,6 +1,7 @@
 import type { ActionFact } from '../causality/action-fact.js';
-import type { NormalEvent } from '../model/projection.js';
+import type { ObjectGraph } from '../graph/object-graph.js';
 import type { RootGroup } from './root-group.js';
+import { slimEvent } from './settled-event.js';
 
 /**
  * Shrinks the facts of a settled root group (every intent emitted, nothing new
@@ -26,12 +27,14 @@ import type { RootGroup } from './root-group.js';
  *   times it was seen done once its lifecycle span went out (they are read
  *   only to render that span).
  *
- * The root, the intents, the ids and times of what stays are untouched, so
- * late spans keep their ids, parents and times. The root span handed along
+ * The strings a kept Event holds of the objects it and its rule name (uid,
+ * name) become the graph's own copies where the graph holds that object: each
+ * Event parsed its own. The root, the intents, the ids and times of what stays
+ * are untouched, so late spans keep their ids, parents and times. The root span handed along
  * with a late record (read only to sample it) no longer counts the times of
  * the Events that went.
  */
-export function slimSettled(group: RootGroup): void {
+export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
   const claimed = (key: string): boolean => {
     if (group.letGo?.has(key) === true) return true;
     for (const i of group.intents) if (i.emitted?.has(key) === true) return true;
@@ -45,7 +48,14 @@ export function slimSettled(group: RootGroup): void {
       retire(group, fact);
     } else if (fact.event.name !== '') {
       // A real Event has a name: without one it is slim already.
-      fact.event = slimEvent(fact.event);
+      fact.event = slimEvent(fact.event, graph);
+      if (match?.actedOnName !== undefined) {
+        const inv = fact.event.involved;
+        const ns = inv.namespace === '' ? fact.event.namespace : inv.namespace;
+        const uid = graph.uidByName(match.actedOnKind, ns, match.actedOnName);
+        const name = uid === undefined ? undefined : graph.peek(uid)?.name;
+        if (name !== undefined && name === match.actedOnName) fact.match = { ...match, actedOnName: name };
+      }
     }
   }
   for (const m of group.members.values()) {
@@ -65,19 +75,4 @@ function retire(group: RootGroup, fact: ActionFact): void {
   } else if (fact.start < retired.earliestStart) retired.earliestStart = fact.start;
   const uid = fact.event.involved.uid;
   if (uid !== '') retired.objects.add(uid);
-}
-
-/** What causality reads of an Event whose span went out, and no more. */
-function slimEvent(ev: NormalEvent): NormalEvent {
-  return {
-    ...ev,
-    name: '',
-    resourceVersion: undefined,
-    note: '',
-    noteTruncated: false,
-    message: '',
-    instance: '',
-    involved: { ...ev.involved, apiVersion: '', fieldPath: undefined },
-    related: undefined,
-  };
 }

@@ -25,7 +25,8 @@ export function actionKeyOf(ev: NormalEvent): string {
  */
 export interface ActionFact {
   event: NormalEvent;
-  readonly match: RuleMatch | undefined;
+  /** Replaced only by an equal one (its strings shared with the graph's) once its span went out. */
+  match: RuleMatch | undefined;
   /** Time of the earliest occurrence observed. */
   start: number;
   /** Time of the latest occurrence observed. */

@@ -1,0 +1,94 @@
+import type { ObjectGraph } from '../graph/object-graph.js';
+import type { NormalEvent, ObjectRef } from '../model/projection.js';
+
+/**
+ * What causality reads of an Event whose span went out, and no more; the
+ * strings of the object it is about are the graph's own where the graph holds
+ * that object (each Event parsed its own copies).
+ */
+export function slimEvent(ev: NormalEvent, graph: ObjectGraph): NormalEvent {
+  const inv = ev.involved;
+  const p = inv.uid === '' ? undefined : graph.peek(inv.uid);
+  const same = p !== undefined && p.name === inv.name && p.namespace === inv.namespace;
+  return new SettledEvent(
+    ev,
+    new SettledRef(
+      inv.kind,
+      inv.namespace,
+      same ? p.name : inv.name,
+      same ? p.uid : inv.uid,
+      inv.resourceVersion,
+    ),
+  );
+}
+
+/**
+ * An Event whose span went out, as causality reads it: fields of its own only
+ * for what is read; the rest (name, notes, instance, related object) empty on
+ * the prototype, so each costs nothing per Event.
+ */
+class SettledEvent implements NormalEvent {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly reason: string;
+  readonly type: string;
+  readonly occurrence: number | undefined;
+  readonly controller: string;
+  readonly involved: ObjectRef;
+  readonly firstTime: number;
+  readonly lastTime: number;
+  readonly count: number;
+
+  constructor(ev: NormalEvent, involved: ObjectRef) {
+    this.uid = ev.uid;
+    this.namespace = ev.namespace;
+    this.reason = ev.reason;
+    this.type = ev.type;
+    this.occurrence = ev.occurrence;
+    this.controller = ev.controller;
+    this.involved = involved;
+    this.firstTime = ev.firstTime;
+    this.lastTime = ev.lastTime;
+    this.count = ev.count;
+  }
+
+  get name(): string {
+    return '';
+  }
+  get resourceVersion(): string | undefined {
+    return undefined;
+  }
+  get note(): string {
+    return '';
+  }
+  get noteTruncated(): boolean {
+    return false;
+  }
+  get message(): string {
+    return '';
+  }
+  get instance(): string {
+    return '';
+  }
+  get related(): ObjectRef | undefined {
+    return undefined;
+  }
+}
+
+/** The object a settled Event is about: no API version or field path (never read once its span went out). */
+class SettledRef implements ObjectRef {
+  constructor(
+    readonly kind: string,
+    readonly namespace: string,
+    readonly name: string,
+    readonly uid: string,
+    readonly resourceVersion: string | undefined,
+  ) {}
+
+  get apiVersion(): string {
+    return '';
+  }
+  get fieldPath(): string | undefined {
+    return undefined;
+  }
+}
