@@ -11,8 +11,10 @@ import { parseArgs } from 'node:util';
 import { TraceEngine } from '../../src/assembly/trace-engine.js';
 import { OtlpJsonEncoder } from '../../src/export/otlp-json-encoder.js';
 import { ManualClock } from '../../src/model/clock.js';
+import { ALIGN_DELAY_MS } from '../../src/model/clock-offset.js';
 import { JsonLinesParser } from '../../src/sources/recording/json-lines.js';
 import { generateClusterRecording } from './cluster-generator.js';
+import { syntheticPod } from './synthetic-pod.js';
 
 const { values } = parseArgs({
   options: {
@@ -99,7 +101,12 @@ function pipelineRun(): PipelineResult {
   return { ms: performance.now() - start, traces, spans, outputBytes, rejected: engine.stats().rejected };
 }
 
-/** Heap per tracked object: fill a fresh graph with N Pods, collect, divide. */
+/**
+ * Heap per tracked object: fill a fresh graph with N Pods, collect, divide. Each Pod
+ * is parsed from its JSON, as a watch delivers it (flat strings, not the ropes its
+ * template literals build), and every delta is applied before the heap is measured
+ * (each waits ALIGN_DELAY_MS first; at most --max-pending wait).
+ */
 function heapPerObject(n: number): number {
   if (n === 0) return 0;
   const clock = new ManualClock(Date.UTC(2026, 10, 22));
@@ -107,42 +114,11 @@ function heapPerObject(n: number): number {
   collect();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < n; i++) {
-    const rs = `app-${i >> 4}-5d567cc74c`;
-    engine.apply({
-      time: clock.now(),
-      type: 'ADDED',
-      initial: true,
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: `${rs}-${i.toString(36).padStart(5, 'x')}`,
-          namespace: `team-${i % 40}`,
-          uid: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-          resourceVersion: String(1000 + i),
-          creationTimestamp: '2026-11-22T09:00:00Z',
-          labels: { app: `app-${i >> 4}`, 'pod-template-hash': '5d567cc74c' },
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'ReplicaSet',
-              name: rs,
-              uid: `00000000-0000-4000-9000-${(i >> 4).toString(16).padStart(12, '0')}`,
-              controller: true,
-            },
-          ],
-        },
-        spec: {
-          nodeName: `node-${i % 100}`,
-          containers: [{ name: 'app', image: 'registry.example/app:v1' }],
-        },
-        status: {
-          phase: 'Running',
-          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-11-22T09:00:05Z' }],
-        },
-      },
-    });
+    const object: unknown = JSON.parse(JSON.stringify(syntheticPod(i)));
+    engine.apply({ time: clock.now(), type: 'ADDED', initial: true, object });
   }
+  clock.advanceTo(clock.now() + ALIGN_DELAY_MS);
+  engine.tick();
   collect();
   const after = process.memoryUsage().heapUsed;
   const tracked = engine.stats().objects;

@@ -5,7 +5,9 @@
  * engine (field names; array elements and hash-table slots collapsed to `[]`).
  * "Retained" of a path is what dropping it would free. A developer's tool, not a test.
  *
- *   node --expose-gc dist/test/bench/heap-breakdown.js [--deployments 1000] [--seed 42] [--depth 4] [--top 40]
+ * With `--pods N`, the bench's synthetic Pods instead (its "heap per tracked object").
+ *
+ *   node --expose-gc dist/test/bench/heap-breakdown.js [--deployments 1000 | --pods 100000] [--seed 42] [--depth 4] [--top 40]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,18 +16,23 @@ import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import { TraceEngine } from '../../src/assembly/trace-engine.js';
 import { ManualClock } from '../../src/model/clock.js';
+import { ALIGN_DELAY_MS } from '../../src/model/clock-offset.js';
 import { JsonLinesParser } from '../../src/sources/recording/json-lines.js';
 import { generateClusterRecording } from './cluster-generator.js';
+import { syntheticPod } from './synthetic-pod.js';
 
 const { values } = parseArgs({
   options: {
     deployments: { type: 'string', default: '1000' },
+    pods: { type: 'string', default: '0' },
     seed: { type: 'string', default: '42' },
     depth: { type: 'string', default: '4' },
     top: { type: 'string', default: '40' },
   },
 });
 const deployments = Number(values.deployments);
+const pods = Number(values.pods);
+if (!Number.isSafeInteger(pods) || pods < 0) throw new TypeError('--pods must be a non-negative integer');
 const seed = Number(values.seed);
 const depth = Number(values.depth);
 const top = Number(values.top);
@@ -35,6 +42,18 @@ for (const [k, v] of Object.entries({ deployments, seed, depth, top })) {
 
 /** The engine after the realistic replay, the recording itself let go of. */
 function replayed(): { engine: TraceEngine; liveObjects: number } {
+  if (pods > 0) {
+    const clock = new ManualClock(Date.UTC(2026, 10, 22));
+    const engine = new TraceEngine({ clock, limits: { maxObjects: pods + 10 } });
+    // As bench.js measures them: parsed from JSON, every delta applied.
+    for (let i = 0; i < pods; i++) {
+      const object: unknown = JSON.parse(JSON.stringify(syntheticPod(i)));
+      engine.apply({ time: clock.now(), type: 'ADDED', initial: true, object });
+    }
+    clock.advanceTo(clock.now() + ALIGN_DELAY_MS);
+    engine.tick();
+    return { engine, liveObjects: engine.stats().objects };
+  }
   const lines = generateClusterRecording({ deployments, seed }).lines;
   const parser = new JsonLinesParser('heap-breakdown');
   const clock = new ManualClock();
