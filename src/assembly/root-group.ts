@@ -1,5 +1,6 @@
 import type { ActionFact } from '../causality/action-fact.js';
 import type { RetiredActions } from '../causality/parent-decision.js';
+import type { ReplicasHistory } from '../causality/replicas-history.js';
 import type { IntentKey } from '../model/ids.js';
 import type { ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
@@ -97,6 +98,8 @@ export interface MemberFact {
   listed: boolean;
   /** Its deletion had begun before the start. */
   deletingWhenListed: boolean;
+  /** The replicas its writes asked for, by resourceVersion (a ReplicaSet's); undefined until one is seen. */
+  replicas: ReplicasHistory | undefined;
 }
 
 /** Transitions kept per object. */
@@ -186,6 +189,7 @@ export class RootGroup implements Schedulable {
         deletedAt: undefined,
         listed: false,
         deletingWhenListed: false,
+        replicas: undefined,
       };
       this.members.set(uid, m);
     }

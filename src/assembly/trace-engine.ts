@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { type ActionFact, actionKeyOf, MAX_OCCURRENCES } from '../causality/action-fact.js';
 import { BUILTIN_RULES } from '../causality/builtin-rules.js';
 import type { CausalityRule } from '../causality/causality-rule.js';
+import { recordReplicas } from '../causality/replicas-history.js';
 import { RuleTable } from '../causality/rule-table.js';
 import { lruBound } from '../graph/lru-bound.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
@@ -928,6 +929,11 @@ export class TraceEngine {
       member.deletingWhenListed = previous.deletionTimestamp !== undefined;
     }
     recordTransitions(member, p);
+    const rv = numericRv(p.resourceVersion);
+    if (rv !== undefined && p.status.specReplicas !== undefined) {
+      member.replicas ??= { writes: [], newestRv: rv };
+      recordReplicas(member.replicas, rv, p.status.specReplicas);
+    }
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {
       // The first time it was done, whatever order the deltas came in; a "done" without a time of

@@ -12,6 +12,7 @@ import { sameSecond } from '../normalise/refine-time.js';
 import type { ActionFact } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
 import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
+import { type ReplicasHistory, replicasAt, stepTarget } from './replicas-history.js';
 
 /** How far (ms) a create/delete action may be from the object's own timestamp and still be "the" action. */
 export const MATCH_WINDOW_MS = 10_000;
@@ -64,8 +65,14 @@ export interface RootFacts {
   /** Ordered by start, unknown starts first. */
   readonly intents: readonly TracedIntent[];
   readonly actions: ReadonlyMap<string, ActionFact>;
-  /** Objects seen on their own watch, by uid; `deletedAt` is when their DELETED was observed. */
-  readonly members: ReadonlyMap<string, { readonly deletedAt: number | undefined }>;
+  /**
+   * Objects seen on their own watch, by uid; `deletedAt` is when their DELETED was observed,
+   * `replicas` what their writes asked for (see replicas-history.ts).
+   */
+  readonly members: ReadonlyMap<
+    string,
+    { readonly deletedAt: number | undefined; readonly replicas?: ReplicasHistory | undefined }
+  >;
   /** Actions let go of after their spans went out, never a parent of anything; undefined when none. */
   readonly retired?: RetiredActions | undefined;
   /**
@@ -647,7 +654,10 @@ class ParentDecision {
     verb?: ActionVerb,
   ): TreeNode | undefined {
     const causes = verb === undefined ? undefined : CAUSES[verb];
-    const cause = causes === undefined ? undefined : causeOf(list, causes, t, exclude);
+    const cause =
+      causes === undefined
+        ? undefined
+        : causeOf(this.#stepsAnswered(list, causes, x, exclude) ?? list, causes, t, exclude);
     const latest = cause ?? latestBefore(list, t, exclude);
     const life = x === undefined ? null : this.#lifecycleNode(x.uid);
     if (causes !== undefined && cause === undefined && this.#group.intents.length > 1) {
@@ -658,8 +668,46 @@ class ParentDecision {
       }
     }
     if (life === null) return latest;
-    if (latest === undefined || latest === life.action || latest.start < life.start) return life;
+    if (latest === undefined || latest === life.action) return life;
+    // Before the object was made, unless after the action that made it: that Event and this one are
+    // ordered by their writes, while the object's time and theirs depend on how late each watch delivered.
+    if (latest.start < life.start && (life.action === undefined || !writtenBefore(life.action, latest))) {
+      return life;
+    }
     return latest;
+  }
+
+  /**
+   * The scaling steps of `list` that the action `a` about `x` (a ReplicaSet's
+   * create or delete of a Pod) answered: those asking for the replicas `x` asked
+   * for at the write the action's Event names. Undefined when that is not known
+   * (a repeated Event names one occurrence's write, an older or newer write than
+   * those recorded, no step asking for them; a combined Event names the write of the first
+   * Event it combined): then time decides among all of `list`.
+   */
+  #stepsAnswered(
+    list: readonly ActionNode[] | undefined,
+    causes: readonly ActionVerb[],
+    x: ObjectProjection | undefined,
+    a: ActionNode | undefined,
+  ): readonly ActionNode[] | undefined {
+    if (list === undefined || x === undefined || a === undefined) return undefined;
+    // A combined Event keeps the object reference of the first Event it combined.
+    const f = a.fact;
+    if (f.count !== 1 || f.occurrences !== undefined || f.event.occurrence !== undefined) return undefined;
+    const rv = numericRv(a.fact.event.involved.resourceVersion);
+    if (rv === undefined) return undefined;
+    const replicas = replicasAt(this.#group.members.get(x.uid)?.replicas, rv);
+    if (replicas === undefined) return undefined;
+    const steps = list.filter((s) => {
+      const verb = s.fact.match?.verb;
+      return (
+        (verb === 'scale-up' || verb === 'scale-down') &&
+        causes.includes(verb) &&
+        stepTarget(s.fact.event.message) === replicas
+      );
+    });
+    return steps.length === 0 ? undefined : steps;
   }
 
   /** Up the owner chain to the first owner with a span at time t; the root when none has. */
@@ -683,7 +731,9 @@ class ParentDecision {
     const p = this.#graph.peek(uid);
     if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
     const c = p.creationTimestamp;
-    const create = closest(this.#targetsOf(p.kind, p.namespace, p.name), CREATE_VERBS, c, MATCH_WINDOW_MS);
+    const targets = this.#targetsOf(p.kind, p.namespace, p.name);
+    const create =
+      firstCreateFrom(targets, c, MATCH_WINDOW_MS) ?? closest(targets, CREATE_VERBS, c, MATCH_WINDOW_MS);
     let parent: TreeNode;
     let inferred = false;
     if (create !== undefined) parent = create;
@@ -813,6 +863,84 @@ function timeFromSubjects(objects: Iterable<ObjectNode | null>, verbs: readonly 
   }
 }
 
+/**
+ * The order in which an action's Event was written, among all Events (one
+ * store): its numeric resourceVersion. Only for an Event written once for this
+ * action (a single occurrence, or one occurrence of a combined Event); a
+ * repeated Event's names its latest write, not its first. Two Events stamped in
+ * the same second and observed late both refine to its end: their times tie,
+ * and the order of their writes says which came first. Only between Events of
+ * one reporter (see {@link sameReporter}): each controller's recorder writes
+ * its Events in the order it made them, but two recorders race, and an effect's
+ * Event is often written before its cause's.
+ */
+function writeOrderOf(a: ActionNode): number | undefined {
+  const f = a.fact;
+  if (a.partFrom !== 0) return undefined;
+  if (f.event.occurrence === undefined && (f.count !== 1 || f.occurrences !== undefined)) return undefined;
+  return numericRv(f.event.resourceVersion);
+}
+
+/** The Events of `a` and `b` come from one controller instance's recorder. */
+function sameReporter(a: ActionNode, b: ActionNode): boolean {
+  const x = a.fact.event;
+  const y = b.fact.event;
+  return x.controller === y.controller && x.instance === y.instance;
+}
+
+/** True when `a`, at the same time as `ref`, was written after it; false when either has no write order. */
+function writtenAfter(a: ActionNode, ref: ActionNode | undefined): boolean {
+  if (ref === undefined || !sameReporter(a, ref)) return false;
+  const x = writeOrderOf(a);
+  const y = writeOrderOf(ref);
+  return x !== undefined && y !== undefined && x > y;
+}
+
+/** True when `a` comes after time `t`, the start of `ref` when given: later, or at `t` and written after `ref`. */
+function isAfter(a: ActionNode, t: number, ref: ActionNode | undefined): boolean {
+  return a.start > t || (a.start === t && ref !== undefined && ref.start === t && writtenAfter(a, ref));
+}
+
+/**
+ * The action that created an object made at `c`: the first create reported in
+ * the second of its creationTimestamp or after it (within `window`), in the
+ * order of the Events' writes within a second. A controller reports a create
+ * after making it, so an Event stamped in that second or later and written
+ * first is the create; its refined time, like the object's, depends on how
+ * late each watch delivered, and a nearest-in-time match took the next scaling
+ * step for the create when the object's delta came late. Undefined when one of
+ * them has no write order of its own.
+ */
+function firstCreateFrom(
+  list: readonly ActionNode[] | undefined,
+  c: number,
+  window: number,
+): ActionNode | undefined {
+  if (list === undefined) return undefined;
+  const from = c - (c % 1000);
+  let first: ActionNode | undefined;
+  for (const a of list) {
+    const verb = a.fact.match?.verb;
+    if (verb === undefined || !CREATE_VERBS.includes(verb) || a.start < from || a.start > c + window)
+      continue;
+    // A repeated Event (a StatefulSet's create of a Pod made again under its name) has no write
+    // order per occurrence: time decides.
+    if (writeOrderOf(a) === undefined) return undefined;
+    if (first === undefined || writtenBefore(a, first)) first = a;
+  }
+  return first;
+}
+
+/** True when `a` came before `b`: in an earlier second, or in the same second written first (else earlier). */
+function writtenBefore(a: ActionNode, b: ActionNode): boolean {
+  if (sameSecond(a.start, b.start) && sameReporter(a, b)) {
+    const x = writeOrderOf(a);
+    const y = writeOrderOf(b);
+    if (x !== undefined && y !== undefined) return x < y;
+  }
+  return compareActions(a, b) < 0;
+}
+
 function compareActions(a: ActionNode, b: ActionNode): number {
   if (a.start !== b.start) return a.start - b.start;
   const ua = a.fact.event.uid;
@@ -899,12 +1027,12 @@ function causeOf(
   for (const a of list) {
     const verb = a.fact.match?.verb;
     if (a === exclude || verb === undefined || !verbs.includes(verb)) continue;
-    if (a.start <= t) before = a;
-    else {
-      if (sameSecond(a.start, t)) after = a;
-      break;
-    }
+    if (isAfter(a, t, exclude)) {
+      if (after === undefined || writtenBefore(a, after)) after = a;
+      if (a.start > t) break;
+    } else if (before === undefined || writtenBefore(before, a)) before = a;
   }
+  if (after !== undefined && !sameSecond(after.start, t)) after = undefined;
   if (before !== undefined && (after === undefined || sameSecond(before.start, t))) return before;
   return after ?? before;
 }
@@ -919,8 +1047,8 @@ function latestBefore(
   let best: ActionNode | undefined;
   for (const a of list) {
     if (a.start > t) break;
-    if (a === exclude || a.fact.match?.verb === 'observe') continue;
-    best = a;
+    if (a === exclude || a.fact.match?.verb === 'observe' || isAfter(a, t, exclude)) continue;
+    if (best === undefined || writtenBefore(best, a)) best = a;
   }
   return best;
 }

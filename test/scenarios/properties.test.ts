@@ -34,8 +34,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 12: Job.Completed starts 12 ms after the Job.Create root converged',
   'test/fixtures/live/orphan-delete-adopt.jsonl watch-lag':
     'issue 9: lagged by 0–2 s (seed 3), the Deployment.Delete root lasts 1.3 s longer',
-  'test/fixtures/live/pause-two-changes-resume.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, a Created pod changes parent and roots last over 1 s longer',
   'test/fixtures/live/pod-deleted.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seeds 1, 2), the replacement's Created pod is not taken for the replacement (the lag moves refined stamps within their shared second): it stays in Deployment.Create, and with no replacement the Pod.Delete is lost (seed 1)",
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
@@ -44,8 +42,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: a Scheduled starts 21 ms before the generation 5 Update root',
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
-  'test/fixtures/live/rollout-undo.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, up to 16 placements change and the Create root lasts over 1 s longer',
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-before-root':
     'issue 9: Scheduled starts 3–21 ms before the StatefulSet.Create and Update roots',
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-after-convergence':

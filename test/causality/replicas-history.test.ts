@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  MAX_REPLICAS_HISTORY,
+  type ReplicasHistory,
+  recordReplicas,
+  replicasAt,
+  stepTarget,
+} from '../../src/causality/replicas-history.js';
+
+function history(...writes: [number, number][]): ReplicasHistory {
+  const h: ReplicasHistory = { writes: [], newestRv: 0 };
+  for (const [rv, replicas] of writes) recordReplicas(h, rv, replicas);
+  return h;
+}
+
+describe('replicas history', () => {
+  it('gives the replicas of the latest write at or before a resourceVersion, whatever the arrival order', () => {
+    const inOrder = history([10, 1], [12, 1], [20, 2], [25, 2], [30, 3]);
+    const shuffled = history([30, 3], [12, 1], [25, 2], [10, 1], [20, 2]);
+    assert.deepEqual(shuffled.writes, inOrder.writes);
+    assert.deepEqual(
+      [10, 15, 20, 29, 30].map((rv) => replicasAt(shuffled, rv)),
+      [1, 1, 2, 2, 3],
+    );
+  });
+
+  it('knows nothing before the first write seen, nor after the newest', () => {
+    const h = history([10, 1], [20, 2], [25, 2]);
+    assert.equal(replicasAt(h, 9), undefined);
+    assert.equal(replicasAt(h, 25), 2);
+    // A write after rv 25 may have changed the replicas.
+    assert.equal(replicasAt(h, 26), undefined);
+    assert.equal(replicasAt(undefined, 10), undefined);
+  });
+
+  it('keeps the latest changes only', () => {
+    const h: ReplicasHistory = { writes: [], newestRv: 0 };
+    for (let i = 0; i < MAX_REPLICAS_HISTORY + 5; i++) recordReplicas(h, 100 + i, i);
+    assert.equal(h.writes.length, MAX_REPLICAS_HISTORY);
+    assert.equal(replicasAt(h, 100), undefined);
+    assert.equal(replicasAt(h, 100 + MAX_REPLICAS_HISTORY + 4), MAX_REPLICAS_HISTORY + 4);
+  });
+
+  it('reads the replicas a scaling step asks for', () => {
+    assert.equal(stepTarget('Scaled up replica set web-5d5 from 1 to 2'), 2);
+    assert.equal(stepTarget('Scaled down replica set web-5d5 to 0'), 0);
+    assert.equal(stepTarget('Created pod: web-5d5-abc'), undefined);
+  });
+});

@@ -1,0 +1,56 @@
+// Issue 9 point 1: which scaling step a ReplicaSet's create or delete of a Pod answered, and which
+// step created the ReplicaSet, must not depend on how late each watch delivered.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { replay } from '../../src/assembly/replay.js';
+import type { Delta } from '../../src/model/delta.js';
+import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { repoRoot } from '../assembly/trees.js';
+import { eventPlacements } from '../scenarios/clock-skew.js';
+
+function load(file: string): Delta[] {
+  return parseRecording(readFileSync(path.join(repoRoot(), file), 'utf8'), file);
+}
+
+/** The deltas of `kinds` observed `lagMs` late (their watches falling behind), then delivered by time. */
+function watchLagging(deltas: readonly Delta[], kinds: readonly string[], lagMs: number): Delta[] {
+  return deltas
+    .map((d, i) => {
+      const kind = (d.object as { kind?: unknown } | null)?.kind;
+      const late = typeof kind === 'string' && kinds.includes(kind);
+      return { delta: late ? { ...d, time: d.time + lagMs } : d, i };
+    })
+    .sort((a, b) => a.delta.time - b.delta.time || a.i - b.i)
+    .map((x) => x.delta);
+}
+
+function assertPlacementsKept(file: string, kinds: readonly string[], lagMs: number): void {
+  const deltas = load(file);
+  const expected = eventPlacements(replay(deltas));
+  assert.ok(expected.length > 0);
+  assert.deepEqual(eventPlacements(replay(watchLagging(deltas, kinds, lagMs))), expected);
+}
+
+describe('placement by the order of writes, not by how late a watch delivered', () => {
+  it('a Created pod answers the step asking for the replicas its ReplicaSet asked for (deployment-scale, Events 1.2 s late)', () => {
+    // Lagged Events refine to the end of their second: "Created pod" and the next "Scaled up … to N+1"
+    // tied, and the Pod went under the step after the one it answered. Its Event names the
+    // ReplicaSet's resourceVersion, whose replicas name the step ("… to N").
+    assertPlacementsKept('test/fixtures/live/deployment-scale.jsonl', ['Event'], 1200);
+  });
+
+  it('a Deleted pod answers the scale-down asking for the replicas its ReplicaSet asked for (pause-two-changes-resume, Events 0.6 s late)', () => {
+    // The ReplicaSet controller's "Deleted pod" was written before the Deployment controller's
+    // "Scaled down … from 1 to 0" that it answered (two recorders race); by time it went under the
+    // scale-down before.
+    assertPlacementsKept('test/fixtures/live/pause-two-changes-resume.jsonl', ['Event'], 600);
+  });
+
+  it('the first scale-up of a ReplicaSet in its second made it (rollout-undo, ReplicaSets 0.9 s late)', () => {
+    // A ReplicaSet observed late is refined late in its second, past the next scaling step: the
+    // step nearest its creationTimestamp was taken for its create, and its first Pod changed parent.
+    assertPlacementsKept('test/fixtures/live/rollout-undo.jsonl', ['ReplicaSet'], 900);
+  });
+});
