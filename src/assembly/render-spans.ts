@@ -61,9 +61,11 @@ export class SpanRenderer {
       if (id !== undefined && n.start > (lastChildStart.get(id) ?? Number.NEGATIVE_INFINITY))
         lastChildStart.set(id, n.start);
     }
+    let minExact = Number.POSITIVE_INFINITY;
     for (const n of nodes) {
       const s = n.start;
       if (s < minStart) minStart = s;
+      if (n.kind === 'action' && s < minExact && isExactStart(n)) minExact = s;
       const end = n.kind === 'action' ? undefined : this.#objectEnd(n, intent, lastChildStart.get(n.spanId));
       ends.push(end);
       const e = n.kind === 'action' ? n.lastTime : (end ?? s);
@@ -74,7 +76,7 @@ export class SpanRenderer {
     }
     const root =
       tree.change === undefined
-        ? this.#renderRoot(intent, tree.root.spanId, minStart, maxEnd, stuck)
+        ? this.#renderRoot(intent, tree.root.spanId, minStart, minExact, maxEnd, stuck)
         : this.#renderChangeRoot(intent, tree.change, tree.root.spanId, maxEnd);
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
@@ -138,13 +140,18 @@ export class SpanRenderer {
     intent: Intent,
     spanId: string,
     minStart: number,
+    minExact: number,
     maxEnd: number,
     stuck: string | undefined,
   ): SpanRecord {
     const rootObj = this.#group.root;
     const end = intent.end;
     const start =
-      intent.start ?? (minStart === Number.POSITIVE_INFINITY ? (end?.time ?? intent.openedAt) : minStart);
+      intent.start === undefined
+        ? minStart === Number.POSITIVE_INFINITY
+          ? (end?.time ?? intent.openedAt)
+          : minStart
+        : changeStart(intent.start, minExact);
     let endTime: number;
     if (end?.time !== undefined) endTime = end.time;
     else if (maxEnd !== Number.NEGATIVE_INFINITY) endTime = maxEnd;
@@ -298,6 +305,25 @@ export class SpanRenderer {
     out.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return out;
   }
+}
+
+/**
+ * When a spec change was made. Its stamp (managedFields, creationTimestamp) is whole seconds,
+ * refined by the delta that first showed it: late by as much as the root's watch delivered
+ * late. The change came before everything it caused, so within the stamp's second the
+ * earliest consequence whose time the reporter wrote exactly (a Scheduled's eventTime) bounds
+ * it too; never before that second. Consequences timed by their own refined stamps do not:
+ * converted with an offset estimated from lagged deltas, they may be early.
+ */
+function changeStart(refined: number, earliestExact: number): number {
+  if (earliestExact >= refined) return refined;
+  return Math.max(earliestExact, Math.floor(refined / 1000) * 1000);
+}
+
+/** The action starts at its Event's exact first time (a MicroTime), not at a refined stamp. */
+function isExactStart(n: ActionNode): boolean {
+  const ev = n.fact.event;
+  return ev.exactFirstTime && n.partFrom === 0 && n.start === ev.firstTime;
 }
 
 /** How long after the change it describes an Event may be stamped: its recorder is asynchronous. */

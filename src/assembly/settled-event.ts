@@ -73,6 +73,10 @@ class SettledEvent implements NormalEvent {
   get related(): ObjectRef | undefined {
     return undefined;
   }
+  /** Read only to start a root, and the root of this Event's trace went out with its span. */
+  get exactFirstTime(): boolean {
+    return false;
+  }
 }
 
 /** The object a settled Event is about: no API version or field path (never read once its span went out). */

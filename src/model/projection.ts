@@ -150,5 +150,11 @@ export interface NormalEvent {
   readonly related: ObjectRef | undefined;
   readonly firstTime: number;
   readonly lastTime: number;
+  /**
+   * `firstTime` is a MicroTime as the reporter wrote it (eventTime, or a combined
+   * Event's series.lastObservedTime): exact in cluster time, not a whole-second
+   * stamp refined by when the delta was observed.
+   */
+  readonly exactFirstTime: boolean;
   readonly count: number;
 }

@@ -100,6 +100,8 @@ export function normaliseEvent(
     firstTime = eventTime ?? firstStamp ?? lastStamp ?? seriesLast ?? created;
     lastTime = seriesLast ?? lastStamp ?? eventTime ?? firstStamp ?? created;
   }
+  const exactFirstTime =
+    firstTime !== undefined && firstTime === (message !== undefined ? seriesLast : eventTime);
   if (firstTime === undefined || lastTime === undefined) {
     sink.issue('missing-timestamp');
     // Nothing stamped: the observation is all there is, in cluster time when the offset is known.
@@ -139,6 +141,7 @@ export function normaliseEvent(
     related: isNewApi ? readRef(obj.related, sink) : undefined,
     firstTime,
     lastTime,
+    exactFirstTime,
     count,
   };
 }

@@ -33,6 +33,7 @@ function event(controller: string, reason: string, kind: string, note: string): 
     },
     related: undefined,
     firstTime: 0,
+    exactFirstTime: false,
     lastTime: 0,
     count: 1,
   };

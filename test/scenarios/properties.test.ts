@@ -38,12 +38,8 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9: lagged by 0–2 s (seeds 1, 2), the replacement's Created pod is not taken for the replacement (the lag moves refined stamps within their shared second): it stays in Deployment.Create, and with no replacement the Pod.Delete is lost (seed 1)",
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 1), the re-created ReplicaSet's step (count 2) is not taken for the re-create (the lag moves refined stamps within their shared second): it and the new Pods stay in Deployment.Create",
-  'test/fixtures/live/restart-after-three-rollouts.jsonl no-span-before-root':
-    'issue 9: a Scheduled starts 21 ms before the generation 5 Update root',
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
-  'test/fixtures/live/statefulset-scale-partition.jsonl no-span-before-root':
-    'issue 9: Scheduled starts 3–21 ms before the StatefulSet.Create and Update roots',
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-after-convergence':
     "issue 12: the partitioned rollout's re-created db-2 (create, lifecycle) starts after its Update converged",
   'test/fixtures/live/statefulset-scale-partition.jsonl watch-lag':
@@ -51,19 +47,15 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'test/fixtures/live/three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 20 placements change and roots last over 1 s longer',
   'examples/deployment-2-pods.yaml no-span-before-root':
-    'issue 9: a capture begun mid-rollout: the first step and a Scheduled start 15–17 ms before the Deployment.Update root',
+    'issue 9: a capture begun mid-rollout: the first step and the ReplicaSet.Lifecycle start 15 and 5 ms before the Deployment.Update root (both timed by refined whole-second stamps, which do not bound the root)',
   'test/oracles/kspan/deployment-2-pods.yaml no-span-before-root':
-    'issue 9: a capture begun mid-rollout: the first step and a Scheduled start 15–17 ms before the Deployment.Update root',
+    'issue 9: a capture begun mid-rollout: the first step and the ReplicaSet.Lifecycle start 15 and 5 ms before the Deployment.Update root (both timed by refined whole-second stamps, which do not bound the root)',
   'test/oracles/kspan/statefulset-rollout-flux.yaml no-span-after-convergence':
     'issue 12: the StatefulSet.Update converges 32 s before ingester-3 is re-created',
-  'test/fixtures/tap/deployment-lifecycle.jsonl no-span-before-root':
-    'issue 9: a Scheduled starts 53 ms before its Deployment.Update root',
   'test/fixtures/tap/deployment-lifecycle.jsonl no-span-after-convergence':
     'issue 12: the ReplicaSet terminations start 7–17 ms after the Deployment.Delete converged',
   'test/fixtures/tap/deployment-lifecycle.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 30 placements change and roots last over 1 s longer',
-  'test/fixtures/tap/untimed-scale.jsonl no-span-before-root':
-    'issue 9: a Scheduled starts 35 ms before its Deployment.Update root',
   'test/fixtures/tap/untimed-scale.jsonl no-span-after-convergence':
     "issue 12: a scale-down's Deleted pod and Pod.Termination start 1–2 ms after its Deployment.Update converged",
   'test/fixtures/tap/untimed-scale.jsonl watch-lag':
