@@ -40,12 +40,14 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     for (const i of group.intents) if (i.emitted?.has(key) === true) return true;
     return false;
   };
+  let retiredNow = 0;
   for (const [key, fact] of group.actions) {
     if (fact.spanId === undefined || !claimed(fact.spanId)) continue;
     const match = fact.match;
     if (match?.actedOnName === undefined && !(match?.stuck === true && fact.event.type === 'Warning')) {
       group.actions.delete(key);
       retire(group, fact);
+      retiredNow += 1;
     } else if (fact.event.name !== '') {
       // A real Event has a name: without one it is slim already.
       fact.event = slimEvent(fact.event, graph);
@@ -57,6 +59,12 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
         if (name !== undefined && name === match.actedOnName) fact.match = { ...match, actedOnName: name };
       }
     }
+  }
+  // A map keeps the table it grew to when entries are deleted: made again at its size, in its order.
+  if (retiredNow > 0) {
+    const kept = [...group.actions];
+    group.actions.clear();
+    for (const [key, fact] of kept) group.actions.set(key, fact);
   }
   for (const m of group.members.values()) {
     if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
