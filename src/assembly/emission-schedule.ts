@@ -11,6 +11,7 @@ import { outcomeOf } from './outcome.js';
 import { type BuiltTrace, nodeKeyOf } from './render-spans.js';
 import type { Intent, IntentEnd, RootGroup } from './root-group.js';
 import { slimSettled } from './settled-facts.js';
+import { SpanKeys } from './span-keys.js';
 
 /** What the {@link EmissionSchedule} needs: durations in milliseconds on the clock, already validated. */
 export interface EmissionScheduleOptions {
@@ -195,19 +196,19 @@ export class EmissionSchedule {
   ): void {
     i.emittedVersion = version;
     if (built === undefined) {
-      i.emitted = new Set();
+      i.emitted = new SpanKeys();
       return;
     }
     const spans = this.#sendable(group, i, built, unclaimed(group, built));
     // A rebuilt intent is worth a trace when the retained Events show it, even if none of its spans is settled.
     if ((i.lazy || (i.backfill === 'exact' && !hasListedEvent(group))) && spans.length <= 1) {
       // Opened for facts that turned out to belong to another intent: nothing to say.
-      i.emitted = new Set();
+      i.emitted = new SpanKeys();
       i.skippedEmpty = true;
       return;
     }
     if (built.dropped !== undefined) this.#onSpansDropped(built.dropped);
-    i.emitted = new Set(spans.map((s) => nodeKeyOf(built, s)));
+    i.emitted = new SpanKeys(spans.map((s) => nodeKeyOf(built, s)));
     if (this.#emitted.has(i.traceId)) {
       // Its facts were dropped after an earlier emission: the root is already out.
       const rest = spans.filter((s) => s !== built.root);
@@ -269,7 +270,7 @@ export class EmissionSchedule {
 function withinRoom(
   built: BuiltTrace,
   fresh: readonly SpanRecord[],
-  emitted: ReadonlySet<string>,
+  emitted: SpanKeys,
   room: number,
 ): SpanRecord[] {
   const keys = new Set<string>();

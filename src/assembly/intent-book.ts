@@ -6,6 +6,7 @@ import { numericRv } from '../model/resource-version.js';
 import { conditionOf, deletionRequestedAt } from '../normalise/project-object.js';
 import { outcomeOf } from './outcome.js';
 import { type Intent, isSpecIntent, type RootGroup } from './root-group.js';
+import { SpanKeys } from './span-keys.js';
 import { specWriterOf } from './spec-writer.js';
 
 /**
@@ -389,7 +390,7 @@ function shownBy(intent: Intent, p: ObjectProjection): void {
 /** Marks `i` as exported by the previous instance so far: only later spans follow. */
 function asHistory(i: Intent): void {
   i.history = true;
-  i.emitted = new Set();
+  i.emitted = new SpanKeys();
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
 import { sameSecond } from '../normalise/refine-time.js';
 import type { Schedulable } from './due-queue.js';
+import type { SpanKeys } from './span-keys.js';
 
 /** Why and when an intent's root span ended. */
 export interface IntentEnd {
@@ -65,8 +66,8 @@ export interface Intent {
    * and the current one, which the list cannot tell apart: never sent.
    */
   backfill: 'exact' | 'hidden' | undefined;
-  /** Span ids already emitted; undefined until the first emission. */
-  emitted: Set<string> | undefined;
+  /** Keys of the spans already emitted; undefined until the first emission. */
+  emitted: SpanKeys | undefined;
   /** The group's version when this intent was last emitted. */
   emittedVersion: number;
 }

@@ -25,7 +25,8 @@ import { slimEvent } from './settled-event.js';
  *   the latest;
  * - an object other than the root loses its condition transitions and the
  *   times it was seen done once its lifecycle span went out (they are read
- *   only to render that span).
+ *   only to render that span);
+ * - each intent's keys of the spans it sent are compacted (see SpanKeys).
  *
  * The strings a kept Event holds of the objects it and its rule name (uid,
  * name) become the graph's own copies where the graph holds that object: each
@@ -66,6 +67,7 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     group.actions.clear();
     for (const [key, fact] of kept) group.actions.set(key, fact);
   }
+  for (const i of group.intents) i.emitted?.compact();
   for (const m of group.members.values()) {
     if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
     if (!claimed(`lifecycle ${m.uid}`)) continue;
