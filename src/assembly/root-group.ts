@@ -101,6 +101,10 @@ export interface MemberFact {
   deletingWhenListed: boolean;
   /** The replicas its writes asked for, by resourceVersion (a ReplicaSet's); undefined until one is seen. */
   replicas: ReplicasHistory | undefined;
+  /** The numeric resourceVersion of its ADDED (its create), when watched. */
+  addedRv: number | undefined;
+  /** The lowest numeric resourceVersion that showed it deleted or evicted (the request's write). */
+  goingRv: number | undefined;
 }
 
 /** Transitions kept per object. */
@@ -191,6 +195,8 @@ export class RootGroup implements Schedulable {
         listed: false,
         deletingWhenListed: false,
         replicas: undefined,
+        addedRv: undefined,
+        goingRv: undefined,
       };
       this.members.set(uid, m);
     }

@@ -16,7 +16,7 @@ import type { TraceRecord } from '../model/span-record.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
-import { projectObject } from '../normalise/project-object.js';
+import { conditionOf, projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
 import { newestWriteStamp } from '../normalise/write-stamp.js';
 import { ClosedRoots } from './closed-roots.js';
@@ -930,9 +930,18 @@ export class TraceEngine {
     }
     recordTransitions(member, p);
     const rv = numericRv(p.resourceVersion);
-    if (rv !== undefined && p.status.specReplicas !== undefined) {
-      member.replicas ??= { writes: [], newestRv: rv };
-      recordReplicas(member.replicas, rv, p.status.specReplicas);
+    if (rv !== undefined) {
+      if (p.status.specReplicas !== undefined) {
+        member.replicas ??= { writes: [], newestRv: rv };
+        recordReplicas(member.replicas, rv, p.status.specReplicas);
+      }
+      if (type === 'ADDED') member.addedRv = rv;
+      if (
+        (p.deletionTimestamp !== undefined || conditionOf(p, 'DisruptionTarget')?.status === 'True') &&
+        (member.goingRv === undefined || rv < member.goingRv)
+      ) {
+        member.goingRv = rv;
+      }
     }
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {

@@ -67,11 +67,17 @@ export interface RootFacts {
   readonly actions: ReadonlyMap<string, ActionFact>;
   /**
    * Objects seen on their own watch, by uid; `deletedAt` is when their DELETED was observed,
-   * `replicas` what their writes asked for (see replicas-history.ts).
+   * `replicas` what their writes asked for (see replicas-history.ts), `addedRv` and `goingRv`
+   * the resourceVersions of their create and of the first write that showed them deleted or evicted.
    */
   readonly members: ReadonlyMap<
     string,
-    { readonly deletedAt: number | undefined; readonly replicas?: ReplicasHistory | undefined }
+    {
+      readonly deletedAt: number | undefined;
+      readonly replicas?: ReplicasHistory | undefined;
+      readonly addedRv?: number | undefined;
+      readonly goingRv?: number | undefined;
+    }
   >;
   /** Actions let go of after their spans went out, never a parent of anything; undefined when none. */
   readonly retired?: RetiredActions | undefined;
@@ -389,7 +395,11 @@ class ParentDecision {
       const owner = this.#graph.peek(c.controllerUid);
       if (owner === undefined) continue;
       const gone = this.#group.members.get(c.uid)?.deletedAt ?? change.start;
+      // Pods are one store: a Pod made after this one was deleted or evicted has a higher
+      // resourceVersion, whatever time each watch delivered them at.
+      const goingRv = this.#group.members.get(c.uid)?.goingRv;
       let best: ActionNode | undefined;
+      let bestMade: number | undefined;
       for (const a of this.#actions) {
         if (a.fact.match?.verb !== 'create' || this.#claims.has(a)) continue;
         const inv = a.fact.event.involved;
@@ -402,8 +412,16 @@ class ParentDecision {
         const again = a.fact.match.actedOnName === c.name;
         if (again !== (owner.kind === 'StatefulSet')) continue;
         const anchor = again ? Math.max(gone, change.start) : change.start;
-        if (a.start < anchor || a.start > anchor + MATCH_WINDOW_MS) continue;
-        if (best === undefined || a.start < best.start) best = a;
+        const made = again || goingRv === undefined ? undefined : this.#addedRvOf(a);
+        if (made !== undefined && goingRv !== undefined) {
+          if (made < goingRv || a.start > anchor + MATCH_WINDOW_MS) continue;
+        } else if (a.start < anchor || a.start > anchor + MATCH_WINDOW_MS) continue;
+        const first =
+          made !== undefined && bestMade !== undefined ? made < bestMade : a.start < (best?.start ?? a.start);
+        if (best === undefined || first) {
+          best = a;
+          bestMade = made;
+        }
       }
       if (best === undefined) continue;
       const steps = this.#targetsOf(owner.kind, owner.namespace, owner.name);
@@ -426,6 +444,14 @@ class ParentDecision {
       this.#changes.delete(intent);
       this.#changeRootBySubject.delete(change.subject.uid);
     }
+  }
+
+  /** The resourceVersion of the create of the Pod a create action names, when it was watched. */
+  #addedRvOf(a: ActionNode): number | undefined {
+    const name = a.fact.match?.actedOnName;
+    if (name === undefined || a.fact.match?.actedOnKind !== 'Pod') return undefined;
+    const uid = this.#graph.uidByName('Pod', a.involvedNamespace, name);
+    return uid === undefined ? undefined : this.#group.members.get(uid)?.addedRv;
   }
 
   #indexActions(): void {

@@ -48,6 +48,18 @@ describe('placement by the order of writes, not by how late a watch delivered', 
     assertPlacementsKept('test/fixtures/live/pause-two-changes-resume.jsonl', ['Event'], 600);
   });
 
+  for (const [file, lagMs] of [
+    ['test/fixtures/live/pod-deleted.jsonl', 600],
+    ['test/fixtures/live/node-drain.jsonl', 900],
+  ] as const) {
+    it(`a replacement is a Pod made after the one deleted or evicted, by the Pods' writes (${file}, Pods ${lagMs} ms late)`, () => {
+      // A Pod deleted (or evicted) and its replacement created in the same second: compared by
+      // refined times, a late Pod watch put the delete after the create, the create was not taken
+      // for the replacement and the Pod.Delete (Pod.Evict) trace was lost or took another create.
+      assertPlacementsKept(file, ['Pod'], lagMs);
+    });
+  }
+
   it('the first scale-up of a ReplicaSet in its second made it (rollout-undo, ReplicaSets 0.9 s late)', () => {
     // A ReplicaSet observed late is refined late in its second, past the next scaling step: the
     // step nearest its creationTimestamp was taken for its create, and its first Pod changed parent.

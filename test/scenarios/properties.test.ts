@@ -34,8 +34,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 12: Job.Completed starts 12 ms after the Job.Create root converged',
   'test/fixtures/live/orphan-delete-adopt.jsonl watch-lag':
     'issue 9: lagged by 0–2 s (seed 3), the Deployment.Delete root lasts 1.3 s longer',
-  'test/fixtures/live/pod-deleted.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s (seeds 1, 2), the replacement's Created pod is not taken for the replacement (the lag moves refined stamps within their shared second): it stays in Deployment.Create, and with no replacement the Pod.Delete is lost (seed 1)",
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 1), the re-created ReplicaSet's step (count 2) is not taken for the re-create (the lag moves refined stamps within their shared second): it and the new Pods stay in Deployment.Create",
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
