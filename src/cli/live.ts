@@ -51,7 +51,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     ...(config.context ? { context: config.context } : {}),
   });
-  const transport = new HttpKubeTransport(kc, { userAgent });
+  const transport = new HttpKubeTransport(kc, { userAgent, readWindowMs: config.watchReadWindowMs });
   const resourceAttributes = await clusterResourceAttributes(transport, config.resourceAttributes, log);
 
   // The pure core, and the export edge behind the leader gate.

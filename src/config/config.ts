@@ -25,6 +25,8 @@ export interface KubetrailConfig {
   readonly namespaces: readonly string[];
   readonly excludeNamespaces: readonly string[];
   readonly selector?: string;
+  /** How long busy watches wait between reads, in ms, so that one wakeup reads what all of them sent; 0: read at once. */
+  readonly watchReadWindowMs: number;
   readonly exporter: ExporterKind;
   readonly output?: string;
   /** Unset: OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, then http://localhost:4317. */
@@ -125,6 +127,8 @@ export const DEFAULT_CONFIG: KubetrailConfig = {
   maxOpenTraces: 20_000,
   maxSpansPerTrace: 5_000,
   maxPending: 20_000,
+  // read-coalescer.ts: DEFAULT_READ_WINDOW_MS.
+  watchReadWindowMs: 50,
   exportQueueSize: 8_192,
   metricsAddr: ':9464',
   logLevel: 'info',

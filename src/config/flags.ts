@@ -123,6 +123,18 @@ export const FLAGS: readonly FlagSpec[] = [
     arg: 'SELECTOR',
     defaultText: 'none',
   }),
+  flag(
+    'watch-read-window-ms',
+    'watchReadWindowMs',
+    'integer',
+    'Cluster',
+    'While watches are busy, read them this often, all in one wakeup (less CPU; a delta is observed up to this late); 0: read each at once',
+    {
+      arg: 'MS',
+      min: 0,
+      max: 1_000,
+    },
+  ),
   flag('exporter', 'exporter', 'enum', 'Export', 'Where traces go', {
     values: ['otlp', 'json', 'tree'],
     defaultText: 'otlp (live), tree (replay)',

@@ -11,6 +11,7 @@ import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { type KubeAccess, KubeConfigError } from './kubeconfig.js';
 import { LineSplitter } from './line-splitter.js';
+import { type CoalescedSocket, DEFAULT_READ_WINDOW_MS, ReadCoalescer } from './read-coalescer.js';
 
 /** A JSON response. */
 export interface JsonResponse {
@@ -67,6 +68,12 @@ export interface HttpKubeTransportOptions {
    * a watch until its status line arrives. @default 30_000
    */
   readonly requestTimeoutMs?: number;
+  /**
+   * How long the watches' reads wait, once they are busy, so that one wakeup
+   * reads what every watch sent meanwhile (`read-coalescer.ts`); 0: never wait.
+   * @default 50
+   */
+  readonly readWindowMs?: number;
 }
 
 /** The real transport: HTTPS (or HTTP) to the current cluster of `kc`. */
@@ -75,6 +82,7 @@ export class HttpKubeTransport implements KubeTransport {
   readonly #server: URL;
   readonly #userAgent: string;
   readonly #timeoutMs: number;
+  readonly #coalescer: ReadCoalescer;
 
   constructor(kc: KubeAccess, options: HttpKubeTransportOptions) {
     const cluster = kc.getCurrentCluster();
@@ -86,6 +94,7 @@ export class HttpKubeTransport implements KubeTransport {
     this.#server = new URL(cluster.server);
     this.#userAgent = options.userAgent;
     this.#timeoutMs = timeoutMs;
+    this.#coalescer = new ReadCoalescer(options.readWindowMs ?? DEFAULT_READ_WINDOW_MS);
   }
 
   /** The apiserver's address, for logs. */
@@ -181,7 +190,8 @@ export class HttpKubeTransport implements KubeTransport {
         for await (const chunk of res) chunks.push(chunk as Buffer);
         return { status, errorBody: Buffer.concat(chunks).toString('utf8'), forEachLine: async () => {} };
       }
-      return { status, errorBody: '', forEachLine: (onLine) => readLines(res, onLine) };
+      const held = { coalescer: this.#coalescer, socket: res.socket };
+      return { status, errorBody: '', forEachLine: (onLine) => readLines(res, onLine, held) };
     } catch (err) {
       throw controller.signal.aborted ? controller.signal.reason : err;
     } finally {
@@ -203,17 +213,30 @@ async function readJson(res: IncomingMessage): Promise<JsonResponse> {
   return { status: res.statusCode ?? 0, body };
 }
 
+/** A watch socket whose reads a coalescer holds together with the other watches'. */
+export interface HeldReads {
+  readonly coalescer: ReadCoalescer;
+  readonly socket: CoalescedSocket;
+}
+
 /**
  * Reads `body` in flowing mode, one 'data' callback per chunk, and hands its
- * lines to `onLine` (see {@link LineStream.forEachLine}).
+ * lines to `onLine` (see {@link LineStream.forEachLine}). With `held`, its
+ * socket's reads are coalesced with the other watches' while it lasts.
  */
-export function readLines(body: Readable, onLine: (line: string) => boolean): Promise<void> {
+export function readLines(
+  body: Readable,
+  onLine: (line: string) => boolean,
+  held?: HeldReads,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const splitter = new LineSplitter();
     let settled = false;
+    held?.coalescer.add(held.socket);
     const finish = (error?: unknown): void => {
       if (settled) return;
       settled = true;
+      held?.coalescer.remove(held.socket);
       body.off('data', onData);
       if (error === undefined) resolve();
       else reject(error);
@@ -224,11 +247,14 @@ export function readLines(body: Readable, onLine: (line: string) => boolean): Pr
         if (!splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, onLine)) {
           finish();
           body.destroy();
+          return;
         }
       } catch (err) {
         finish(err);
         body.destroy();
+        return;
       }
+      held?.coalescer.chunk();
     };
     body.on('data', onData);
     body.once('end', () => {
