@@ -153,8 +153,12 @@ export class SpanRenderer {
           : minStart
         : changeStart(intent.start, minExact);
     let endTime: number;
-    if (end?.time !== undefined) endTime = end.time;
-    else if (maxEnd !== Number.NEGATIVE_INFINITY) endTime = maxEnd;
+    if (end?.time !== undefined) {
+      // A delete converged when its cascade did: a Deployment deleted in the background is gone at
+      // once, and the garbage collector deletes its ReplicaSets and Pods (this trace's terminations,
+      // the kubelet's Killing) after it.
+      endTime = intent.key === 'delete' && end.reason === 'converged' ? Math.max(end.time, maxEnd) : end.time;
+    } else if (maxEnd !== Number.NEGATIVE_INFINITY) endTime = maxEnd;
     else endTime = start;
     if (end?.reason === 'cut-off') endTime = Math.min(endTime, start + this.#maxTraceMs);
     if (endTime < start) endTime = start;

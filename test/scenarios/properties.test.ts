@@ -14,8 +14,6 @@ import { allRecordings, CHECK_NAMES, type CheckName, evaluate, loadRecording } f
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'test/fixtures/deployment-updated-twice.jsonl watch-lag':
     "issue 9: lagged by 0–2 s, generation 2's Events move into the Create trace",
-  'test/fixtures/owner-deleted-late-events.jsonl no-span-after-convergence':
-    'issue 12: the Delete trace converges 0.5–1.6 s before its ReplicaSet and Pod terminations and Killing start',
   'test/fixtures/owner-deleted-late-events.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the Killing Events leave the Delete trace for a new Create trace',
   'test/fixtures/live/deployment-rollout.jsonl watch-lag':
@@ -50,8 +48,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: a capture begun mid-rollout: the first step and the ReplicaSet.Lifecycle start 15 and 5 ms before the Deployment.Update root (both timed by refined whole-second stamps, which do not bound the root)',
   'test/oracles/kspan/statefulset-rollout-flux.yaml no-span-after-convergence':
     'issue 12: the StatefulSet.Update converges 32 s before ingester-3 is re-created',
-  'test/fixtures/tap/deployment-lifecycle.jsonl no-span-after-convergence':
-    'issue 12: the ReplicaSet terminations start 7–17 ms after the Deployment.Delete converged',
   'test/fixtures/tap/deployment-lifecycle.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, 30 placements change and roots last over 1 s longer',
   'test/fixtures/tap/untimed-scale.jsonl no-span-after-convergence':
