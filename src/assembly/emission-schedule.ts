@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import { lruBound } from '../graph/lru-bound.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
-import { ATTR_KUBETRAIL_PARTIAL } from '../model/attributes.js';
+import { ATTR_KUBETRAIL_BACKFILL_LEFT_OUT, ATTR_KUBETRAIL_PARTIAL } from '../model/attributes.js';
 import type { Clock } from '../model/clock.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
-import { unsettledSpans } from './backfill-certainty.js';
+import { listedAtIntentStarts, unsettledSpans } from './backfill-certainty.js';
 import { buildTraces } from './build-traces.js';
 import { DueQueue } from './due-queue.js';
 import { outcomeOf } from './outcome.js';
@@ -29,6 +29,8 @@ export interface EmissionScheduleOptions {
   readonly onSpansDropped: (n: number) => void;
   /** Shrink a settled group's facts to what late spans need ({@link slimSettled}). */
   readonly slimSettled: boolean;
+  /** Called with the number of spans --backfill left out because the initial list does not settle them. */
+  readonly onBackfillLeftOut?: (n: number) => void;
 }
 
 /** An ended trace waits for quiet, but never longer than this many settle periods. */
@@ -53,6 +55,7 @@ export class EmissionSchedule {
   readonly #maxSpans: number;
   readonly #onSpansDropped: (n: number) => void;
   readonly #slimSettled: boolean;
+  readonly #onBackfillLeftOut: (n: number) => void;
   readonly #queue = new DueQueue<RootGroup>();
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: LRUCache<string, true>;
@@ -67,6 +70,7 @@ export class EmissionSchedule {
     this.#maxSpans = options.maxSpansPerTrace;
     this.#onSpansDropped = options.onSpansDropped;
     this.#slimSettled = options.slimSettled;
+    this.#onBackfillLeftOut = options.onBackfillLeftOut ?? (() => {});
     this.#emitted = new LRUCache<string, true>(lruBound(options.maxOpenTraces * 4));
   }
 
@@ -199,7 +203,18 @@ export class EmissionSchedule {
       i.emitted = new SpanKeys();
       return;
     }
-    const spans = this.#sendable(group, i, built, unclaimed(group, built));
+    let spans = this.#sendable(group, i, built, unclaimed(group, built));
+    let root = built.root;
+    const leftOut = i.leftOut?.size ?? 0;
+    if (leftOut > 0 && spans.includes(root)) {
+      // The trace says what the list could not settle.
+      const marked = {
+        ...root,
+        attributes: { ...root.attributes, [ATTR_KUBETRAIL_BACKFILL_LEFT_OUT]: leftOut },
+      };
+      spans = spans.map((s) => (s === root ? marked : s));
+      root = marked;
+    }
     // A rebuilt intent is worth a trace when the retained Events show it, even if none of its spans is settled.
     if ((i.lazy || (i.backfill === 'exact' && !hasListedEvent(group))) && spans.length <= 1) {
       // Opened for facts that turned out to belong to another intent: nothing to say.
@@ -211,26 +226,37 @@ export class EmissionSchedule {
     i.emitted = new SpanKeys(spans.map((s) => nodeKeyOf(built, s)));
     if (this.#emitted.has(i.traceId)) {
       // Its facts were dropped after an earlier emission: the root is already out.
-      const rest = spans.filter((s) => s !== built.root);
-      if (rest.length > 0) out.push(record(i, built.root, rest, true));
+      const rest = spans.filter((s) => s !== root);
+      if (rest.length > 0) out.push(record(i, root, rest, true));
       return;
     }
     this.#emitted.set(i.traceId, true);
-    out.push(record(i, built.root, spans, false));
+    out.push(record(i, root, spans, false));
   }
 
   /**
    * Of `spans`, those this instance sends: not what the instance before exported,
-   * except in a rebuilt (--backfill) trace, of which only what the list settles.
+   * except in a rebuilt (--backfill) trace, of which only what the list settles;
+   * in any trace of a root with a rebuilt one, not what the list showed in the second
+   * an intent started in. What is left out for the list is counted once per span.
    */
   #sendable(group: RootGroup, i: Intent, built: BuiltTrace, spans: readonly SpanRecord[]): SpanRecord[] {
     if (i.backfill === 'hidden') return [];
-    let out = i.backfill === 'exact' ? [...spans] : notExportedBefore(group, i, built, spans);
-    if (i.backfill === 'exact') {
-      const unsettled = unsettledSpans(group, built);
-      out = out.filter((s) => !unsettled.has(s.spanId));
-    }
-    return out;
+    const out = i.backfill === 'exact' ? [...spans] : notExportedBefore(group, i, built, spans);
+    const unsettled = listedAtIntentStarts(group, built);
+    if (i.backfill === 'exact') for (const id of unsettledSpans(group, built, this.#graph)) unsettled.add(id);
+    if (unsettled.size === 0) return out;
+    const left = i.leftOut ?? new Set<string>();
+    i.leftOut = left;
+    return out.filter((s) => {
+      if (!unsettled.has(s.spanId)) return true;
+      const key = nodeKeyOf(built, s);
+      if (!left.has(key) && left.size < this.#maxSpans) {
+        left.add(key);
+        this.#onBackfillLeftOut(1);
+      }
+      return false;
+    });
   }
 
   #emitLate(

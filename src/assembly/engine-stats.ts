@@ -16,6 +16,8 @@ export interface EngineStats {
   readonly lateRecords: number;
   /** Spans emitted in all records. */
   readonly spansEmitted: number;
+  /** Spans --backfill left out because the initial list does not settle their trace or parent. */
+  readonly backfillLeftOut: number;
   /** Gauge: live objects in the graph. */
   readonly objects: number;
   /** Gauge: tombstones held. */

@@ -138,6 +138,7 @@ export class IntentBook {
       history: false,
       emitted: undefined,
       emittedVersion: -1,
+      leftOut: undefined,
       firstRv: undefined,
       backfill: undefined,
     });
@@ -283,6 +284,21 @@ export class IntentBook {
   }
 
   /**
+   * --backfill: the rebuilt intents of `group` turn out to be another root's (see the
+   * engine's #noteMadeByOther): none is sent, as history. Returns how many there were.
+   */
+  hideRebuilt(group: RootGroup): number {
+    let n = 0;
+    for (const i of group.intents) {
+      if (i.backfill !== 'exact' || i.emitted !== undefined) continue;
+      i.backfill = 'hidden';
+      asHistory(i);
+      n += 1;
+    }
+    return n;
+  }
+
+  /**
    * A root of the initial list whose group was opened before the list showed Events:
    * its intent for the root's current state, if not sent yet, is history.
    */
@@ -339,6 +355,7 @@ export class IntentBook {
       backfill: undefined,
       emitted: undefined,
       emittedVersion: -1,
+      leftOut: undefined,
       firstRv: undefined,
     };
     group.addIntent(intent);

@@ -62,10 +62,17 @@ export interface Intent {
   history: boolean;
   /**
    * Rebuilt from the initial list (--backfill): `exact`, sent with only the spans whose
-   * trace and parent the list settles; `hidden`, the generations between the Create
-   * and the current one, which the list cannot tell apart: never sent.
+   * trace and parent the list settles; `hidden`, never sent: the generations between
+   * the Create and the current one, which the list cannot tell apart, and the intents
+   * of a root that was another root's object before the start (orphaned since).
    */
   backfill: 'exact' | 'hidden' | undefined;
+  /**
+   * --backfill: the spans left out of this trace because the list does not settle
+   * their trace or parent (see backfill-certainty.ts), by node key, so each is counted
+   * once; undefined while there is none.
+   */
+  leftOut: Set<string> | undefined;
   /** Keys of the spans already emitted; undefined until the first emission. */
   emitted: SpanKeys | undefined;
   /** The group's version when this intent was last emitted. */

@@ -167,6 +167,12 @@ export class TraceEngine {
   /** Roots of the initial list seen before it showed Events (see #openListedRoots). */
   #listedRoots = new Set<string>();
   readonly #backfill: boolean;
+  /**
+   * --backfill: objects (kind/namespace/name) that a listed Event of another object
+   * created or scaled up, such as a ReplicaSet its Deployment made and that was
+   * orphaned since: listed as roots, their rebuilt intents were another root's.
+   */
+  readonly #madeByOthers = new Set<string>();
   /** Watcher clock minus cluster clock, estimated from every fresh write's stamps. */
   readonly #offset = new ClockOffset();
   /**
@@ -190,6 +196,7 @@ export class TraceEngine {
   #tracesEmitted = 0;
   #lateRecords = 0;
   #spansEmitted = 0;
+  #backfillLeftOut = 0;
   readonly #sink: IssueSink;
 
   /** Validates every option eagerly; a bad one throws a TypeError. */
@@ -242,6 +249,9 @@ export class TraceEngine {
       maxOpenTraces: this.#limits.maxOpenTraces,
       maxSpansPerTrace: this.#limits.maxSpansPerTrace,
       onSpansDropped: (n) => this.#evictions.add('spansPerTrace', n),
+      onBackfillLeftOut: (n) => {
+        this.#backfillLeftOut += n;
+      },
       slimSettled: options.keepSettledFacts !== true,
     });
     // A fact of an intent can come as late as the longest trace after it started.
@@ -363,6 +373,7 @@ export class TraceEngine {
       tracesEmitted: this.#tracesEmitted,
       lateRecords: this.#lateRecords,
       spansEmitted: this.#spansEmitted,
+      backfillLeftOut: this.#backfillLeftOut,
       objects: this.#graph.size,
       tombstones: this.#graph.tombstoneCount,
       openTraces: this.#groups.size,
@@ -523,8 +534,11 @@ export class TraceEngine {
       else if (type !== 'DELETED') {
         const root = this.#graph.resolveRoot(p, numericRv(p.resourceVersion));
         if (root.status === 'root' && root.root.uid === p.uid) {
-          if (this.#backfill || this.#eventsListed) this.#intents.openListed(this.#newGroup(p));
-          else if (this.#listedRoots.size < this.#limits.maxObjects) this.#listedRoots.add(p.uid);
+          if (this.#backfill || this.#eventsListed) {
+            const made = this.#newGroup(p);
+            this.#intents.openListed(made);
+            if (this.#madeByOthers.has(nameKey(p.kind, p.namespace, p.name))) this.#hideRebuilt(made);
+          } else if (this.#listedRoots.size < this.#limits.maxObjects) this.#listedRoots.add(p.uid);
         }
       }
       return;
@@ -675,6 +689,7 @@ export class TraceEngine {
    * spans the parents a live run gives them. An Event about an object gone is dropped.
    */
   #routeListedEvent(ev: NormalEvent): void {
+    if (this.#backfill) this.#noteMadeByOther(ev);
     const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);
     const res =
       x === undefined ? undefined : this.#graph.resolveRoot(x, numericRv(ev.involved.resourceVersion));
@@ -685,6 +700,30 @@ export class TraceEngine {
     }
     const inv = ev.involved;
     this.#addAction(group, ev, inv.namespace === '' ? ev.namespace : inv.namespace, true);
+  }
+
+  /**
+   * --backfill: a listed Event in which one object created or scaled up another (a
+   * Deployment's "Scaled up replica set X") shows X was the first one's at the time.
+   * When X is listed as a root of its own (orphaned since), its rebuilt intents were
+   * the other root's: they are not sent (see #hideRebuilt), in either list order.
+   */
+  #noteMadeByOther(ev: NormalEvent): void {
+    const m = this.#rules.match(ev);
+    if (m?.actedOnName === undefined || (m.verb !== 'create' && m.verb !== 'scale-up')) return;
+    const inv = ev.involved;
+    const ns = inv.namespace === '' ? ev.namespace : inv.namespace;
+    if (m.actedOnKind === inv.kind && m.actedOnName === inv.name) return;
+    const key = nameKey(m.actedOnKind, ns, m.actedOnName);
+    if (this.#madeByOthers.size < this.#limits.maxObjects) this.#madeByOthers.add(key);
+    const uid = this.#graph.uidByName(m.actedOnKind, ns, m.actedOnName);
+    const group = uid === undefined ? undefined : this.#groups.get(uid);
+    if (group !== undefined) this.#hideRebuilt(group);
+  }
+
+  /** The rebuilt intents of `group` are not sent; each one's root counts as left out. */
+  #hideRebuilt(group: RootGroup): void {
+    this.#backfillLeftOut += this.#intents.hideRebuilt(group);
   }
 
   /** Fallback for an object never seen by uid: the live object of that name, else what acted on that name. */

@@ -57,6 +57,8 @@ export const ATTR_KUBETRAIL_GENERATION = 'kubetrail.intent.generation';
 export const ATTR_KUBETRAIL_TRACE_END = 'kubetrail.trace.end';
 /** True when the intent began before kubetrail started watching. */
 export const ATTR_KUBETRAIL_PARTIAL = 'kubetrail.trace.partial';
+/** On the root of a trace rebuilt or continued with --backfill: how many of its spans the initial list did not settle, left out. */
+export const ATTR_KUBETRAIL_BACKFILL_LEFT_OUT = 'kubetrail.backfill.left_out';
 /** True when a span's parent is a guess (time and owner chain), not a rule or an owner uid. */
 export const ATTR_KUBETRAIL_PARENT_INFERRED = 'kubetrail.parent.inferred';
 /** True on a lifecycle or termination span that had not ended when its trace was emitted. */

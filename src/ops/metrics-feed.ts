@@ -67,6 +67,7 @@ export class MetricsFeed {
   readonly #rejected: CumulativeFeed<'reason'>;
   readonly #exportDrops: CumulativeFeed<'reason'>;
   readonly #sampledOutSpans: CumulativeFeed<'reason'>;
+  readonly #backfillLeftOut: CumulativeFeed<'reason'>;
   readonly #exportErrors: CumulativeFeed<string>;
   readonly #tracesSampled: CumulativeFeed<'decision'>;
   /** Deltas by kind, then type: counted here per delta, added to the counter at scrape time. */
@@ -79,6 +80,7 @@ export class MetricsFeed {
     this.#rejected = new CumulativeFeed(metrics.rejected, 'reason');
     this.#exportDrops = new CumulativeFeed(metrics.spansDropped, 'reason');
     this.#sampledOutSpans = new CumulativeFeed(metrics.spansDropped, 'reason');
+    this.#backfillLeftOut = new CumulativeFeed(metrics.spansDropped, 'reason');
     this.#exportErrors = new CumulativeFeed(metrics.exportErrors, undefined);
     this.#tracesSampled = new CumulativeFeed(metrics.tracesSampled, 'decision');
     this.#deltasFed = new CumulativeFeed(metrics.deltas, undefined);
@@ -139,6 +141,7 @@ export class MetricsFeed {
     this.#m.clockOffset.set(stats.clockOffsetMs === undefined ? Number.NaN : stats.clockOffsetMs / 1000);
     for (const [bound, n] of Object.entries(stats.evictions)) this.#evictions.update(n, bound);
     for (const [reason, n] of Object.entries(stats.rejected)) this.#rejected.update(n, reason);
+    this.#backfillLeftOut.update(stats.backfillLeftOut, 'backfill_unsettled');
   }
 
   /** The sinks' current, cumulative counters. */

@@ -6,7 +6,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Why spans were not exported: the `reason` label of `kubetrail_spans_dropped_total`. */
-export const DROP_REASONS = ['not_leader', 'sampled_out', 'export'] as const;
+export const DROP_REASONS = ['not_leader', 'sampled_out', 'export', 'backfill_unsettled'] as const;
 
 /** Why a watch restarted: the `reason` label of `kubetrail_watch_restarts_total`. */
 export const RESTART_REASONS = ['end', 'error', 'forbidden', 'gone', 'stall'] as const;

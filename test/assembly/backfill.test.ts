@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { replay } from '../../src/assembly/replay.js';
+import type { TraceEngine } from '../../src/assembly/trace-engine.js';
+import { ATTR_KUBETRAIL_BACKFILL_LEFT_OUT } from '../../src/model/attributes.js';
 import type { Delta } from '../../src/model/delta.js';
 import { traceIdOf } from '../../src/model/ids.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
@@ -53,6 +55,13 @@ function differences(live: readonly TraceRecord[], backfilled: readonly TraceRec
   return out;
 }
 
+/** The spans of `backfilled` that `plain` (the same restart without --backfill) does not send alike. */
+function addedTo(plain: readonly TraceRecord[], backfilled: readonly TraceRecord[]): TraceRecord[] {
+  const key = (r: TraceRecord, s: SpanRecord): string => `${r.traceId} ${s.spanId} ${s.parentSpanId ?? ''}`;
+  const sent = new Set(plain.flatMap((r) => r.spans.map((s) => key(r, s))));
+  return backfilled.map((r) => ({ ...r, spans: r.spans.filter((s) => !sent.has(key(r, s))) }));
+}
+
 const spanCount = (records: readonly TraceRecord[]): number =>
   records.reduce((n, r) => n + r.spans.length, 0);
 
@@ -66,7 +75,8 @@ function listedAfter(deltas: readonly Delta[], cut: number): Delta[] {
     const held = latest.get(String(meta(d).uid));
     if (rv(d) <= listedRv && (held === undefined || rv(held) < rv(d))) latest.set(String(meta(d).uid), d);
   }
-  const at = deltas[cut]?.time ?? 0;
+  // After the last delta: a second later.
+  const at = deltas[cut]?.time ?? (deltas[deltas.length - 1]?.time ?? 0) + 1000;
   return [
     ...[...latest.values()]
       .filter((d) => d.type !== 'DELETED')
@@ -126,4 +136,73 @@ describe('--backfill after a restart in the middle of each of three rollouts', (
       });
     }
   }
+});
+
+describe('--backfill after a restart at every third delta of every live recording, and after its end', () => {
+  // Every recording whose initial list shows no Events: each is a run a kubetrail
+  // watched from its start, so its replay is the live run a restart is compared with.
+  const files = readdirSync(LIVE)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .filter(
+      (f) => !load(f).some((d) => d.initial === true && (d.object as { kind?: string }).kind === 'Event'),
+    );
+  it('covers the recordings', () => {
+    assert.ok(files.length >= 18, files.join(' '));
+  });
+  for (const file of files) {
+    it(`${file}: what --backfill adds to a plain restart is as the live run sent it`, () => {
+      const deltas = load(file);
+      const live = replay(deltas);
+      const cuts: number[] = [];
+      for (let cut = 4; cut < deltas.length; cut += 3) cuts.push(cut);
+      cuts.push(deltas.length);
+      let added = 0;
+      const wrong: string[] = [];
+      for (const cut of cuts) {
+        const listed = listedAfter(deltas, cut);
+        const more = addedTo(replay(listed), replay(listed, { backfill: true }));
+        added += spanCount(more);
+        for (const d of differences(live, more)) wrong.push(`restart after delta ${cut}: ${d}`);
+      }
+      assert.deepEqual(wrong, []);
+      assert.ok(added > 0, 'the backfill adds spans');
+    });
+  }
+});
+
+describe('--backfill says what the list does not settle', () => {
+  // four-image-changes restarted in its fourth rollout: the list's combined
+  // ScalingReplicaSet Event shows its last note only, so the Deleted pods of the
+  // scale-downs it lost are left out.
+  const deltas = load('four-image-changes.jsonl');
+  const held: { engine?: TraceEngine } = {};
+  const records = replay(listedAfter(deltas, 199), { backfill: true, onEngine: (e) => (held.engine = e) });
+  const leftOut = (): number => held.engine?.stats().backfillLeftOut ?? -1;
+
+  it('counts the spans left out', () => {
+    assert.ok(leftOut() > 0, String(leftOut()));
+  });
+
+  it('marks the rebuilt root with how many of its spans it left out', () => {
+    const marked = records.filter(
+      (r) => r.late !== true && r.root.attributes[ATTR_KUBETRAIL_BACKFILL_LEFT_OUT] !== undefined,
+    );
+    assert.ok(marked.length > 0, 'a root says so');
+    let total = 0;
+    for (const r of marked) {
+      const n = r.root.attributes[ATTR_KUBETRAIL_BACKFILL_LEFT_OUT];
+      assert.ok(typeof n === 'number' && n > 0);
+      total += n;
+    }
+    assert.ok(total <= leftOut());
+  });
+
+  it('a plain restart leaves nothing out', () => {
+    const plain: { engine?: TraceEngine } = {};
+    const out = replay(listedAfter(deltas, 199), { onEngine: (e) => (plain.engine = e) });
+    assert.ok(out.length > 0);
+    assert.ok(!out.some((r) => r.root.attributes[ATTR_KUBETRAIL_BACKFILL_LEFT_OUT] !== undefined));
+    assert.equal(plain.engine?.stats().backfillLeftOut, 0);
+  });
 });

@@ -40,6 +40,7 @@ const stats = (o: Partial<EngineStats> = {}): EngineStats => ({
   tracesEmitted: 0,
   lateRecords: 0,
   spansEmitted: 0,
+  backfillLeftOut: 0,
   objects: 0,
   tombstones: 0,
   openTraces: 0,
@@ -174,11 +175,14 @@ describe('metrics', () => {
     feed.notLeader(5);
     feed.sink(sinkCounters({ spansDropped: 2, spansSampledOut: 3 }));
     feed.sink(sinkCounters({ spansDropped: 6, spansSampledOut: 3 }));
+    feed.engine(stats({ backfillLeftOut: 2 }));
+    feed.engine(stats({ backfillLeftOut: 7 }));
     const got = await samples(metrics, 'kubetrail_spans_dropped_total');
     assert.deepEqual(got, {
       '{"reason":"not_leader"}': 5,
       '{"reason":"export"}': 6,
       '{"reason":"sampled_out"}': 3,
+      '{"reason":"backfill_unsettled"}': 7,
     });
     const help = (await metrics.registry.getMetricsAsJSON()).find(
       (m) => m.name === 'kubetrail_spans_dropped_total',
