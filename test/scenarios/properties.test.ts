@@ -21,7 +21,7 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'examples/rollout.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 3), the Update root lasts 1.4 s longer: the offset estimate of a run's first seconds carries the lag of their few exact (eventTime) Events, so the start refines early in its second while the end (its status write) refines late in its own",
   'test/fixtures/live/deployment-scale.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s (seeds 1, 3), the Deployment.Delete root lasts 1.4–1.5 s longer: it ends at its DELETED, which carries no stamp of its own, late by its lag',
+    'issue 9: lagged by 0–2 s (seeds 1, 3), the Deployment.Delete root lasts 1.4–1.6 s longer: it ends at its DELETED, which carries no stamp of its own, late by its lag',
   'test/fixtures/live/statefulset-rollout.jsonl watch-lag':
     "issue 9: lagged by 0–2 s, the Create trace's creates and Scheduled move into the Update trace",
   'test/fixtures/live/five-image-changes.jsonl watch-lag':
