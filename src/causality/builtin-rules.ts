@@ -112,9 +112,27 @@ export const BUILTIN_RULES: readonly CausalityRule[] = Object.freeze([
     note: DELETED_POD,
     verb: 'delete',
   },
-  { controller: 'job-controller', reason: 'Completed', involvedKind: 'Job', verb: 'observe' },
-  { controller: 'job-controller', reason: 'BackoffLimitExceeded', involvedKind: 'Job', verb: 'observe' },
-  { controller: 'job-controller', reason: 'DeadlineExceeded', involvedKind: 'Job', verb: 'observe' },
+  {
+    controller: 'job-controller',
+    reason: 'Completed',
+    involvedKind: 'Job',
+    verb: 'observe',
+    condition: 'Complete',
+  },
+  {
+    controller: 'job-controller',
+    reason: 'BackoffLimitExceeded',
+    involvedKind: 'Job',
+    verb: 'observe',
+    condition: 'Failed',
+  },
+  {
+    controller: 'job-controller',
+    reason: 'DeadlineExceeded',
+    involvedKind: 'Job',
+    verb: 'observe',
+    condition: 'Failed',
+  },
   // cronjob-controller → Job
   {
     controller: 'cronjob-controller',

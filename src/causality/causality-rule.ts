@@ -33,6 +33,12 @@ export interface CausalityRule {
   readonly verb: ActionVerb;
   /** When true, a Warning with this rule counts as "stuck" if its trace is cut off: the root ends in ERROR. */
   readonly stuck?: boolean;
+  /**
+   * The Event reports its involved object's condition of this type turning True
+   * (the job-controller's `Completed` reports `Complete`): its span starts at that
+   * transition, the object's own stamp of it, when that is earlier than the Event.
+   */
+  readonly condition?: string;
 }
 
 /** What a matched rule says about one Event. */
@@ -43,4 +49,6 @@ export interface RuleMatch {
   /** The name acted on, read from the note; undefined when it is the involved object itself. */
   readonly actedOnName: string | undefined;
   readonly stuck: boolean;
+  /** The condition of the involved object whose turning True the Event reports, if the rule names one. */
+  readonly condition?: string;
 }

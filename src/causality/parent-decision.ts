@@ -251,6 +251,7 @@ class ParentDecision {
     for (const n of this.#termination.values()) if (n !== null) nodes.push(n);
     timeFromSubjects(this.#lifecycle.values(), CREATE_ONLY);
     timeFromSubjects(this.#termination.values(), DELETE_VERBS);
+    this.#timeFromConditions();
 
     const perIntent = new Map<TracedIntent, SpanNode[]>();
     for (const intent of group.intents) perIntent.set(intent, []);
@@ -286,6 +287,26 @@ class ParentDecision {
       }
     }
     return out;
+  }
+
+  /**
+   * An Event that reports its object's condition turning True (a rule's
+   * `condition`: the job-controller's `Completed`) is written after the status
+   * write that made it, and stamped when the recorder got to it: its span starts
+   * at the transition, as the object's status stamps it, when that is earlier and
+   * within the match window. Placement is decided already.
+   */
+  #timeFromConditions(): void {
+    for (const a of this.#actions) {
+      const type = a.fact.match?.condition;
+      const uid = a.fact.event.involved.uid;
+      if (type === undefined || uid === '') continue;
+      const c = this.#graph.peek(uid)?.conditions.find((x) => x.type === type && x.status === 'True');
+      const at = c?.lastTransitionTime;
+      if (at === undefined || at >= a.start || a.start - at > MATCH_WINDOW_MS) continue;
+      if (a.lastTime === a.start) a.lastTime = at;
+      a.start = at;
+    }
   }
 
   /** Which candidate intents without a spec change are one (see {@link decideChange}). */

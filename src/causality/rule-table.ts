@@ -87,6 +87,10 @@ function compile(rule: CausalityRule, index: number): CompiledRule {
   }
   const stuck = rule.stuck === true;
   const controller = rule.controller === ANY ? undefined : rule.controller;
+  const condition = rule.condition;
+  if (condition !== undefined && (typeof condition !== 'string' || condition.length === 0)) {
+    throw new TypeError(`${where}: condition must be a non-empty string or omitted`);
+  }
   if (rule.actedOnKind === undefined) {
     if (rule.note !== undefined) throw new TypeError(`${where}: note needs actedOnKind`);
     return {
@@ -95,8 +99,17 @@ function compile(rule: CausalityRule, index: number): CompiledRule {
       verb: rule.verb,
       actedOnKind: undefined,
       stuck,
-      match: { verb: rule.verb, actedOnKind: rule.involvedKind, actedOnName: undefined, stuck },
+      match: {
+        verb: rule.verb,
+        actedOnKind: rule.involvedKind,
+        actedOnName: undefined,
+        stuck,
+        ...(condition === undefined ? {} : { condition }),
+      },
     };
+  }
+  if (condition !== undefined) {
+    throw new TypeError(`${where}: condition is about the involved object: not with actedOnKind`);
   }
   if (typeof rule.actedOnKind !== 'string' || rule.actedOnKind.length === 0) {
     throw new TypeError(`${where}: actedOnKind must be a non-empty string`);

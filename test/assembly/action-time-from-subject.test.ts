@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Delta } from '../../src/model/delta.js';
 import type { SpanRecord } from '../../src/model/span-record.js';
-import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
+import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { Forest, replayWithEngine, repoRoot, shuffleWithinWindows } from './trees.js';
 
 // A ReplicaSet controller's Events are written by an asynchronous recorder, and the
 // occurrences of a combined Event when the recorder gets to them: in
@@ -139,6 +142,29 @@ describe('an action that created or deleted an object', () => {
       const deleted = forest.event('d1').span;
       assert.equal(deleted.startTime, byName(forest, 'Pod.Termination', 'p1').startTime);
       assert.deepEqual([deleted.startTime, deleted.endTime], [T0 + 2050, T0 + 2050]);
+    });
+  }
+});
+
+// job.jsonl: the Job's Complete condition was first seen 12 ms before the job-controller's
+// "Job completed" Event, which reports it.
+const JOB = 'test/fixtures/live/job.jsonl';
+
+describe('an Event that reports its object’s condition (a rule’s `condition`)', () => {
+  const recorded = parseRecording(readFileSync(path.join(repoRoot(), JOB), 'utf8'), JOB);
+  for (const [label, input] of [
+    ['in order', recorded],
+    ['shuffled', shuffleWithinWindows(recorded, 3)],
+  ] as const) {
+    it(`starts at the condition's transition, where its root converged (${label})`, () => {
+      const forest = new Forest(replayWithEngine(input).records);
+      const trace = forest.traces.find((t) => t.spans.some((s) => s.name === 'Job.Completed'));
+      const root = trace?.spans.find((s) => s.parentSpanId === undefined);
+      const completed = trace?.spans.find((s) => s.name === 'Job.Completed');
+      assert.ok(root !== undefined && completed !== undefined);
+      assert.equal(root.attributes['kubetrail.trace.end'], 'converged');
+      assert.equal(completed.startTime, root.endTime);
+      assert.equal(completed.endTime, root.endTime);
     });
   }
 });

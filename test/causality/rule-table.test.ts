@@ -311,6 +311,18 @@ describe('built-in causality rules', () => {
     assert.equal(table.match(event('kubelet', 'Started', 'Pod', 'ok'))?.stuck, false);
   });
 
+  it("names the condition an Event reports, for the rules that have one (the Job's Complete and Failed)", () => {
+    assert.equal(
+      table.match(event('job-controller', 'Completed', 'Job', 'Job completed'))?.condition,
+      'Complete',
+    );
+    assert.equal(
+      table.match(event('job-controller', 'BackoffLimitExceeded', 'Job', 'limit'))?.condition,
+      'Failed',
+    );
+    assert.equal(table.match(event('kubelet', 'Started', 'Pod', 'ok'))?.condition, undefined);
+  });
+
   it('is plain JSON: it survives a JSON round trip unchanged', () => {
     const copy = JSON.parse(JSON.stringify(BUILTIN_RULES)) as CausalityRule[];
     assert.deepEqual(copy, BUILTIN_RULES);
@@ -365,6 +377,16 @@ describe('custom rules', () => {
       { reason: 'X', involvedKind: 'Pod', actedOnKind: 'Pod', note: '(', verb: 'create' },
       { reason: 'X', involvedKind: 'Pod', actedOnKind: 'Pod', note: 'no group', verb: 'create' },
       { reason: 'X', involvedKind: 'Pod', note: '(?<name>x)', verb: 'create' },
+      { reason: 'X', involvedKind: 'Job', verb: 'observe', condition: '' },
+      { reason: 'X', involvedKind: 'Job', verb: 'observe', condition: 3 },
+      {
+        reason: 'X',
+        involvedKind: 'Pod',
+        actedOnKind: 'Pod',
+        note: '(?<name>x)',
+        verb: 'create',
+        condition: 'Ready',
+      },
     ];
     bad.forEach((rule, i) => {
       assert.throws(() => new RuleTable([rule as CausalityRule]), /causality rule 0/, `bad rule ${i}`);

@@ -28,8 +28,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9: lagged by 0–2 s (seed 3), the Create root lasts 1.3 s longer: the offset estimate of a run's first seconds carries the lag of their few exact (eventTime) Events, so the start refines early in its second while the end (its status write) refines late in its own",
   'test/fixtures/live/four-image-changes.jsonl watch-lag':
     "issue 9: lagged by 0–2 s, combined scaling steps about the root (whose Events all name the first combined occurrence's resourceVersion) go to the generation whose refined start is nearer, and their Pods with them",
-  'test/fixtures/live/job.jsonl no-span-after-convergence':
-    'issue 12: Job.Completed starts 12 ms after the Job.Create root converged',
   'test/fixtures/live/orphan-delete-adopt.jsonl watch-lag':
     'issue 9: lagged by 0–2 s (seed 3), the Deployment.Delete root lasts 1.3 s longer',
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
