@@ -31,6 +31,16 @@ export interface EmissionScheduleOptions {
   readonly slimSettled: boolean;
   /** Called with the number of spans --backfill left out because the initial list does not settle them. */
   readonly onBackfillLeftOut?: (n: number) => void;
+  /** Places intents in another trace before their first emission (an eviction in its drain's), and hears of it. */
+  readonly placement?: IntentPlacement;
+}
+
+/** Told of each intent's first emission, and may first move it into another trace (see DrainBook). */
+export interface IntentPlacement {
+  /** Before `intent` is first built: may set its trace id and its root's parent. */
+  place(intent: Intent): void;
+  /** `intent` was first emitted with `root`; undefined when it made no trace. */
+  emitted(intent: Intent, root: SpanRecord | undefined): void;
 }
 
 /** An ended trace waits for quiet, but never longer than this many settle periods. */
@@ -56,6 +66,7 @@ export class EmissionSchedule {
   readonly #onSpansDropped: (n: number) => void;
   readonly #slimSettled: boolean;
   readonly #onBackfillLeftOut: (n: number) => void;
+  readonly #placement: IntentPlacement | undefined;
   readonly #queue = new DueQueue<RootGroup>();
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: LRUCache<string, true>;
@@ -71,6 +82,7 @@ export class EmissionSchedule {
     this.#onSpansDropped = options.onSpansDropped;
     this.#slimSettled = options.slimSettled;
     this.#onBackfillLeftOut = options.onBackfillLeftOut ?? (() => {});
+    this.#placement = options.placement;
     this.#emitted = new LRUCache<string, true>(lruBound(options.maxOpenTraces * 4));
   }
 
@@ -175,8 +187,13 @@ export class EmissionSchedule {
       }
     }
     if (first.length > 0 || late.length > 0) {
+      if (this.#placement !== undefined) for (const i of first) this.#placement.place(i);
       const built = buildTraces(group, this.#graph, this.#maxTraceMs, this.#maxSpans);
-      for (const i of first) this.#emitFirst(group, i, built.get(i), group.version, out);
+      for (const i of first) {
+        const n = out.length;
+        this.#emitFirst(group, i, built.get(i), group.version, out);
+        this.#placement?.emitted(i, out.length > n && out[n]?.late !== true ? out[n]?.root : undefined);
+      }
       for (const i of late) this.#emitLate(group, i, built.get(i), group.version, out);
     }
     if (!force && group.settled) {
@@ -224,13 +241,15 @@ export class EmissionSchedule {
     }
     if (built.dropped !== undefined) this.#onSpansDropped(built.dropped);
     i.emitted = new SpanKeys(spans.map((s) => nodeKeyOf(built, s)));
-    if (this.#emitted.has(i.traceId)) {
+    // An intent another trace holds (an eviction in its drain's) is one root of several there.
+    const key = i.parentSpanId === undefined ? i.traceId : `${i.traceId}/${built.root.spanId}`;
+    if (this.#emitted.has(key)) {
       // Its facts were dropped after an earlier emission: the root is already out.
       const rest = spans.filter((s) => s !== root);
       if (rest.length > 0) out.push(record(i, root, rest, true));
       return;
     }
-    this.#emitted.set(i.traceId, true);
+    this.#emitted.set(key, true);
     out.push(record(i, root, spans, false));
   }
 

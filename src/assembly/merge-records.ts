@@ -11,7 +11,11 @@ export interface MergedTrace {
   readonly records: number;
 }
 
-/** Folds late records into their first record, by trace id, keeping first-emission order. */
+/**
+ * Folds late records into their first record, by trace id, keeping first-emission order.
+ * The trace's root is the first record's, or, when that one hangs under another span (an
+ * eviction in its drain's trace), the root of the record that has none.
+ */
 export function mergeTraceRecords(records: Iterable<TraceRecord>): MergedTrace[] {
   const byId = new Map<string, { first: TraceRecord; spans: Map<string, SpanRecord>; records: number }>();
   for (const r of records) {
@@ -19,6 +23,10 @@ export function mergeTraceRecords(records: Iterable<TraceRecord>): MergedTrace[]
     if (entry === undefined) {
       entry = { first: r, spans: new Map([[r.root.spanId, r.root]]), records: 0 };
       byId.set(r.traceId, entry);
+    } else if (entry.first.root.parentSpanId !== undefined && r.root.parentSpanId === undefined) {
+      // A drain's evictions go out before the cordon's root, which is the trace's.
+      entry.first = r;
+      entry.spans.set(r.root.spanId, r.root);
     }
     entry.records += 1;
     for (const s of r.spans) if (!entry.spans.has(s.spanId)) entry.spans.set(s.spanId, s);

@@ -225,6 +225,8 @@ export class SpanRenderer {
     return {
       traceId: intent.traceId,
       spanId,
+      // An eviction of a drain hangs under the cordon's root, in the cordon's trace.
+      ...(intent.parentSpanId === undefined ? {} : { parentSpanId: intent.parentSpanId }),
       name: `${subject.kind}.${CHANGE_OPERATION[change.kind]}`,
       role: 'intent',
       service: change.manager,

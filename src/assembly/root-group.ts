@@ -21,7 +21,13 @@ export interface IntentEnd {
 /** One intent of a root object: a create, a generation bump, or a delete. One trace. */
 export interface Intent {
   readonly key: IntentKey;
-  readonly traceId: string;
+  /**
+   * Its own (hash of root uid and key), or, for an eviction that is part of a
+   * drain, the cordon's: set once, before the intent is first emitted.
+   */
+  traceId: string;
+  /** The cordon's root span, for an eviction that is part of a drain: its root's parent. */
+  parentSpanId?: string;
   /** `Change` for an intent without a spec change: causality names it (`Delete`, `Evict`, `Join`). */
   readonly operation: 'Create' | 'Update' | 'Delete' | 'Change';
   /**

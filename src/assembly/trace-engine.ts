@@ -9,7 +9,7 @@ import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph
 import type { Clock } from '../model/clock.js';
 import { ALIGN_DELAY_MS, ClockOffset, REORDER_MS } from '../model/clock-offset.js';
 import type { Delta, DeltaType } from '../model/delta.js';
-import type { IntentKey } from '../model/ids.js';
+import { changeKeyOf, type IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import type { TraceRecord } from '../model/span-record.js';
@@ -20,6 +20,7 @@ import { conditionOf, projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
 import { newestWriteStamp } from '../normalise/write-stamp.js';
 import { ClosedRoots } from './closed-roots.js';
+import { DrainBook } from './drain-book.js';
 import { EmissionSchedule } from './emission-schedule.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
 import { Counters, type EngineStats } from './engine-stats.js';
@@ -151,6 +152,8 @@ export class TraceEngine {
   readonly #intents: IntentBook;
   readonly #groups = new Map<string, RootGroup>();
   readonly #schedule: EmissionSchedule;
+  /** Cordons, and the evictions of the drains that follow them. */
+  readonly #drains: DrainBook;
   /** Roots whose group was let go of: their emitted intents are not traced again. */
   readonly #closed: ClosedRoots;
   readonly #pending: PendingBuffer<PendingItem>;
@@ -239,6 +242,12 @@ export class TraceEngine {
     this.#early = new LRUCache<string, EarlyDeltas>(
       lruBound(Math.max(1000, this.#limits.maxOpenTraces >> 2)),
     );
+    this.#drains = new DrainBook({
+      clock,
+      settleMs,
+      maxTraceMs,
+      maxEntries: Math.max(1000, this.#limits.maxOpenTraces >> 2),
+    });
     this.#schedule = new EmissionSchedule({
       clock,
       graph: this.#graph,
@@ -253,6 +262,7 @@ export class TraceEngine {
         this.#backfillLeftOut += n;
       },
       slimSettled: options.keepSettledFacts !== true,
+      placement: this.#drains,
     });
     // A fact of an intent can come as late as the longest trace after it started.
     this.#closed = new ClosedRoots({ clock, max: this.#limits.maxOpenTraces * 4, ttlMs: maxTraceMs });
@@ -350,6 +360,7 @@ export class TraceEngine {
       if (this.#groups.get(group.rootUid) !== group) continue;
       if (this.#schedule.emit(group, now, false, out)) this.#forget(group);
     }
+    this.#drains.emitDue(now, false, out);
   }
 
   /** Everything still open, emitted now: open intents are marked cut off with end `shutdown`. */
@@ -359,6 +370,7 @@ export class TraceEngine {
     for (const item of this.#pending.drain()) this.#retry(item, true);
     const out = this.#takeOutbox();
     for (const group of [...this.#groups.values()]) this.#schedule.emit(group, now, true, out);
+    this.#drains.emitDue(now, true, out);
     return this.#count(out);
   }
 
@@ -525,6 +537,10 @@ export class TraceEngine {
     for (const item of this.#pending.take(p.uid)) this.#retry(item, false);
     if (this.#pending.size > 0) {
       for (const item of this.#pending.take(byNameKey(p.kind, p.namespace, p.name))) this.#retry(item, false);
+    }
+    if (p.kind === 'Node') {
+      if (initial) this.#drains.recordListed(p);
+      else this.#drains.recordNode(p, live, time);
     }
     if (initial) {
       // The initial list fills the graph without emitting history; a root's current intent is
@@ -990,6 +1006,7 @@ export class TraceEngine {
     }
     if (type === 'DELETED') member.deletedAt = time;
     this.#intents.recordMemberChange(group, p, type, time);
+    if (p.kind === 'Pod' && group.intent(changeKeyOf(p.uid)) !== undefined) this.#drains.recordEviction(p);
     this.#schedule.touch(group);
   }
 

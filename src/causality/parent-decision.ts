@@ -1,5 +1,6 @@
 import type { ObjectGraph } from '../graph/object-graph.js';
 import {
+  changeRootSpanIdOf,
   eventOccurrenceSpanIdOf,
   eventSpanIdOf,
   lifecycleSpanIdOf,
@@ -54,6 +55,8 @@ export interface TracedIntent {
   readonly firstRv: number | undefined;
   /** A candidate intent without a spec change: the uid of the object whose change opened it. */
   readonly changed?: string | undefined;
+  /** Set when another trace holds this intent (an eviction in its drain's): its root's parent there. */
+  readonly parentSpanId?: string | undefined;
   /** How it ended, if it has; an end without a time does not keep the intent open. */
   readonly end?: { readonly time: number | undefined } | undefined;
 }
@@ -217,7 +220,10 @@ class ParentDecision {
         parent: undefined,
         inferred: false,
         intent,
-        spanId: lifecycleSpanIdOf(intent.traceId, group.rootUid),
+        spanId:
+          intent.parentSpanId !== undefined && intent.changed !== undefined
+            ? changeRootSpanIdOf(intent.traceId, intent.changed)
+            : lifecycleSpanIdOf(intent.traceId, group.rootUid),
       });
       if (intent.changed === undefined) this.#specIntents.push(intent);
     }

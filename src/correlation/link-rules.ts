@@ -120,6 +120,18 @@ function forRoot(s: SpanRecord): WantedRequest | undefined {
       notByControllers: false,
       notByNodeAgent: resource === 'pods',
     };
+  // A cordon starts at the managedFields stamp of `f:spec.f:unschedulable`: kubectl's PATCH of the
+  // Node ran in that second (or the one before, refined); the node controller's taint PATCH is not its manager's.
+  if (intent === 'cordon' && resource === 'nodes')
+    return {
+      ...base,
+      namespace: '',
+      verbs: WRITE,
+      subresources: OBJECT,
+      ...around,
+      notByControllers,
+      ...byManager,
+    };
   // An eviction starts at its DisruptionTarget transition, which the Eviction API's
   // POST pods/NAME/eviction writes (a taint manager's or the kubelet's have no request).
   if (intent === 'evict' && resource === 'pods')

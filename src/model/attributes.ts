@@ -46,11 +46,14 @@ export const ATTR_KUBETRAIL_MANAGER = 'kubetrail.intent.manager';
 export const ATTR_KUBETRAIL_OPERATION = 'kubetrail.intent.operation';
 /**
  * The intent: `create`, `update` or `delete`; for a change that is not a spec
- * change, `delete` (a Pod or ReplicaSet a user deleted), `evict` or `join` (a Node).
+ * change, `delete` (a Pod or ReplicaSet a user deleted), `evict`, `join` (a Node) or
+ * `cordon` (a Node made unschedulable, and the drain that follows).
  */
 export const ATTR_KUBETRAIL_INTENT = 'kubetrail.intent';
 /** An eviction's reason: the `DisruptionTarget` condition's (`EvictionByEvictionAPI`, `DeletionByTaintManager`…). */
 export const ATTR_KUBETRAIL_INTENT_REASON = 'kubetrail.intent.reason';
+/** On a `Node.Cordon` root: how many Pods the drain that followed the cordon evicted (its `Pod.Evict` children). */
+export const ATTR_KUBETRAIL_DRAIN_EVICTIONS = 'kubetrail.drain.evictions';
 /** The generation the intent asked for. */
 export const ATTR_KUBETRAIL_GENERATION = 'kubetrail.intent.generation';
 /** Why the trace ended: see TraceEnd (`converged`, `error`, `cut-off`, `superseded`, `shutdown`). */

@@ -59,3 +59,20 @@ export function eventOccurrenceSpanIdOf(eventUid: string, count: number): string
 export function backLinkSpanIdOf(rootTraceId: string, requestSpanId: string): string {
   return hexOf(`${rootTraceId}/${requestSpanId}/backlink`, 16);
 }
+
+/**
+ * Trace id of a Node's cordon (and the drain that follows it): first 32 hex of
+ * sha256(node uid + "/cordon/" + the cordon's whole-second stamp, epoch ms).
+ */
+export function cordonTraceIdOf(nodeUid: string, stampSecond: number): string {
+  return hexOf(`${nodeUid}/cordon/${stampSecond}`, 32);
+}
+
+/**
+ * Root span id of an intent without a spec change that another trace holds (an
+ * eviction in its drain's trace, where several Pods of one workload may be
+ * evicted): 16 hex of sha256(trace id + uid of the object changed + "/change").
+ */
+export function changeRootSpanIdOf(traceId: string, changedUid: string): string {
+  return hexOf(`${traceId}${changedUid}/change`, 16);
+}

@@ -43,6 +43,15 @@ export interface SpecChange extends SpecWriter {
   readonly untimed: SpecWriter | undefined;
 }
 
+/**
+ * Who cordoned a Node, and when: the managedFields entry that owns
+ * `f:spec.f:unschedulable` while `spec.unschedulable` is true.
+ */
+export interface CordonWrite extends SpecWriter {
+  /** Epoch milliseconds (refined by the delta's observation); undefined when the entry has no time. */
+  readonly time: number | undefined;
+}
+
 /** The few status numbers that decide "done" for each kind. */
 export interface StatusNumbers {
   readonly specReplicas: number | undefined;
@@ -92,6 +101,8 @@ export interface ObjectProjection {
   readonly conditions: readonly ConditionState[];
   readonly status: StatusNumbers;
   readonly nodeName: string | undefined;
+  /** A Node only: its cordon, while `spec.unschedulable` is true; undefined otherwise. */
+  readonly cordon: CordonWrite | undefined;
   /** The `tracing.k8s.io/traceparent` annotation (KEP-5915). */
   readonly traceparent: string | undefined;
   /** The older `trace.kubernetes.io/context` annotation. */

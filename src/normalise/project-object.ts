@@ -1,5 +1,6 @@
 import type {
   ConditionState,
+  CordonWrite,
   ObjectProjection,
   OwnerRef,
   SpecChange,
@@ -140,6 +141,10 @@ export function projectObject(
         : readConditions(status.conditions, sink, observedAt, clusterAt, prior?.conditions ?? NO_CONDITIONS),
     status: readStatus(spec, status, prior?.status, sink),
     nodeName: spec === undefined ? undefined : optionalIntern(asString(spec.nodeName)),
+    cordon:
+      kind === 'Node' && spec?.unschedulable === true
+        ? cordonOf(meta.managedFields, sink, observedAt, clusterAt, prior?.cordon)
+        : undefined,
     traceparent: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACEPARENT]),
     traceContext: annotations === undefined ? undefined : asString(annotations[ANNOTATION_TRACE_CONTEXT]),
   };
@@ -269,6 +274,37 @@ function specChangeOf(
         ? undefined
         : { manager: intern(otherManager), operation: intern(otherOperation ?? '') },
   };
+}
+
+/**
+ * The writer of a Node's `spec.unschedulable` (kubectl cordon or drain): the
+ * managedFields entry owning `f:spec.f:unschedulable`, its stamp refined by the
+ * observation, the earliest refinement of the same write kept.
+ */
+function cordonOf(
+  value: unknown,
+  sink: IssueSink,
+  observedAt: number | undefined,
+  clusterAt: number | undefined,
+  theirs: CordonWrite | undefined,
+): CordonWrite {
+  let entry: Json | undefined;
+  for (const item of asArray(value)) {
+    const e = asRecord(item);
+    const spec = asRecord(asRecord(e?.fieldsV1)?.['f:spec']);
+    if (spec?.['f:unschedulable'] !== undefined) entry = e;
+  }
+  const manager = intern(asString(entry?.manager) ?? 'unknown');
+  const operation = intern(asString(entry?.operation) ?? '');
+  let time = refineOptional(
+    entry === undefined ? undefined : asTime(entry.time, sink, observedAt),
+    clusterAt,
+  );
+  if (theirs !== undefined && theirs.manager === manager && theirs.operation === operation) {
+    time = earliestOf(time, theirs.time);
+    if (time === theirs.time) return theirs;
+  }
+  return { manager, operation, time };
 }
 
 /** deletionTimestamp is the request plus the grace period: refine the request, which is what was observed. */

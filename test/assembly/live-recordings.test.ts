@@ -325,16 +325,44 @@ describe('changes that are not spec changes (issue 9 point 3): each is a trace o
     assertSameUnderShuffles(deltas, records);
   });
 
-  it('node-drain.jsonl: the drained Pod is evicted (EvictionByEvictionAPI) and replaced in its Pod.Evict trace', () => {
+  it("node-drain.jsonl: the drain is one trace rooted at kubectl's cordon; the drained Pod's Pod.Evict under it holds its replacement", () => {
     const deltas = load('node-drain.jsonl');
     const records = replay(deltas);
-    const [evict] = rootedAt(tracesOf(records), 'Pod.Evict');
+    const traces = tracesOf(records);
+    assert.deepEqual(rootedAt(traces, 'Pod.Evict'), [], 'no eviction is a trace of its own');
+    const [drain] = rootedAt(traces, 'Node.Cordon');
+    assert.ok(drain !== undefined);
+    assert.equal(drain.root.service, 'kubectl');
+    assert.equal(drain.root.attributes['kubetrail.intent'], 'cordon');
+    assert.equal(drain.root.attributes['k8s.node.name'], 'kwok-node-0');
+    assert.equal(drain.root.attributes['kubetrail.drain.evictions'], 1);
+    const [evict, ...more] = named(drain, 'Pod.Evict');
     assert.ok(evict !== undefined);
-    assert.equal(evict.root.attributes['kubetrail.intent.reason'], 'EvictionByEvictionAPI');
-    assert.equal(evict.root.attributes['k8s.node.name'], 'kwok-node-0');
-    assert.equal(named(evict, 'Pod.Termination').length, 1);
-    assertCreatesPods(evict, named(evict, 'ReplicaSet.SuccessfulCreate'));
+    assert.equal(more.length, 0);
+    assert.equal(evict.parentSpanId, drain.root.spanId);
+    assert.equal(evict.attributes['kubetrail.intent.reason'], 'EvictionByEvictionAPI');
+    assert.equal(evict.attributes['k8s.node.name'], 'kwok-node-0');
+    const below = descendants(drain, evict);
+    assert.equal(below.filter((s) => s.name === 'Pod.Termination').length, 1);
+    assertCreatesPods(drain, named(drain, 'ReplicaSet.SuccessfulCreate'));
+    // The cordon spans its drain: from kubectl's write to the last eviction's last consequence.
+    assert.ok(drain.root.startTime <= evict.startTime);
+    assert.equal(drain.root.endTime, evict.endTime);
     assertSameUnderShuffles(deltas, records);
+  });
+
+  it('node-drain.jsonl, Nodes only: a cordon with no eviction after it is a Node.Cordon trace of its own', () => {
+    const deltas = load('node-drain.jsonl').filter((d) => (d.object as { kind?: string }).kind === 'Node');
+    const traces = tracesOf(replay(deltas));
+    assert.deepEqual(
+      traces.map((t) => [
+        t.root.name,
+        t.root.service,
+        t.root.attributes['kubetrail.drain.evictions'],
+        t.spans.length,
+      ]),
+      [['Node.Cordon', 'kubectl', 0, 1]],
+    );
   });
 
   it("daemonset-node-added.jsonl: the DaemonSet's Pod for the added Node is in that Node's Node.Join trace", () => {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { type LocalCluster, repoRoot, run, stopComponents } from '../cluster/cluster.js';
-import { IMAGE } from './workloads.js';
+import { deployment, IMAGE } from './workloads.js';
 
 /**
  * Restarts kube-apiserver with its TracingConfiguration endpoint at `endpoint`
@@ -62,4 +62,62 @@ export async function tapScenario(cluster: LocalCluster, ns: string, name: strin
   );
   await rolloutStatus(cluster, ns, name);
   await k('delete', 'deployment', name, '--wait=true', '--timeout=120s');
+}
+
+/** The Node the drain scenario drains: one of up.sh's kwok Nodes. */
+export const DRAINED_NODE = 'kwok-node-0';
+
+/** A Deployment of `replicas` Pods that prefer {@link DRAINED_NODE}, so a drain evicts them all. */
+function onDrainedNode(name: string, replicas: number): string {
+  return deployment(name, replicas, IMAGE, {
+    template: {
+      metadata: { labels: { app: name } },
+      spec: {
+        containers: [{ name: 'app', image: IMAGE }],
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 100,
+                preference: {
+                  matchExpressions: [
+                    { key: 'kubernetes.io/hostname', operator: 'In', values: [DRAINED_NODE] },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+}
+
+/**
+ * The drain scenario: Deployments `web` (2 Pods) and `api` (1 Pod) on
+ * {@link DRAINED_NODE}, then `kubectl drain` (a cordon, then one eviction per
+ * Pod), the replacements running elsewhere, then an uncordon.
+ */
+export async function drainScenario(cluster: LocalCluster, ns: string): Promise<void> {
+  const k = (args: string[], input?: string) => cluster.kubectl(['-n', ns, ...args], input);
+  await k(['apply', '-f', '-'], onDrainedNode('web', 2));
+  await k(['apply', '-f', '-'], onDrainedNode('api', 1));
+  await rolloutStatus(cluster, ns, 'web');
+  await rolloutStatus(cluster, ns, 'api');
+  const nodes = await k(['get', 'pods', '-o', 'jsonpath={.items[*].spec.nodeName}']);
+  if (nodes.split(' ').some((n) => n !== DRAINED_NODE))
+    throw new Error(`the scenario's Pods should all run on ${DRAINED_NODE}, ran on: ${nodes}`);
+  try {
+    await cluster.kubectl([
+      'drain',
+      DRAINED_NODE,
+      '--ignore-daemonsets',
+      '--delete-emptydir-data',
+      '--timeout=120s',
+    ]);
+    await rolloutStatus(cluster, ns, 'web');
+    await rolloutStatus(cluster, ns, 'api');
+  } finally {
+    await cluster.kubectl(['uncordon', DRAINED_NODE]);
+  }
 }

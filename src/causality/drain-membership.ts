@@ -1,0 +1,38 @@
+/** A cordon as the decision sees it: when it was made and, if it was, undone. */
+export interface CordonSpell {
+  /** The cordon's stamp (managedFields time of `f:spec.f:unschedulable`), its whole second, epoch ms. */
+  readonly second: number;
+  /** When the Node was seen schedulable again (cluster time); undefined while it is not. */
+  readonly uncordonedAt: number | undefined;
+  /** Began before kubetrail started: its trace is not kubetrail's to send, and nothing joins it. */
+  readonly history: boolean;
+}
+
+/** An eviction as the decision sees it: the Eviction API's `DisruptionTarget` on a Pod of a Node. */
+export interface EvictionFact {
+  /** The `DisruptionTarget` transition's whole second, epoch ms: the eviction request ran in it. */
+  readonly second: number;
+}
+
+/**
+ * The cordon whose drain an eviction is part of: the latest cordon of the Pod's
+ * Node stamped in the eviction's second or before, not undone before it, and
+ * at most `maxTraceMs` before it (a drain is one trace, and no trace is longer).
+ * `kubectl drain` cordons, then evicts through the Eviction API, usually in the
+ * same second: both stamps are the apiserver's whole seconds, so the decision
+ * does not depend on the watcher's clock or the arrival order. Undefined when
+ * the eviction followed no cordon: it is a trace of its own.
+ */
+export function cordonOfEviction<C extends CordonSpell>(
+  cordons: readonly C[],
+  eviction: EvictionFact,
+  maxTraceMs: number,
+): C | undefined {
+  let found: C | undefined;
+  for (const c of cordons) {
+    if (c.second > eviction.second || eviction.second - c.second > maxTraceMs) continue;
+    if (c.uncordonedAt !== undefined && c.uncordonedAt < eviction.second) continue;
+    if (found === undefined || c.second > found.second) found = c;
+  }
+  return found === undefined || found.history ? undefined : found;
+}

@@ -1,0 +1,48 @@
+/**
+ * Records the tap drain fixture from the local control plane: kubetrail with
+ * its tap on (forwarding to Jaeger) and --record, the apiserver's tracing
+ * pointed at it, and the drain scenario (two Deployments on one kwok Node,
+ * `kubectl drain`, uncordon). Hold /work's cluster lock while it runs:
+ *
+ *   node dist/test/e2e/record-drain-fixture.js OUT.jsonl
+ *
+ * It restores the apiserver's tracing to Jaeger at the end.
+ */
+import { ensureCluster, eventually } from '../cluster/cluster.js';
+import { freePort, startKubetrail } from './kubetrail-process.js';
+import { apiserverTracingTo, drainScenario } from './tap-stack.js';
+import { createNamespace } from './workloads.js';
+
+const out = process.argv[2];
+if (!out) throw new Error('usage: record-drain-fixture.js OUT.jsonl');
+const cluster = await ensureCluster();
+const tapPort = await freePort();
+const ns = `drain-${Date.now().toString(36)}`;
+const kt = await startKubetrail(cluster, [
+  '--namespace',
+  ns,
+  '--tap-listen',
+  `127.0.0.1:${tapPort}`,
+  '--endpoint',
+  '127.0.0.1:4317',
+  '--record',
+  out,
+  '--settle-ms',
+  '2000',
+]);
+try {
+  await apiserverTracingTo(`127.0.0.1:${tapPort}`);
+  await createNamespace(cluster, ns);
+  await drainScenario(cluster, ns);
+  // The apiserver batches spans for up to 5 s.
+  const before = await kt.metric('kubetrail_tap_spans_received_total');
+  await eventually('late spans', 30_000, async () =>
+    (await kt.metric('kubetrail_tap_spans_received_total')) > before ? true : undefined,
+  );
+  await new Promise((r) => setTimeout(r, 7_000));
+} finally {
+  console.log(await kt.metrics().then((m) => m.split('\n').filter((l) => l.startsWith('kubetrail_tap'))));
+  await kt.stop();
+  await apiserverTracingTo(undefined);
+  await cluster.kubectl(['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+}
