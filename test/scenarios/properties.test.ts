@@ -35,7 +35,7 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-after-convergence':
-    "issue 12: the partitioned rollout's re-created db-2 (create, lifecycle) starts after its Update converged",
+    "issue 12: the scale to 4 (generation 2) converges at its status write (ready 4), observed 17–25 ms before the Pods it counted: db-2's and db-3's creates and lifecycles, timed by their creationTimestamps refined by those later observations, start 17–21 ms after it, and db-3's Scheduled (exact eventTime) 3 ms after; the resourceVersion order of those writes would bound them, not done",
   'test/fixtures/live/statefulset-scale-partition.jsonl watch-lag':
     "issue 9: lagged by 0–2 s, the StatefulSet's repeated create Events (no write order per occurrence) and their Scheduled move between the Create and Update traces, and the Update root lasts 1.4–1.5 s longer",
   'test/fixtures/live/three-rollouts.jsonl watch-lag':
@@ -49,7 +49,7 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'test/fixtures/tap/deployment-lifecycle.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 3), the Create root lasts 1.1 s longer: the offset estimate of a run's first seconds carries the lag of their few exact (eventTime) Events, so the start refines early in its second while the end (its status write) refines late in its own",
   'test/fixtures/tap/untimed-scale.jsonl no-span-after-convergence':
-    "issue 12: a scale-down's Deleted pod and Pod.Termination start 1–2 ms after its Deployment.Update converged",
+    "issue 12: the last scale-down's step, Deleted pod and Pod.Termination start 1–2 ms after the Deployment.Update converged: its done status write (resourceVersion 417) was observed 1–2 ms before the ReplicaSet's scale to 0 (407) and the Pod's delete request (409), written before it; refined by their own observations they land after it (the resourceVersion order would bound them, not done)",
   'test/fixtures/tap/untimed-scale.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 3), the Create root lasts 1.2 s longer: the offset estimate of a run's first seconds carries the lag of their few exact (eventTime) Events, so the start refines early in its second while the end (its status write) refines late in its own",
   'test/fixtures/tap/node-drain.jsonl watch-lag':
