@@ -237,6 +237,8 @@ export async function runReplay(inv: Invocation, deps: ReplayDeps): Promise<numb
       spansExported: counters.spansExported,
       spansSampledOut: counters.spansSampledOut,
       spansDropped: dropped,
+      // What --backfill left out because the recording's initial list does not settle it.
+      ...(config.backfill ? { backfillLeftOut: stats.backfillLeftOut } : {}),
     });
     if (counters.tracesSampledOut > 0) logSampledOut(log, config, counters);
   }

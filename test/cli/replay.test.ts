@@ -134,6 +134,19 @@ describe('kubetrail replay on bad input', () => {
     assert.equal((stats.stats as { rejected: Record<string, number> }).rejected['invalid-generation'], 1);
   });
 
+  it('with --backfill, says how many spans the initial list did not settle', async () => {
+    const restart = fileURLToPath(
+      new URL('../../../test/fixtures/live/restart-after-three-rollouts.jsonl', import.meta.url),
+    );
+    const r = await replay([restart, '--backfill', '--exporter', 'json']);
+    assert.equal(r.code, 0, r.err.join(''));
+    const done = logLines(r.err).find((l) => l.msg === 'replay finished');
+    assert.ok(typeof done?.backfillLeftOut === 'number' && done.backfillLeftOut > 0, JSON.stringify(done));
+    const plain = await replay([restart, '--exporter', 'json']);
+    const plainDone = logLines(plain.err).find((l) => l.msg === 'replay finished');
+    assert.ok(plainDone !== undefined && !('backfillLeftOut' in plainDone));
+  });
+
   it('reads stdin for `-`', async () => {
     const child = spawn(process.execPath, [MAIN, 'replay', '-', '--exporter', 'json'], {
       stdio: ['pipe', 'pipe', 'pipe'],
