@@ -26,7 +26,10 @@ import { slimEvent } from './settled-event.js';
  * - an object other than the root loses its condition transitions and the
  *   times it was seen done once its lifecycle span went out (they are read
  *   only to render that span);
- * - each intent's keys of the spans it sent are compacted (see SpanKeys).
+ * - each intent's keys of the spans it sent are compacted (see SpanKeys);
+ * - the root's condition transitions before its latest intent's start go:
+ *   they are read only to render the root spans of intents that began before,
+ *   all sent.
  *
  * The strings a kept Event holds of the objects it and its rule name (uid,
  * name) become the graph's own copies where the graph holds that object: each
@@ -68,6 +71,7 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     for (const [key, fact] of kept) group.actions.set(key, fact);
   }
   for (const i of group.intents) i.emitted?.compact();
+  slimRootTransitions(group);
   for (const m of group.members.values()) {
     if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
     if (!claimed(`lifecycle ${m.uid}`)) continue;
@@ -85,4 +89,14 @@ function retire(group: RootGroup, fact: ActionFact): void {
   } else if (fact.start < retired.earliestStart) retired.earliestStart = fact.start;
   const uid = fact.event.involved.uid;
   if (uid !== '') retired.objects.add(uid);
+}
+
+/** Drops the root's transitions before the latest intent's start (see slimSettled). */
+function slimRootTransitions(group: RootGroup): void {
+  const root = group.members.get(group.rootUid);
+  if (root === undefined || root.transitions.length === 0) return;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const i of group.intents) if (i.start !== undefined && i.start > latest) latest = i.start;
+  if (root.transitions.some((t) => t.time < latest))
+    root.transitions = root.transitions.filter((t) => t.time >= latest);
 }
