@@ -20,6 +20,7 @@ import { Recorder } from '../sources/kube/recorder.js';
 import { AssemblyLoop } from './assembly-loop.js';
 import { clusterResourceAttributes } from './cluster-identity.js';
 import { engineSettings } from './engine-settings.js';
+import { awaitLateSpans } from './late-span-wait.js';
 import { LeaderGatedExport } from './leader-gated-export.js';
 import { electionIdentity, type Leadership, startLeadership } from './live-election.js';
 import { createLiveWatch } from './live-watch.js';
@@ -170,9 +171,16 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   loop.stop();
   await withinBudget(SHUTDOWN_BUDGET_MS, async () => {
     await source.stop();
-    await tap?.close(5_000);
     exporter.emit(correlate(engine.tick()));
     exporter.emit(correlate(engine.flush()));
+    // While the tap still receives: the requests that made what was just flushed may be on their way.
+    if (tap)
+      await awaitLateSpans(
+        tap.correlator,
+        () => clock.now(),
+        (traces) => exporter.emit(traces),
+      );
+    await tap?.close(5_000);
     if (tap) exporter.emit(tap.correlator.flush(clock.now()));
     await exporter.drained();
     await sink.sink.shutdown();

@@ -107,6 +107,11 @@ export class TapCorrelator {
     return out;
   }
 
+  /** When the last trace held is due to be linked; -Infinity when none is held. */
+  heldUntil(): number {
+    return this.#held.at(-1)?.due ?? Number.NEGATIVE_INFINITY;
+  }
+
   /** Links and returns everything held (shutdown, end of a replay). */
   flush(now: number): TraceRecord[] {
     const out: TraceRecord[] = [];
