@@ -96,9 +96,14 @@ function onDrainedNode(name: string, replicas: number): string {
 /**
  * The drain scenario: Deployments `web` (2 Pods) and `api` (1 Pod) on
  * {@link DRAINED_NODE}, then `kubectl drain` (a cordon, then one eviction per
- * Pod), the replacements running elsewhere, then an uncordon.
+ * Pod), the replacements running elsewhere, then an uncordon. `afterDrain`
+ * runs as soon as `kubectl drain` returns.
  */
-export async function drainScenario(cluster: LocalCluster, ns: string): Promise<void> {
+export async function drainScenario(
+  cluster: LocalCluster,
+  ns: string,
+  afterDrain?: () => Promise<void>,
+): Promise<void> {
   const k = (args: string[], input?: string) => cluster.kubectl(['-n', ns, ...args], input);
   await k(['apply', '-f', '-'], onDrainedNode('web', 2));
   await k(['apply', '-f', '-'], onDrainedNode('api', 1));
@@ -115,6 +120,7 @@ export async function drainScenario(cluster: LocalCluster, ns: string): Promise<
       '--delete-emptydir-data',
       '--timeout=120s',
     ]);
+    await afterDrain?.();
     await rolloutStatus(cluster, ns, 'web');
     await rolloutStatus(cluster, ns, 'api');
   } finally {
