@@ -25,6 +25,11 @@ function obj(uid: string, owner?: string, kind = 'Pod', name = uid): ObjectProje
   return p;
 }
 
+/** `p` at resourceVersion `rv`. */
+function at(p: ObjectProjection, rv: number): ObjectProjection {
+  return { ...p, resourceVersion: String(rv) };
+}
+
 function graph(clock = new ManualClock(0), maxObjects = 100, evicted: string[] = []): ObjectGraph {
   return new ObjectGraph({
     clock,
@@ -109,5 +114,46 @@ describe('ObjectGraph', () => {
     assert.equal(g.get('a'), undefined);
     assert.deepEqual(evicted, ['objects']);
     assert.equal(g.uidByName('Pod', 'ns', 'a'), undefined, 'the name index forgets it too');
+  });
+
+  it('follows the owner an object had at the write asked about, once its owner changed (orphaned, adopted)', () => {
+    const g = graph();
+    g.upsert(obj('d1'));
+    g.upsert(obj('d2'));
+    const owned = at(obj('rs', 'd1', 'ReplicaSet'), 10);
+    const orphaned = at(obj('rs', undefined, 'ReplicaSet'), 20);
+    const adopted = at(obj('rs', 'd2', 'ReplicaSet'), 30);
+    // Arrival order: the orphaned state first, then the older owned one, then the adoption.
+    g.upsert(orphaned);
+    // The older state does not replace the newer one (the engine keeps the newest).
+    g.recordOwner(owned, orphaned);
+    g.recordOwner(adopted, orphaned);
+    g.upsert(adopted);
+    const pod = obj('pod', 'rs');
+    const rootAt = (rv: number): string => {
+      const r = g.resolveRoot(pod, rv);
+      assert.equal(r.status, 'root');
+      return r.status === 'root' ? r.root.uid : '';
+    };
+    assert.equal(rootAt(5), 'd1', 'before every state remembered: the earliest owner');
+    assert.equal(rootAt(15), 'd1');
+    assert.equal(rootAt(25), 'rs', 'orphaned: a root of its own');
+    assert.equal(rootAt(35), 'd2');
+    // Without a write to ask about: the current state's owner.
+    const r = g.resolveRoot(pod);
+    assert.equal(r.status === 'root' ? r.root.uid : '', 'd2');
+  });
+
+  it('remembers nothing for an object whose owner never changed', () => {
+    const g = graph();
+    g.upsert(obj('d1'));
+    const first = at(obj('rs', 'd1', 'ReplicaSet'), 10);
+    g.upsert(first);
+    g.recordOwner(at(obj('rs', 'd1', 'ReplicaSet'), 20), first);
+    assert.equal(
+      g.ownerAsOf(at(obj('rs', undefined, 'ReplicaSet'), 30), 15),
+      undefined,
+      "the object's own owner",
+    );
   });
 });
