@@ -10,7 +10,7 @@ import type { ObjectProjection, ObjectRef } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
 import { sameSecond } from '../normalise/refine-time.js';
-import type { ActionFact } from './action-fact.js';
+import type { ActionFact, Occurrence } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
 import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
 import { type ReplicasHistory, replicasAt, stepTarget } from './replicas-history.js';
@@ -145,6 +145,19 @@ export interface ObjectNode extends BaseNode {
   readonly action: ActionNode | undefined;
 }
 
+/** The occurrences of an Event that are one span: all, or those of one intent (see #partsOf). */
+interface ActionPart {
+  start: number;
+  lastTime: number;
+  count: number;
+  /** The count of the part's first occurrence; 0 for the first part. */
+  from: number;
+  /** The spec intent's root its occurrences' write order decided, if it did (see #madeInWriteOrder). */
+  root?: RootNode | undefined;
+  /** The uids of the objects its occurrences made, when known (see #madeInWriteOrder). */
+  made?: readonly string[] | undefined;
+}
+
 /** Any node of a span tree. */
 export type TreeNode = RootNode | ActionNode | ObjectNode;
 /** A node that becomes a span under a root. */
@@ -188,6 +201,12 @@ class ParentDecision {
   readonly #changes = new Map<TracedIntent, ChangeTrigger>();
   /** The root of the change whose subject (a deleted or evicted object) has this uid. */
   readonly #changeRootBySubject = new Map<string, RootNode>();
+  /** Parts of a repeated create whose intent the order of writes decided (see #madeInWriteOrder). */
+  readonly #rootByOrder = new Map<ActionNode, RootNode>();
+  /** The part of a repeated create that made the object of this uid, by write order (see #madeInWriteOrder). */
+  readonly #madeBy = new Map<string, ActionNode>();
+  /** The reverse of #madeBy: the uids each such part made. */
+  readonly #madeOf = new Map<ActionNode, readonly string[]>();
   /** Actions that answer a change: each hangs under its change's root. */
   readonly #claims = new Map<ActionNode, RootNode>();
   /**
@@ -501,6 +520,11 @@ class ParentDecision {
           spanId: '',
         };
         this.#actions.push(node);
+        if (part.root !== undefined) this.#rootByOrder.set(node, part.root);
+        if (part.made !== undefined) {
+          this.#madeOf.set(node, part.made);
+          for (const uid of part.made) this.#madeBy.set(uid, node);
+        }
         if (m?.actedOnName !== undefined) {
           this.#addTarget(m.actedOnKind, ns, m.actedOnName, node);
           if (CREATE_VERBS.includes(m.verb)) {
@@ -550,8 +574,9 @@ class ParentDecision {
    * occurrences after a later intent started are that intent's, as a span of
    * their own. Observations (BackOff, Pulling) stay one span.
    */
-  #partsOf(fact: ActionFact): { start: number; lastTime: number; count: number; from: number }[] {
-    const whole = [{ start: fact.start, lastTime: fact.lastTime, count: fact.count, from: 0 }];
+  #partsOf(fact: ActionFact): ActionPart[] {
+    const all: ActionPart = { start: fact.start, lastTime: fact.lastTime, count: fact.count, from: 0 };
+    const whole = [all];
     const occ = fact.occurrences;
     const m = fact.match;
     if (
@@ -564,17 +589,19 @@ class ParentDecision {
       return whole;
     if (this.#group.intents.length < 2) return whole;
     const ns = fact.event.involved.namespace === '' ? fact.event.namespace : fact.event.involved.namespace;
-    const ownerAt = (t: number): RootNode =>
-      (CREATE_VERBS.includes(m.verb)
-        ? this.#recreateRootAt(m.actedOnKind, ns, m.actedOnName ?? '', t)
-        : undefined) ?? this.#rootAt(t);
-    const parts: { start: number; lastTime: number; count: number; from: number }[] = [];
+    const creates = CREATE_VERBS.includes(m.verb);
+    const made = creates ? this.#madeInWriteOrder(fact, occ, ns) : undefined;
+    const ownerAt = (k: number, t: number): RootNode =>
+      (creates ? this.#recreateRootAt(m.actedOnKind, ns, m.actedOnName ?? '', t) : undefined) ??
+      made?.[k]?.root ??
+      this.#rootAt(t);
+    const parts: ActionPart[] = [];
     let first = 0;
     for (let k = 1; k <= occ.length; k++) {
       const head = occ[first];
       const o = occ[k];
       if (head === undefined) break;
-      if (o !== undefined && ownerAt(o.time) === ownerAt(head.time)) continue;
+      if (o !== undefined && ownerAt(k, o.time) === ownerAt(first, head.time)) continue;
       let last = head.time;
       let count = head.count;
       for (let j = first; j < k; j++) {
@@ -583,13 +610,62 @@ class ParentDecision {
         if (x.time > last) last = x.time;
         count = x.count;
       }
-      parts.push({ start: head.time, lastTime: last, count, from: parts.length === 0 ? 0 : head.count });
+      parts.push({
+        start: head.time,
+        lastTime: last,
+        count,
+        from: parts.length === 0 ? 0 : head.count,
+        root: made?.[first]?.root,
+        made: made?.slice(first, k).map((x) => x.uid),
+      });
       first = k;
     }
-    if (parts.length <= 1) return whole;
+    if (parts.length <= 1) return [{ ...all, root: made?.[0]?.root, made: made?.map((x) => x.uid) }];
     const head = parts[0];
     if (head !== undefined) head.start = fact.start;
     return parts;
+  }
+
+  /**
+   * The spec intent of each occurrence of a repeated create of one named Pod (a
+   * StatefulSet's "create Pod db-1", once per re-create), by the order of the
+   * writes rather than by clocks: the k-th occurrence made the k-th Pod of that
+   * name the root owns, and the intent in force at that Pod's create
+   * (its `addedRv`) is the one whose first write came last before it (see
+   * {@link #rootByWriteRv}). Its occurrences' times, refined by deltas each watch
+   * delivered late by its own lag, all fall in a second or two and do not order
+   * them against the root's spec writes. This compares a Pod's resourceVersion
+   * with the root's: resourceVersion is opaque by the API contract, but every
+   * object of a cluster is written to one etcd, whose revision orders all of
+   * them; a value that is not a decimal integer leaves time to decide. Undefined
+   * unless every occurrence (consecutive counts) has its Pod, watched from its
+   * create.
+   */
+  #madeInWriteOrder(
+    fact: ActionFact,
+    occ: readonly Occurrence[],
+    ns: string,
+  ): readonly { readonly uid: string; readonly root: RootNode | undefined }[] | undefined {
+    const m = fact.match;
+    if (m?.actedOnName === undefined || m.actedOnKind !== 'Pod') return undefined;
+    const owner = this.#group.root;
+    const inv = fact.event.involved;
+    if (inv.uid !== '' ? inv.uid !== owner.uid : inv.kind !== owner.kind || inv.name !== owner.name)
+      return undefined;
+    const made: { uid: string; rv: number }[] = [];
+    for (const [uid, member] of this.#group.members) {
+      const p = this.#graph.peek(uid);
+      if (p?.kind !== 'Pod' || p.name !== m.actedOnName || p.namespace !== ns) continue;
+      if (p.controllerUid !== owner.uid) continue;
+      if (member.addedRv === undefined) return undefined;
+      made.push({ uid, rv: member.addedRv });
+    }
+    if (made.length !== occ.length) return undefined;
+    for (let k = 1; k < occ.length; k++) {
+      if ((occ[k]?.count ?? 0) !== (occ[k - 1]?.count ?? 0) + 1) return undefined;
+    }
+    made.sort((a, b) => a.rv - b.rv);
+    return made.map((x) => ({ uid: x.uid, root: this.#rootByWriteRv(x.rv) }));
   }
 
   #computeHorizon(): number {
@@ -626,7 +702,11 @@ class ParentDecision {
    */
   #rootByWrite(resourceVersion: string | undefined): RootNode | undefined {
     const rv = numericRv(resourceVersion);
-    if (rv === undefined) return undefined;
+    return rv === undefined ? undefined : this.#rootByWriteRv(rv);
+  }
+
+  /** {@link #rootByWrite} of a numeric resourceVersion. */
+  #rootByWriteRv(rv: number): RootNode | undefined {
     let chosen: TracedIntent | undefined;
     let earliest: TracedIntent | undefined;
     for (const i of this.#specIntents) {
@@ -666,7 +746,9 @@ class ParentDecision {
     if (this.#isRoot(ev.involved, a.involvedNamespace)) {
       // A repeated or combined Event names the resourceVersion of one occurrence only.
       const single = a.fact.count === 1 && a.fact.occurrences === undefined && ev.occurrence === undefined;
-      a.parent = (single ? this.#rootByWrite(ev.involved.resourceVersion) : undefined) ?? this.#rootAt(t);
+      a.parent =
+        (single ? this.#rootByWrite(ev.involved.resourceVersion) : this.#rootByOrder.get(a)) ??
+        this.#rootAt(t);
       return;
     }
     const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);
@@ -706,6 +788,7 @@ class ParentDecision {
     exclude?: ActionNode,
     verb?: ActionVerb,
   ): TreeNode | undefined {
+    if (x !== undefined) list = this.#aboutIncarnation(list, x.uid);
     const causes = verb === undefined ? undefined : CAUSES[verb];
     const cause =
       causes === undefined
@@ -728,6 +811,17 @@ class ParentDecision {
       return life;
     }
     return latest;
+  }
+
+  /**
+   * The actions of `list` that may be about the object of this uid: not a part of a
+   * repeated create known to have made another object of its name (an earlier or
+   * later incarnation, see #madeInWriteOrder).
+   */
+  #aboutIncarnation(list: readonly ActionNode[] | undefined, uid: string): readonly ActionNode[] | undefined {
+    if (list === undefined || this.#madeOf.size === 0) return list;
+    const other = (a: ActionNode): boolean => this.#madeOf.get(a)?.includes(uid) === false;
+    return list.some(other) ? list.filter((a) => !other(a)) : list;
   }
 
   /**
@@ -786,7 +880,9 @@ class ParentDecision {
     const c = p.creationTimestamp;
     const targets = this.#targetsOf(p.kind, p.namespace, p.name);
     const create =
-      firstCreateFrom(targets, c, MATCH_WINDOW_MS) ?? closest(targets, CREATE_VERBS, c, MATCH_WINDOW_MS);
+      this.#madeBy.get(uid) ??
+      firstCreateFrom(targets, c, MATCH_WINDOW_MS) ??
+      closest(targets, CREATE_VERBS, c, MATCH_WINDOW_MS);
     let parent: TreeNode;
     let inferred = false;
     if (create !== undefined) parent = create;

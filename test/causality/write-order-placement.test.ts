@@ -60,6 +60,21 @@ describe('placement by the order of writes, not by how late a watch delivered', 
     });
   }
 
+  for (const [file, kind, lagMs] of [
+    ['test/fixtures/live/statefulset-rollout.jsonl', 'Event', 300],
+    ['test/fixtures/live/statefulset-rollout.jsonl', 'Pod', 600],
+    ['test/fixtures/live/statefulset-scale-partition.jsonl', 'StatefulSet', 900],
+  ] as const) {
+    it(`a StatefulSet's repeated "create Pod" is split by its Pods' creates, not by its occurrences' times (${file}, ${kind}s ${lagMs} ms late)`, () => {
+      // "create Pod db-1 in StatefulSet db successful" is one Event for every db-1 the StatefulSet
+      // makes, each occurrence stamped in the same second: by refined times, an occurrence and the
+      // Scheduled of the Pod it made went to the other generation's trace, and a Pod's Scheduled
+      // under the create of the db-1 before it. The k-th occurrence made the k-th db-1, and that
+      // Pod's create is ordered against the StatefulSet's spec writes by resourceVersion.
+      assertPlacementsKept(file, [kind], lagMs);
+    });
+  }
+
   it('the first scale-up of a ReplicaSet in its second made it (rollout-undo, ReplicaSets 0.9 s late)', () => {
     // A ReplicaSet observed late is refined late in its second, past the next scaling step: the
     // step nearest its creationTimestamp was taken for its create, and its first Pod changed parent.

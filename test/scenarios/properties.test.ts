@@ -22,8 +22,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     "issue 9: lagged by 0–2 s (seed 3), the Update root lasts 1.4 s longer: the offset estimate of a run's first seconds carries the lag of their few exact (eventTime) Events, so the start refines early in its second while the end (its status write) refines late in its own",
   'test/fixtures/live/deployment-scale.jsonl watch-lag':
     'issue 9: lagged by 0–2 s (seeds 1, 3), the Deployment.Delete root lasts 1.4–1.6 s longer: it ends at its DELETED, which carries no stamp of its own, late by its lag',
-  'test/fixtures/live/statefulset-rollout.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s, the Create trace's creates and Scheduled move into the Update trace",
   'test/fixtures/live/five-image-changes.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 3), the Create root lasts 1.3 s longer: the offset estimate of a run's first seconds carries the lag of their few exact (eventTime) Events, so the start refines early in its second while the end (its status write) refines late in its own",
   'test/fixtures/live/four-image-changes.jsonl watch-lag':
@@ -37,7 +35,7 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-after-convergence':
     "issue 12: the scale to 4 (generation 2) converges at its status write (ready 4), observed 17–25 ms before the Pods it counted: db-2's and db-3's creates and lifecycles, timed by their creationTimestamps refined by those later observations, start 17–21 ms after it, and db-3's Scheduled (exact eventTime) 3 ms after; the resourceVersion order of those writes would bound them, not done",
   'test/fixtures/live/statefulset-scale-partition.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s, the StatefulSet's repeated create Events (no write order per occurrence) and their Scheduled move between the Create and Update traces, and the Update root lasts 1.4–1.5 s longer",
+    "issue 9: lagged by 0–2 s (seed 1), the Update root lasts 1.1 s longer: it ends with db-2's termination, at the Pod's DELETED, which carries no stamp of its own, late by its lag",
   'test/fixtures/live/three-rollouts.jsonl watch-lag':
     "issue 9: lagged by 0–2 s, combined scaling steps about the root (whose Events all name the first combined occurrence's resourceVersion) go to the generation whose refined start is nearer, and their Pods with them",
   'examples/deployment-2-pods.yaml no-span-before-root':
