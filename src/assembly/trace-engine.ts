@@ -988,7 +988,7 @@ export class TraceEngine {
     if (rv !== undefined) {
       if (p.status.specReplicas !== undefined) {
         member.replicas ??= { writes: [], newestRv: rv };
-        recordReplicas(member.replicas, rv, p.status.specReplicas);
+        recordReplicas(member.replicas, rv, p.status.specReplicas, p.specChange?.time);
       }
       if (type === 'ADDED') member.addedRv = rv;
       if (

@@ -13,7 +13,7 @@ import { sameSecond } from '../normalise/refine-time.js';
 import type { ActionFact, Occurrence } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
 import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
-import { type ReplicasHistory, replicasAt, stepTarget } from './replicas-history.js';
+import { type ReplicasAt, type ReplicasHistory, replicasAt, stepTarget } from './replicas-history.js';
 
 /** How far (ms) a create/delete action may be from the object's own timestamp and still be "the" action. */
 export const MATCH_WINDOW_MS = 10_000;
@@ -277,6 +277,7 @@ class ParentDecision {
     timeFromSubjects(this.#lifecycle.values(), CREATE_ONLY);
     timeFromSubjects(this.#termination.values(), DELETE_VERBS);
     this.#timeFromConditions();
+    this.#timeStepsFromWrites();
 
     const perIntent = new Map<TracedIntent, SpanNode[]>();
     for (const intent of group.intents) perIntent.set(intent, []);
@@ -332,6 +333,57 @@ class ParentDecision {
       if (a.lastTime === a.start) a.lastTime = at;
       a.start = at;
     }
+  }
+
+  /**
+   * A scaling step ("Scaled up replica set X from 1 to 2") is the write that
+   * asked X for those replicas, reported after it, and a combined Event's
+   * occurrence when the recorder gets to it (up to 1.3 s later): its span
+   * starts at that write (X's `f:spec` managedFields time, refined by the delta
+   * that showed it), the latest one asking for the step's replicas by the
+   * step's Event, when that is earlier and within the match window. A write
+   * two steps would take times neither. Placement is decided already.
+   */
+  #timeStepsFromWrites(): void {
+    // By name, not by the live object the name names: a ReplicaSet deleted and made again under its
+    // name is two objects, and which one the name index holds depends on the arrival order.
+    let byName: Map<string, ReplicasAt[][]> | undefined;
+    const taken = new Map<ReplicasAt, ActionNode | null>();
+    for (const a of this.#actions) {
+      const m = a.fact.match;
+      if ((m?.verb !== 'scale-up' && m?.verb !== 'scale-down') || m.actedOnName === undefined) continue;
+      const target = stepTarget(a.fact.event.message);
+      if (target === undefined) continue;
+      byName ??= this.#replicaWritesByName();
+      let found: ReplicasAt | undefined;
+      for (const writes of byName.get(`${m.actedOnKind}/${a.involvedNamespace}/${m.actedOnName}`) ?? []) {
+        for (const w of writes) {
+          if (w.replicas !== target || w.at === undefined || w.at > a.start) continue;
+          if (a.start - w.at <= MATCH_WINDOW_MS && (found?.at === undefined || w.at > found.at)) found = w;
+        }
+      }
+      if (found !== undefined) taken.set(found, taken.has(found) ? null : a);
+    }
+    for (const [w, a] of taken) {
+      if (a === null || w.at === undefined || w.at >= a.start) continue;
+      if (a.lastTime === a.start) a.lastTime = w.at;
+      a.start = w.at;
+    }
+  }
+
+  /** The replicas writes of the group's objects, by `kind/namespace/name`. */
+  #replicaWritesByName(): Map<string, ReplicasAt[][]> {
+    const out = new Map<string, ReplicasAt[][]>();
+    for (const [uid, member] of this.#group.members) {
+      const writes = member.replicas?.writes;
+      const p = writes === undefined ? undefined : this.#graph.peek(uid);
+      if (p === undefined || writes === undefined) continue;
+      const key = `${p.kind}/${p.namespace}/${p.name}`;
+      const list = out.get(key);
+      if (list === undefined) out.set(key, [writes]);
+      else list.push(writes);
+    }
+    return out;
   }
 
   /** Which candidate intents without a spec change are one (see {@link decideChange}). */

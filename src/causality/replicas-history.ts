@@ -1,3 +1,5 @@
+import { sameSecond } from '../normalise/refine-time.js';
+
 /**
  * The replicas an object (a ReplicaSet) was asked for, by the order of its
  * writes: which scaling step a controller's create or delete answered. The
@@ -14,6 +16,8 @@ export interface ReplicasAt {
   /** The numeric resourceVersion of the write. */
   readonly rv: number;
   readonly replicas: number;
+  /** When it was written: its `f:spec` managedFields time, refined by the delta that showed it; undefined without one. */
+  readonly at: number | undefined;
 }
 
 /** The writes of one object that changed its replicas, and the newest write seen. */
@@ -33,17 +37,37 @@ export const MAX_REPLICAS_HISTORY = 32;
  * A write that changed nothing (the same replicas as the write before it) is
  * not kept; a delta delivered out of order is put in its place.
  */
-export function recordReplicas(history: ReplicasHistory, rv: number, replicas: number): void {
+export function recordReplicas(
+  history: ReplicasHistory,
+  rv: number,
+  replicas: number,
+  at: number | undefined = undefined,
+): void {
   if (rv > history.newestRv) history.newestRv = rv;
   const writes = history.writes;
   let i = writes.length;
   while (i > 0 && (writes[i - 1]?.rv ?? 0) > rv) i--;
   const before = writes[i - 1];
-  if (before !== undefined && (before.rv === rv || before.replicas === replicas)) return;
+  if (before !== undefined && (before.rv === rv || before.replicas === replicas)) {
+    // A later delta showing the same write: the earliest refinement of its stamp stands, whatever the arrival order.
+    const earliest = earliestStamp(before.at, at);
+    if (earliest !== before.at) writes[i - 1] = { ...before, at: earliest };
+    return;
+  }
   const after = writes[i];
-  if (after !== undefined && after.replicas === replicas) writes.splice(i, 1);
-  writes.splice(i, 0, { rv, replicas });
+  let stamp = at;
+  if (after !== undefined && after.replicas === replicas) {
+    stamp = earliestStamp(at, after.at);
+    writes.splice(i, 1);
+  }
+  writes.splice(i, 0, { rv, replicas, at: stamp });
   if (writes.length > MAX_REPLICAS_HISTORY) writes.shift();
+}
+
+/** `own`, unless `other` refines the same second earlier (as keep-earliest.ts does for an object's stamps). */
+function earliestStamp(own: number | undefined, other: number | undefined): number | undefined {
+  if (own === undefined) return other;
+  return other !== undefined && other < own && sameSecond(own, other) ? other : own;
 }
 
 /**

@@ -168,3 +168,56 @@ describe('an Event that reports its object’s condition (a rule’s `condition`
     });
   }
 });
+
+// A scaling step is the ReplicaSet write that asked for its replicas: here the second step
+// comes as an occurrence of a combined Event stamped a second after that write.
+describe('a scaling step', () => {
+  const rsAt = (rv: number, replicas: number, written: number): unknown => ({
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: 'web-a',
+      namespace: 'default',
+      uid: 'rs',
+      resourceVersion: String(rv),
+      generation: replicas,
+      creationTimestamp: iso(0),
+      ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'dep', controller: true }],
+      managedFields: [
+        {
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          time: iso(written),
+          fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+        },
+      ],
+    },
+    spec: { replicas },
+  });
+  const stepEvent = (count: number, at: number, message: string): unknown => ({
+    ...step,
+    metadata: { name: 'web.step', namespace: 'default', uid: 'step', resourceVersion: String(100 + count) },
+    message: count > 1 ? `(combined from similar events): ${message}` : message,
+    count,
+    lastTimestamp: iso(at),
+  });
+  const scaled: Delta[] = [
+    d(0, 'ADDED', { ...deployment, spec: { replicas: 1 } }),
+    d(0.01, 'ADDED', rsAt(10, 1, 0)),
+    d(0.02, 'ADDED', stepEvent(1, 0, 'Scaled up replica set web-a from 0 to 1')),
+    d(2.05, 'MODIFIED', rsAt(20, 2, 2)),
+    d(3.3, 'MODIFIED', stepEvent(11, 3, 'Scaled up replica set web-a from 1 to 2')),
+  ];
+  for (const [label, input] of [
+    ['in order', scaled],
+    ['shuffled', shuffleWithinWindows(scaled, 9)],
+  ] as const) {
+    it(`starts at the ReplicaSet write that asked for its replicas (${label})`, () => {
+      // A combined Event's occurrences share its uid in one trace: read the records themselves.
+      const spans = replayWithEngine(input).records.flatMap((r) => r.spans);
+      const second = spans.find((s) => String(s.attributes['k8s.event.note']).endsWith('from 1 to 2'));
+      assert.ok(second !== undefined);
+      assert.deepEqual([second.startTime, second.endTime], [T0 + 2050, T0 + 2050]);
+    });
+  }
+});
