@@ -13,12 +13,13 @@ import { changeKeyOf, type IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import type { TraceRecord } from '../model/span-record.js';
+import { WriteCeilings } from '../model/write-ceilings.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
-import { asRecord, type IssueSink } from '../normalise/narrow.js';
+import { asRecord, asString, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
 import { conditionOf, projectObject } from '../normalise/project-object.js';
 import { isRejected } from '../normalise/rejection.js';
-import { newestWriteStamp } from '../normalise/write-stamp.js';
+import { creationStamp, newestWriteStamp } from '../normalise/write-stamp.js';
 import { ClosedRoots } from './closed-roots.js';
 import { DrainBook } from './drain-book.js';
 import { EmissionSchedule } from './emission-schedule.js';
@@ -178,6 +179,8 @@ export class TraceEngine {
   readonly #madeByOthers = new Set<string>();
   /** Watcher clock minus cluster clock, estimated from every fresh write's stamps. */
   readonly #offset = new ClockOffset();
+  /** How late a DELETED can have been made, from the creates after it (see WriteCeilings). */
+  readonly #ceilings = new WriteCeilings();
   /**
    * Deltas waiting {@link ALIGN_DELAY_MS} after their observation, in arrival
    * order, so that the bounds observed just after them count when they are
@@ -285,6 +288,11 @@ export class TraceEngine {
       if (d !== undefined && d.initial !== true && (type === 'ADDED' || type === 'MODIFIED')) {
         const stamp = newestWriteStamp(d.object, time);
         if (stamp !== undefined) this.#offset.sample(time, stamp);
+        if (type === 'ADDED') {
+          const rv = numericRv(asString(asRecord(asRecord(d.object)?.metadata)?.resourceVersion));
+          const created = creationStamp(d.object, time);
+          if (rv !== undefined && created !== undefined) this.#ceilings.recordCreate(rv, created, time);
+        }
       }
       this.#aligning.push({ delta, time });
       // Bounded: beyond the pending bound, the oldest is applied early.
@@ -501,13 +509,22 @@ export class TraceEngine {
     const held = this.#heldOf(raw);
     // The observation in cluster time, bounded below by the newest stamp the object carries.
     let time = observed - this.#deltaOffset;
+    let newest: number | undefined;
     const p = projectObject(raw, this.#sink, observed, held, (own) => {
+      newest = own;
       time = this.#toCluster(observed, own);
       return time;
     });
     if (isRejected(p)) {
       this.#rejected.add(p.rejected);
       return;
+    }
+    if (type === 'DELETED') {
+      // No stamp of its own: no later than the creates written after it, nor before its newest stamp.
+      const rv = numericRv(p.resourceVersion);
+      const ceiling = rv === undefined ? undefined : this.#ceilings.ceilingOf(rv, observed);
+      if (ceiling !== undefined && ceiling < time && (newest === undefined || ceiling >= newest))
+        time = ceiling;
     }
     const live = held !== undefined && this.#graph.isLive(p.uid) ? held : undefined;
     if (type === 'DELETED') {

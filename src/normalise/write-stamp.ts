@@ -27,3 +27,8 @@ export function newestWriteStamp(raw: unknown, observedAt: number): number | und
   if (obj.kind === 'Event') newer(asTime(obj.eventTime, ignoreIssues, observedAt));
   return newest;
 }
+
+/** The `creationTimestamp` an object carries (epoch ms), if it is a valid time. */
+export function creationStamp(raw: unknown, observedAt: number): number | undefined {
+  return asTime(asRecord(asRecord(raw)?.metadata)?.creationTimestamp, ignoreIssues, observedAt);
+}

@@ -60,4 +60,24 @@ describe('ends without a time of their own, delivered late', () => {
       }
     });
   }
+
+  for (const [file, kinds] of [['test/fixtures/live/statefulset-scale-partition.jsonl', ['Pod']]] as const) {
+    it(`a DELETED ends no later than the creates written after it (${file}, ${kinds.join(' and ')} watch 1.5 s late)`, () => {
+      // A DELETED has no stamp: a Pod's termination, and the root that waits for it, ended at its
+      // converted observation, late by its watch's lag. The Pod made again after it has a higher
+      // resourceVersion and its creationTimestamp's second: the delete was made by the end of it.
+      const deltas = load(file);
+      const inOrder = roots(replay(deltas));
+      const late = roots(replay(watchLagging(deltas, kinds, 1500)));
+      assert.ok(inOrder.size > 0);
+      for (const [id, r] of inOrder) {
+        const l = late.get(id);
+        assert.ok(l !== undefined, `${r.name} ${id} missing when late`);
+        assert.ok(
+          Math.abs(l.end - r.end) < 1000,
+          `${r.name} ${id} ends ${(l.end - r.end).toFixed(0)} ms apart when its watch is 1.5 s late`,
+        );
+      }
+    });
+  }
 });

@@ -1,0 +1,71 @@
+/**
+ * How late a write without a stamp of its own (a DELETED) can have been made,
+ * from the writes after it. Every object of a cluster is written to one etcd,
+ * whose revision (an object's `resourceVersion`) orders all of them; a create
+ * carries its own stamp (`creationTimestamp`, whole seconds), so a create with a
+ * higher resourceVersion was made by the end of its stamp's second, and the
+ * DELETED before it by then too. The API calls resourceVersion opaque: only
+ * decimal integers are compared, and a cluster whose objects are stored in
+ * several etcds breaks the assumption.
+ *
+ * The creates count when they were observed by {@link LOOKAHEAD_MS} after the
+ * DELETED: the engine applies a delta `ALIGN_DELAY_MS` after its
+ * observation, so every such create has arrived by then even from a watch
+ * delivering out of order, whatever the arrival order.
+ */
+import { LOOKAHEAD_MS } from './clock-offset.js';
+
+/** Creates kept; beyond this the lowest resourceVersion is forgotten. */
+const MAX_CREATES = 4_096;
+/** Milliseconds a whole-second stamp stands for after its start (as in refine-time.ts). */
+const SECOND_SLACK_MS = 999;
+
+interface Create {
+  readonly rv: number;
+  /** When it was observed, watcher clock. */
+  readonly observed: number;
+  /** The latest cluster time it can have been made at. */
+  readonly ceiling: number;
+}
+
+/** Recent creates by resourceVersion: the ceilings of the writes before them. */
+export class WriteCeilings {
+  /** Sorted by rv. */
+  readonly #creates: Create[] = [];
+
+  /** Records a create of resourceVersion `rv` stamped `creationTimestamp` (cluster ms), observed at `observed`. */
+  recordCreate(rv: number, creationTimestamp: number, observed: number): void {
+    if (!Number.isFinite(creationTimestamp) || !Number.isFinite(observed)) return;
+    const ceiling = creationTimestamp % 1000 === 0 ? creationTimestamp + SECOND_SLACK_MS : creationTimestamp;
+    const list = this.#creates;
+    let i = list.length;
+    while (i > 0 && (list[i - 1]?.rv ?? Number.NEGATIVE_INFINITY) > rv) i--;
+    if (list[i - 1]?.rv === rv) return;
+    list.splice(i, 0, { rv, observed, ceiling });
+    if (list.length > MAX_CREATES) list.shift();
+  }
+
+  /**
+   * The latest cluster time a write of resourceVersion `rv`, observed at
+   * `observed`, can have been made at: the earliest ceiling of a create above
+   * it observed by {@link LOOKAHEAD_MS} after it. Undefined when none is known.
+   */
+  ceilingOf(rv: number, observed: number): number | undefined {
+    const list = this.#creates;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid]?.rv ?? Number.POSITIVE_INFINITY) <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    const limit = observed + LOOKAHEAD_MS;
+    let best: number | undefined;
+    for (let i = lo; i < list.length; i++) {
+      const c = list[i];
+      if (c === undefined || c.observed > limit) continue;
+      if (best === undefined || c.ceiling < best) best = c.ceiling;
+    }
+    return best;
+  }
+}

@@ -1,0 +1,37 @@
+// A DELETED has no stamp of its own; the creates written after it (one etcd revision orders
+// every write of a cluster) bound how late it can have been made.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LOOKAHEAD_MS } from '../../src/model/clock-offset.js';
+import { WriteCeilings } from '../../src/model/write-ceilings.js';
+
+describe('WriteCeilings', () => {
+  it('bounds a write by the end of the second of the earliest create above it', () => {
+    const c = new WriteCeilings();
+    c.recordCreate(120, 22_000, 22_500);
+    c.recordCreate(110, 21_000, 22_600);
+    c.recordCreate(90, 20_000, 22_700);
+    assert.equal(c.ceilingOf(100, 22_400), 21_999);
+    assert.equal(c.ceilingOf(115, 22_400), 22_999);
+    assert.equal(c.ceilingOf(120, 22_400), undefined, 'nothing above it');
+  });
+
+  it('keeps a sub-second stamp as it is', () => {
+    const c = new WriteCeilings();
+    c.recordCreate(5, 1_234, 2_000);
+    assert.equal(c.ceilingOf(4, 2_000), 1_234);
+  });
+
+  it('counts only creates observed by the lookahead after the write, whatever their arrival order', () => {
+    const c = new WriteCeilings();
+    c.recordCreate(12, 30_000, 10_000 + LOOKAHEAD_MS + 1);
+    c.recordCreate(11, 40_000, 10_000 + LOOKAHEAD_MS);
+    assert.equal(c.ceilingOf(10, 10_000), 40_999);
+  });
+
+  it('forgets the lowest resourceVersions beyond its bound', () => {
+    const c = new WriteCeilings();
+    for (let rv = 1; rv <= 5_000; rv++) c.recordCreate(rv, rv * 1000, 0);
+    assert.equal(c.ceilingOf(0, 0), 905 * 1000 + 999, 'the 4,096 highest are kept');
+  });
+});
