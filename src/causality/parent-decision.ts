@@ -201,6 +201,8 @@ class ParentDecision {
   readonly #changes = new Map<TracedIntent, ChangeTrigger>();
   /** The root of the change whose subject (a deleted or evicted object) has this uid. */
   readonly #changeRootBySubject = new Map<string, RootNode>();
+  /** The create's resourceVersion of each member Pod, by namespace/name, once needed (see #addedRvOf). */
+  #podsAdded: Map<string, number> | undefined;
   /** Parts of a repeated create whose intent the order of writes decided (see #madeInWriteOrder). */
   readonly #rootByOrder = new Map<ActionNode, RootNode>();
   /** The part of a repeated create that made the object of this uid, by write order (see #madeInWriteOrder). */
@@ -549,7 +551,18 @@ class ParentDecision {
     const name = a.fact.match?.actedOnName;
     if (name === undefined || a.fact.match?.actedOnKind !== 'Pod') return undefined;
     const uid = this.#graph.uidByName('Pod', a.involvedNamespace, name);
-    return uid === undefined ? undefined : this.#group.members.get(uid)?.addedRv;
+    const live = uid === undefined ? undefined : this.#group.members.get(uid)?.addedRv;
+    if (live !== undefined) return live;
+    // Deleted or evicted since (the name index holds live objects only): by the members' tombstones.
+    if (this.#podsAdded === undefined) {
+      this.#podsAdded = new Map();
+      for (const [uid, member] of this.#group.members) {
+        const p = member.addedRv === undefined ? undefined : this.#graph.peek(uid);
+        if (p?.kind === 'Pod' && member.addedRv !== undefined)
+          this.#podsAdded.set(`${p.namespace}/${p.name}`, member.addedRv);
+      }
+    }
+    return this.#podsAdded.get(`${a.involvedNamespace}/${name}`);
   }
 
   #indexActions(): void {
