@@ -42,5 +42,6 @@ export {
   type SinkCounters,
   type TraceSink,
 } from './trace-sink.js';
+export { MAX_HELD_PARTS, TraceParts } from './trace-parts.js';
 export { formatDuration, renderTraceTree, type TreeRenderOptions } from './tree-renderer.js';
 export { TreeSink, type TreeSinkOptions, wantsColor } from './tree-sink.js';
