@@ -26,6 +26,7 @@ export {
 } from './service-fold.js';
 export { TextSink, type TraceRenderer } from './text-sink.js';
 export { msToHrTime, msToNanosString } from './time.js';
+export { MAX_HELD_PARTS, TraceParts } from './trace-parts.js';
 export {
   decideTrace,
   ratioKeeps,
@@ -42,6 +43,5 @@ export {
   type SinkCounters,
   type TraceSink,
 } from './trace-sink.js';
-export { MAX_HELD_PARTS, TraceParts } from './trace-parts.js';
 export { formatDuration, renderTraceTree, type TreeRenderOptions } from './tree-renderer.js';
 export { TreeSink, type TreeSinkOptions, wantsColor } from './tree-sink.js';
