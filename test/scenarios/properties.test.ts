@@ -29,7 +29,7 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
   'test/fixtures/live/orphan-delete-adopt.jsonl watch-lag':
     'issue 9: lagged by 0–2 s (seed 3), the Deployment.Delete root lasts 1.3 s longer: it ends at its DELETED, which carries no stamp of its own, late by its lag; the first create written after it (the Deployment made again) is stamped 2 s later, too late to bound it',
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s (seed 1), the re-created ReplicaSet's step (count 2) is not taken for the re-create (the lag moves refined stamps within their shared second): it and the new Pods stay in Deployment.Create",
+    "issue 9: lagged by 0–2 s (seed 1), the first ReplicaSet's Created pod Events and their Pods' Scheduled move from Deployment.Create into the ReplicaSet.Delete trace, under the re-create's scaling step: one Event (\"Scaled up … from 0 to 2\", count 2) reports the step of both ReplicaSets of that name, and its occurrences are told apart by their refined times, which the lag moves within their shared second",
   'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-after-convergence':
