@@ -11,14 +11,36 @@
  * The creates count when they were observed by {@link LOOKAHEAD_MS} after the
  * DELETED: the engine applies a delta `ALIGN_DELAY_MS` after its
  * observation, so every such create has arrived by then even from a watch
- * delivering out of order, whatever the arrival order.
+ * delivering out of order, whatever the arrival order. Only the
+ * {@link SCAN_CREATES} creates written next after it are looked at: creates are
+ * stamped before they are written, so the earliest ceiling is among the first
+ * ones (a burst of creates would otherwise cost a scan of every create kept for
+ * every DELETED).
  */
 import { LOOKAHEAD_MS } from './clock-offset.js';
 
-/** Creates kept; beyond this the lowest resourceVersion is forgotten. */
+/** Creates kept at least; beyond it the lowest resourceVersions are forgotten, {@link FORGET_BATCH} at a time. */
 const MAX_CREATES = 4_096;
+/** Creates forgotten at once when over {@link MAX_CREATES}, so that forgetting costs O(1) a create. */
+const FORGET_BATCH = 1_024;
+/** Creates after a write that bound it: those written next after it. */
+export const SCAN_CREATES = 64;
 /** Milliseconds a whole-second stamp stands for after its start (as in refine-time.ts). */
 const SECOND_SLACK_MS = 999;
+
+/** The index of the first create in `list` (sorted by rv) whose rv is above `rv`. */
+function firstAbove(list: readonly Create[], rv: number): number {
+  let lo = 0;
+  let hi = list.length;
+  // Creates come mostly in order: the end is the common answer.
+  if (hi === 0 || (list[hi - 1]?.rv ?? Number.POSITIVE_INFINITY) <= rv) return hi;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid]?.rv ?? Number.POSITIVE_INFINITY) <= rv) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 interface Create {
   readonly rv: number;
@@ -38,30 +60,26 @@ export class WriteCeilings {
     if (!Number.isFinite(creationTimestamp) || !Number.isFinite(observed)) return;
     const ceiling = creationTimestamp % 1000 === 0 ? creationTimestamp + SECOND_SLACK_MS : creationTimestamp;
     const list = this.#creates;
-    let i = list.length;
-    while (i > 0 && (list[i - 1]?.rv ?? Number.NEGATIVE_INFINITY) > rv) i--;
+    const i = firstAbove(list, rv);
     if (list[i - 1]?.rv === rv) return;
-    list.splice(i, 0, { rv, observed, ceiling });
-    if (list.length > MAX_CREATES) list.shift();
+    if (i === list.length) list.push({ rv, observed, ceiling });
+    else list.splice(i, 0, { rv, observed, ceiling });
+    if (list.length > MAX_CREATES + FORGET_BATCH) list.splice(0, FORGET_BATCH);
   }
 
   /**
    * The latest cluster time a write of resourceVersion `rv`, observed at
    * `observed`, can have been made at: the earliest ceiling of a create above
-   * it observed by {@link LOOKAHEAD_MS} after it. Undefined when none is known.
+   * it observed by {@link LOOKAHEAD_MS} after it, among the {@link SCAN_CREATES}
+   * written next after it. Undefined when none is known.
    */
   ceilingOf(rv: number, observed: number): number | undefined {
     const list = this.#creates;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid]?.rv ?? Number.POSITIVE_INFINITY) <= rv) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = firstAbove(list, rv);
     const limit = observed + LOOKAHEAD_MS;
     let best: number | undefined;
-    for (let i = lo; i < list.length; i++) {
+    const end = Math.min(list.length, lo + SCAN_CREATES);
+    for (let i = lo; i < end; i++) {
       const c = list[i];
       if (c === undefined || c.observed > limit) continue;
       if (best === undefined || c.ceiling < best) best = c.ceiling;

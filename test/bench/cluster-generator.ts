@@ -36,6 +36,10 @@ interface Pending {
 
 type Json = Record<string, unknown>;
 
+/** A delta's resourceVersion until the deltas are in time order. */
+const RV_SLOT = '@rv@';
+const RV_FIELD = `"resourceVersion":"${RV_SLOT}"`;
+
 /** Builds the recording. Deltas come out in time order, as one watch stream would deliver them. */
 export function generateClusterRecording(o: GeneratorOptions): GeneratedRecording {
   const rand = prng(o.seed ?? 42);
@@ -65,9 +69,9 @@ export function generateClusterRecording(o: GeneratorOptions): GeneratedRecordin
     new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const isoMicro = (ms: number): string => new Date(ms).toISOString().replace('Z', '000Z');
   const emit = (time: number, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: Json): void => {
-    rv += 1;
     const meta = object.metadata as Json;
-    meta.resourceVersion = String(rv);
+    // Numbered once in time order below, as etcd numbers writes.
+    meta.resourceVersion = RV_SLOT;
     const line = `{"time":"${new Date(time).toISOString().replace('Z', '123Z')}","type":"${type}","object":${JSON.stringify(object)}}`;
     out.push({ time, seq: seq++, line });
   };
@@ -612,5 +616,10 @@ export function generateClusterRecording(o: GeneratorOptions): GeneratedRecordin
   }
 
   out.sort((a, b) => a.time - b.time || a.seq - b.seq);
-  return { lines: out.map((p) => p.line), deployments: o.deployments, pods, events };
+  return {
+    lines: out.map((p) => p.line.replace(RV_FIELD, () => `"resourceVersion":"${++rv}"`)),
+    deployments: o.deployments,
+    pods,
+    events,
+  };
 }

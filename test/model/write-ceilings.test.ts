@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LOOKAHEAD_MS } from '../../src/model/clock-offset.js';
-import { WriteCeilings } from '../../src/model/write-ceilings.js';
+import { SCAN_CREATES, WriteCeilings } from '../../src/model/write-ceilings.js';
 
 describe('WriteCeilings', () => {
   it('bounds a write by the end of the second of the earliest create above it', () => {
@@ -29,9 +29,27 @@ describe('WriteCeilings', () => {
     assert.equal(c.ceilingOf(10, 10_000), 40_999);
   });
 
-  it('forgets the lowest resourceVersions beyond its bound', () => {
+  it('forgets the lowest resourceVersions beyond its bound, 1,024 at a time', () => {
     const c = new WriteCeilings();
-    for (let rv = 1; rv <= 5_000; rv++) c.recordCreate(rv, rv * 1000, 0);
-    assert.equal(c.ceilingOf(0, 0), 905 * 1000 + 999, 'the 4,096 highest are kept');
+    for (let rv = 1; rv <= 5_120; rv++) c.recordCreate(rv, rv * 1000, 0);
+    assert.equal(c.ceilingOf(0, 0), 1999, '4,096 and a batch of 1,024 are kept');
+    c.recordCreate(5_121, 5_121_000, 0);
+    assert.equal(c.ceilingOf(0, 0), 1_025_999, 'the lowest 1,024 are forgotten');
+  });
+
+  it('looks only at the creates written next after the write', () => {
+    const c = new WriteCeilings();
+    for (let rv = 11; rv <= 10 + SCAN_CREATES; rv++) c.recordCreate(rv, 50_000, 0);
+    c.recordCreate(11 + SCAN_CREATES, 20_000, 0);
+    assert.equal(c.ceilingOf(10, 0), 50_999, 'a create further on is not looked at');
+    assert.equal(c.ceilingOf(11, 0), 20_999);
+  });
+
+  it('takes creates out of order, as watches of several resources deliver them', () => {
+    const c = new WriteCeilings();
+    for (const rv of [30, 10, 20, 40, 25]) c.recordCreate(rv, rv * 1000, 0);
+    assert.equal(c.ceilingOf(15, 0), 20_999);
+    assert.equal(c.ceilingOf(21, 0), 25_999);
+    assert.equal(c.ceilingOf(35, 0), 40_999);
   });
 });
