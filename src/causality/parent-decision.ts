@@ -853,7 +853,7 @@ class ParentDecision {
     exclude?: ActionNode,
     verb?: ActionVerb,
   ): TreeNode | undefined {
-    if (x !== undefined) list = this.#aboutIncarnation(list, x.uid);
+    if (x !== undefined) list = this.#notBeforeIncarnation(this.#aboutIncarnation(list, x.uid), x.uid);
     const causes = verb === undefined ? undefined : CAUSES[verb];
     const cause =
       causes === undefined
@@ -887,6 +887,25 @@ class ParentDecision {
     if (list === undefined || this.#madeOf.size === 0) return list;
     const other = (a: ActionNode): boolean => this.#madeOf.get(a)?.includes(uid) === false;
     return list.some(other) ? list.filter((a) => !other(a)) : list;
+  }
+
+  /**
+   * The actions of `list` that may be about the object of this uid by write order: not a
+   * delete whose Event was written before the object was made (a StatefulSet's "Delete
+   * Pod db-1" before it made the next db-1, in the same second).
+   */
+  #notBeforeIncarnation(
+    list: readonly ActionNode[] | undefined,
+    uid: string,
+  ): readonly ActionNode[] | undefined {
+    const added = this.#group.members.get(uid)?.addedRv;
+    if (list === undefined || added === undefined) return list;
+    const earlier = (a: ActionNode): boolean => {
+      const verb = a.fact.match?.verb;
+      const written = writeOrderOf(a);
+      return verb !== undefined && DELETE_VERBS.includes(verb) && written !== undefined && written < added;
+    };
+    return list.some(earlier) ? list.filter((a) => !earlier(a)) : list;
   }
 
   /**
