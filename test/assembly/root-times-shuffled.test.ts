@@ -1,17 +1,11 @@
 // Issue 10 item 12: shuffled arrival must not change a root's start or end.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { mergeTraceRecords } from '../../src/assembly/merge-records.js';
 import { replay } from '../../src/assembly/replay.js';
 import type { TraceRecord } from '../../src/model/span-record.js';
-import { parseRecording } from '../../src/sources/recording/parse-recording.js';
-import { repoRoot, shuffleWithinWindows } from './trees.js';
-
-function load(file: string) {
-  return parseRecording(readFileSync(path.join(repoRoot(), file), 'utf8'), file);
-}
+import { loadRecording } from '../scenarios/evaluate.js';
+import { shuffleWithinWindows } from './trees.js';
 
 /** Every root's trace id, start and end. */
 function roots(records: readonly TraceRecord[]): string[] {
@@ -22,7 +16,7 @@ function roots(records: readonly TraceRecord[]): string[] {
 
 /** Replays `file` in order and in 30 seeded shuffles: every root's trace id, start and end are the same. */
 function assertSameRootsIn30Shuffles(file: string): void {
-  const deltas = load(file);
+  const deltas = loadRecording(file);
   const expected = roots(replay(deltas));
   for (const m of [1, 7919, 104729]) {
     for (let seed = 1; seed <= 10; seed++) {

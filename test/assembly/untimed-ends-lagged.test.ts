@@ -1,30 +1,11 @@
 // Issue 9 point 1: a watch that delivers late must not lengthen a root whose "done" has no time of its own.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { mergeTraceRecords } from '../../src/assembly/merge-records.js';
 import { replay } from '../../src/assembly/replay.js';
-import type { Delta } from '../../src/model/delta.js';
 import type { TraceRecord } from '../../src/model/span-record.js';
-import { parseRecording } from '../../src/sources/recording/parse-recording.js';
-import { repoRoot } from './trees.js';
-
-function load(file: string): Delta[] {
-  return parseRecording(readFileSync(path.join(repoRoot(), file), 'utf8'), file);
-}
-
-/** The deltas of `kinds` observed `lagMs` late (one watch falling behind), then delivered by time. */
-function watchLagging(deltas: readonly Delta[], kinds: readonly string[], lagMs: number): Delta[] {
-  return deltas
-    .map((d, i) => {
-      const kind = (d.object as { kind?: unknown } | null)?.kind;
-      const late = typeof kind === 'string' && kinds.includes(kind);
-      return { delta: late ? { ...d, time: d.time + lagMs } : d, i };
-    })
-    .sort((a, b) => a.delta.time - b.delta.time || a.i - b.i)
-    .map((x) => x.delta);
-}
+import { watchLagging } from '../scenarios/clock-skew.js';
+import { loadRecording } from '../scenarios/evaluate.js';
 
 /** Each root's trace id to its start and end. */
 function roots(records: readonly TraceRecord[]): Map<string, { name: string; start: number; end: number }> {
@@ -34,6 +15,22 @@ function roots(records: readonly TraceRecord[]): Map<string, { name: string; sta
       { name: t.root.name, start: t.root.startTime, end: t.root.endTime },
     ]),
   );
+}
+
+/** Every root of `file` ends within 1 s of its in-order end when the watches of `kinds` are 1.5 s late. */
+function assertEndsKept(file: string, kinds: readonly string[]): void {
+  const deltas = loadRecording(file);
+  const inOrder = roots(replay(deltas));
+  const late = roots(replay(watchLagging(deltas, kinds, 1500)));
+  assert.ok(inOrder.size > 0);
+  for (const [id, r] of inOrder) {
+    const l = late.get(id);
+    assert.ok(l !== undefined, `${r.name} ${id} missing when late`);
+    assert.ok(
+      Math.abs(l.end - r.end) < 1000,
+      `${r.name} ${id} ends ${(l.end - r.end).toFixed(0)} ms apart when its watch is 1.5 s late`,
+    );
+  }
 }
 
 describe('ends without a time of their own, delivered late', () => {
@@ -46,18 +43,7 @@ describe('ends without a time of their own, delivered late', () => {
       // A Deployment's, DaemonSet's or StatefulSet's "done" has no condition time: its end was the
       // converted observation of the delta that showed it, late by that watch's lag. The status
       // write's managedFields entry stamps its second; the end stays in it, the lag notwithstanding.
-      const deltas = load(file);
-      const inOrder = roots(replay(deltas));
-      const late = roots(replay(watchLagging(deltas, kinds, 1500)));
-      assert.ok(inOrder.size > 0);
-      for (const [id, r] of inOrder) {
-        const l = late.get(id);
-        assert.ok(l !== undefined, `${r.name} ${id} missing when late`);
-        assert.ok(
-          Math.abs(l.end - r.end) < 1000,
-          `${r.name} ${id} ends ${(l.end - r.end).toFixed(0)} ms apart when its watch is 1.5 s late`,
-        );
-      }
+      assertEndsKept(file, kinds);
     });
   }
 
@@ -66,18 +52,7 @@ describe('ends without a time of their own, delivered late', () => {
       // A DELETED has no stamp: a Pod's termination, and the root that waits for it, ended at its
       // converted observation, late by its watch's lag. The Pod made again after it has a higher
       // resourceVersion and its creationTimestamp's second: the delete was made by the end of it.
-      const deltas = load(file);
-      const inOrder = roots(replay(deltas));
-      const late = roots(replay(watchLagging(deltas, kinds, 1500)));
-      assert.ok(inOrder.size > 0);
-      for (const [id, r] of inOrder) {
-        const l = late.get(id);
-        assert.ok(l !== undefined, `${r.name} ${id} missing when late`);
-        assert.ok(
-          Math.abs(l.end - r.end) < 1000,
-          `${r.name} ${id} ends ${(l.end - r.end).toFixed(0)} ms apart when its watch is 1.5 s late`,
-        );
-      }
+      assertEndsKept(file, kinds);
     });
   }
 });

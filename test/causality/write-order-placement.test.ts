@@ -1,33 +1,13 @@
 // Issue 9 point 1: which scaling step a ReplicaSet's create or delete of a Pod answered, and which
 // step created the ReplicaSet, must not depend on how late each watch delivered.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { replay } from '../../src/assembly/replay.js';
-import type { Delta } from '../../src/model/delta.js';
-import { parseRecording } from '../../src/sources/recording/parse-recording.js';
-import { repoRoot } from '../assembly/trees.js';
-import { eventPlacements } from '../scenarios/clock-skew.js';
-
-function load(file: string): Delta[] {
-  return parseRecording(readFileSync(path.join(repoRoot(), file), 'utf8'), file);
-}
-
-/** The deltas of `kinds` observed `lagMs` late (their watches falling behind), then delivered by time. */
-function watchLagging(deltas: readonly Delta[], kinds: readonly string[], lagMs: number): Delta[] {
-  return deltas
-    .map((d, i) => {
-      const kind = (d.object as { kind?: unknown } | null)?.kind;
-      const late = typeof kind === 'string' && kinds.includes(kind);
-      return { delta: late ? { ...d, time: d.time + lagMs } : d, i };
-    })
-    .sort((a, b) => a.delta.time - b.delta.time || a.i - b.i)
-    .map((x) => x.delta);
-}
+import { eventPlacements, watchLagging } from '../scenarios/clock-skew.js';
+import { loadRecording } from '../scenarios/evaluate.js';
 
 function assertPlacementsKept(file: string, kinds: readonly string[], lagMs: number): void {
-  const deltas = load(file);
+  const deltas = loadRecording(file);
   const expected = eventPlacements(replay(deltas));
   assert.ok(expected.length > 0);
   assert.deepEqual(eventPlacements(replay(watchLagging(deltas, kinds, lagMs))), expected);

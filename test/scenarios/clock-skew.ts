@@ -46,6 +46,17 @@ export function lagged(deltas: readonly Delta[], seed: number, maxLagMs = 2000):
   return out.map((x) => x.delta);
 }
 
+/** The deltas of `kinds` observed `lagMs` late (their watches falling behind), then delivered by time. */
+export function watchLagging(deltas: readonly Delta[], kinds: readonly string[], lagMs: number): Delta[] {
+  return deltas
+    .map((d, i) => {
+      const late = kinds.includes(streamOf(d));
+      return { delta: late ? { ...d, time: d.time + lagMs } : d, i };
+    })
+    .sort((a, b) => a.delta.time - b.delta.time || a.i - b.i)
+    .map((x) => x.delta);
+}
+
 /** Where each Event span sits: its Event and note, its root's name and generation, its parent's name. */
 export function eventPlacements(records: readonly TraceRecord[]): string[] {
   const out: string[] = [];
