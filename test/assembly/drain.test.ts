@@ -11,7 +11,7 @@ import { Forest, repoRoot, shuffleWithinWindows, treeSignature } from './trees.j
 
 /**
  * test/fixtures/tap/node-drain.jsonl, recorded on the local control plane with
- * the tap on (test/e2e/record-drain-fixture.ts): Deployments web (2 Pods) and
+ * the tap on (test/e2e/record-tap-fixture.ts drain): Deployments web (2 Pods) and
  * api (1 Pod) on kwok-node-0, then `kubectl drain kwok-node-0` (a cordon, three
  * evictions), then an uncordon.
  */

@@ -1,22 +1,27 @@
 /**
  * Records a tap fixture from the local control plane: kubetrail with its tap
  * on (forwarding to Jaeger) and --record, the apiserver's tracing pointed at
- * it, and the tap scenario. Hold /work's cluster lock while it runs:
+ * it, and a scenario: `rollout` (the tap scenario, the default) or `drain`
+ * (two Deployments on one kwok Node, `kubectl drain`, uncordon). Hold /work's
+ * cluster lock while it runs:
  *
- *   node dist/test/e2e/record-tap-fixture.js OUT.jsonl
+ *   node dist/test/e2e/record-tap-fixture.js OUT.jsonl [rollout|drain]
  *
  * It restores the apiserver's tracing to Jaeger at the end.
  */
 import { ensureCluster, eventually } from '../cluster/cluster.js';
 import { freePort, startKubetrail } from './kubetrail-process.js';
-import { apiserverTracingTo, tapScenario } from './tap-stack.js';
+import { apiserverTracingTo, drainScenario, tapScenario } from './tap-stack.js';
 import { createNamespace } from './workloads.js';
 
 const out = process.argv[2];
-if (!out) throw new Error('usage: record-tap-fixture.js OUT.jsonl');
+const scenario = process.argv[3] ?? 'rollout';
+if (!out || (scenario !== 'rollout' && scenario !== 'drain')) {
+  throw new Error('usage: record-tap-fixture.js OUT.jsonl [rollout|drain]');
+}
 const cluster = await ensureCluster();
 const tapPort = await freePort();
-const ns = `tap-${Date.now().toString(36)}`;
+const ns = `${scenario === 'drain' ? 'drain' : 'tap'}-${Date.now().toString(36)}`;
 const kt = await startKubetrail(cluster, [
   '--namespace',
   ns,
@@ -32,7 +37,8 @@ const kt = await startKubetrail(cluster, [
 try {
   await apiserverTracingTo(`127.0.0.1:${tapPort}`);
   await createNamespace(cluster, ns);
-  await tapScenario(cluster, ns, 'web');
+  if (scenario === 'drain') await drainScenario(cluster, ns);
+  else await tapScenario(cluster, ns, 'web');
   // The apiserver batches spans for up to 5 s.
   const before = await kt.metric('kubetrail_tap_spans_received_total');
   await eventually('late spans', 30_000, async () =>
