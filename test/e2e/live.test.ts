@@ -36,6 +36,9 @@ async function tracesIn(
   return [...byTrace(spans).values()].filter((t) => t.some((s) => s.attributes['k8s.namespace.name'] === ns));
 }
 
+/** The running kubetrail's log lines, quoted when a wait times out. */
+let kubetrailLogs: readonly string[] = [];
+
 /** Waits for a trace whose root is `rootName` about `name` in `ns`, and that satisfies `complete`. */
 async function traceOf(
   cluster: LocalCluster,
@@ -48,10 +51,30 @@ async function traceOf(
   },
   timeoutMs = 120_000,
 ): Promise<JaegerSpan[]> {
-  return eventually(`a ${opts.rootName} trace in ${opts.ns}`, timeoutMs, async () => {
-    const traces = await tracesIn(cluster, opts.service, opts.ns, opts.since);
-    return traces.find((t) => rootOf(t)?.name === opts.rootName && (opts.complete?.(t) ?? true));
-  });
+  let seen: JaegerSpan[][] = [];
+  try {
+    return await eventually(`a ${opts.rootName} trace in ${opts.ns}`, timeoutMs, async () => {
+      seen = await tracesIn(cluster, opts.service, opts.ns, opts.since);
+      return seen.find((t) => rootOf(t)?.name === opts.rootName && (opts.complete?.(t) ?? true));
+    });
+  } catch (err) {
+    // What Jaeger held instead, and kubetrail's last words: enough to tell a
+    // missing trace from a split or an incomplete one without re-running.
+    const held = seen.map((t) => `  ${describeTrace(t)}`).join('\n') || '  (none)';
+    const tail = `\nkubetrail's last log lines:\n${kubetrailLogs.slice(-20).join('\n')}`;
+    throw new Error(
+      `${(err as Error).message}\ntraces in ${opts.ns} through ${opts.service}:\n${held}${tail}`,
+    );
+  }
+}
+
+/** One line per trace: its roots, then how many spans of each name. */
+function describeTrace(trace: readonly JaegerSpan[]): string {
+  const roots = trace.filter((s) => s.parentSpanId === '').map((s) => s.name);
+  const counts = new Map<string, number>();
+  for (const s of trace) counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
+  const names = [...counts].map(([name, n]) => `${name}×${n}`).join(' ');
+  return `${trace[0]?.traceId ?? '?'} roots [${roots.join(', ')}]: ${names}`;
 }
 
 function rootOf(trace: readonly JaegerSpan[]): JaegerSpan | undefined {
@@ -101,6 +124,7 @@ describe('live: kubetrail → OTLP → Jaeger on the real control plane', { skip
     kt = await startKubetrail(cluster, ['--settle-ms', '2000', '--max-trace-ms', '90000'], {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP },
     });
+    kubetrailLogs = kt.logs;
   });
 
   after(async () => {
