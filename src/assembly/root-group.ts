@@ -97,7 +97,8 @@ export interface Transition {
 /** What the group learnt about one object from its own watch deltas (not the initial list). */
 export interface MemberFact {
   readonly uid: string;
-  transitions: Transition[];
+  /** Replaced, never changed in place: an empty one is {@link NO_TRANSITIONS}, shared. */
+  transitions: readonly Transition[];
   /** When the object first reached its kind's "done", data time. */
   doneAt: number | undefined;
   /**
@@ -105,7 +106,7 @@ export interface MemberFact {
    * and at most {@link MAX_TRANSITIONS} in all: a lifecycle whose children
    * outlast its first "done" ends at the next one after them.
    */
-  doneTimes: number[];
+  doneTimes: readonly number[];
   /** When its DELETED delta was observed. */
   deletedAt: number | undefined;
   /** It existed before the start (it came with the initial list). */
@@ -123,15 +124,25 @@ export interface MemberFact {
 /** Transitions kept per object. */
 export const MAX_TRANSITIONS = 32;
 
+/**
+ * The empty lists of a member fact, shared: most members never get a
+ * transition or a "done" time, or lose them once their span went out, and an
+ * empty array of their own costs 32 bytes each.
+ */
+export const NO_TRANSITIONS: readonly Transition[] = Object.freeze([]);
+export const NO_DONE_TIMES: readonly number[] = Object.freeze([]);
+
 /** Records that `m` was seen "done" at `at`: sorted, distinct, bounded (the first kept, then the latest). */
 export function recordDone(m: MemberFact, at: number): void {
   if (m.doneAt === undefined || at < m.doneAt) m.doneAt = at;
-  const times = m.doneTimes;
-  let i = times.length;
-  while (i > 0 && (times[i - 1] ?? 0) > at) i--;
-  if (times[i - 1] === at) return;
+  const held = m.doneTimes;
+  let i = held.length;
+  while (i > 0 && (held[i - 1] ?? 0) > at) i--;
+  if (held[i - 1] === at) return;
+  const times = [...held];
   times.splice(i, 0, at);
   if (times.length > MAX_TRANSITIONS) times.splice(1, 1);
+  m.doneTimes = times;
 }
 
 /**
@@ -201,9 +212,9 @@ export class RootGroup implements Schedulable {
     if (m === undefined) {
       m = {
         uid,
-        transitions: [],
+        transitions: NO_TRANSITIONS,
         doneAt: undefined,
-        doneTimes: [],
+        doneTimes: NO_DONE_TIMES,
         deletedAt: undefined,
         listed: false,
         deletingWhenListed: false,
@@ -252,15 +263,17 @@ export function isSpecIntent(i: { readonly key: IntentKey }): boolean {
  * Records the conditions of `p` as transitions of `member` (deduplicated, bounded).
  * Refinements of one whole-second stamp are one transition, at the earliest.
  */
-export function recordTransitions(member: MemberFact, p: ObjectProjection): boolean {
-  let added = false;
-  const list = member.transitions;
+export function recordTransitions(member: MemberFact, p: Pick<ObjectProjection, 'conditions'>): boolean {
+  const held = member.transitions;
+  // Copied on the first change: the list is replaced, never changed in place (it may be the shared empty one).
+  let list: Transition[] | undefined;
   for (const c of p.conditions) {
     const time = c.lastTransitionTime;
     if (time === undefined) continue;
     let known = false;
-    for (let i = 0; i < list.length; i++) {
-      const t = list[i];
+    const seen = list ?? held;
+    for (let i = 0; i < seen.length; i++) {
+      const t = seen[i];
       if (t === undefined || t.type !== c.type || t.status !== c.status) continue;
       if (t.time === time) {
         known = true;
@@ -269,22 +282,24 @@ export function recordTransitions(member: MemberFact, p: ObjectProjection): bool
       if (sameSecond(t.time, time)) {
         known = true;
         if (time < t.time) {
+          list ??= [...held];
           list[i] = { ...t, time };
-          added = true;
         }
         break;
       }
     }
     if (known) continue;
-    if (member.transitions.length >= MAX_TRANSITIONS) member.transitions.shift();
-    member.transitions.push({
+    list ??= [...held];
+    if (list.length >= MAX_TRANSITIONS) list.shift();
+    list.push({
       type: c.type,
       status: c.status,
       reason: c.reason,
       message: c.message,
       time,
     });
-    added = true;
   }
-  return added;
+  if (list === undefined) return false;
+  member.transitions = list;
+  return true;
 }

@@ -1,6 +1,6 @@
 import type { ActionFact } from '../causality/action-fact.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
-import type { RootGroup } from './root-group.js';
+import { NO_DONE_TIMES, NO_TRANSITIONS, type RootGroup } from './root-group.js';
 import { slimEvent } from './settled-event.js';
 
 /**
@@ -75,9 +75,9 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
   for (const m of group.members.values()) {
     if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
     if (!claimed(`lifecycle ${m.uid}`)) continue;
-    m.transitions = [];
+    m.transitions = NO_TRANSITIONS;
     m.doneAt = undefined;
-    m.doneTimes = [];
+    m.doneTimes = NO_DONE_TIMES;
   }
 }
 

@@ -2,13 +2,14 @@ import { LRUCache } from 'lru-cache';
 import { type ActionFact, actionKeyOf, MAX_OCCURRENCES } from '../causality/action-fact.js';
 import { BUILTIN_RULES } from '../causality/builtin-rules.js';
 import type { CausalityRule } from '../causality/causality-rule.js';
-import { recordReplicas } from '../causality/replicas-history.js';
+import { newReplicasHistory, recordReplicas } from '../causality/replicas-history.js';
 import { RuleTable } from '../causality/rule-table.js';
 import { lruBound } from '../graph/lru-bound.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import type { Clock } from '../model/clock.js';
 import { ALIGN_DELAY_MS, ClockOffset, REORDER_MS } from '../model/clock-offset.js';
 import type { Delta, DeltaType } from '../model/delta.js';
+import { flatString } from '../model/flat-string.js';
 import { changeKeyOf, type IntentKey } from '../model/ids.js';
 import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
@@ -811,7 +812,8 @@ export class TraceEngine {
       if (match?.actedOnName !== undefined) {
         const key = nameKey(match.actedOnKind, ns, match.actedOnName);
         // Most targets are named once; a set only when it changes spares the LRU bookkeeping.
-        if (this.#targets.peek(key) !== group.rootUid) this.#targets.set(key, group.rootUid);
+        // Kept flat: the joined key is a chain of ropes over its parts (about 120 bytes, not 60).
+        if (this.#targets.peek(key) !== group.rootUid) this.#targets.set(flatString(key), group.rootUid);
       }
     }
     this.#schedule.touch(group);
@@ -1004,7 +1006,7 @@ export class TraceEngine {
     const rv = numericRv(p.resourceVersion);
     if (rv !== undefined) {
       if (p.status.specReplicas !== undefined) {
-        member.replicas ??= { writes: [], newestRv: rv };
+        member.replicas ??= newReplicasHistory(rv);
         recordReplicas(member.replicas, rv, p.status.specReplicas, p.specChange?.time);
       }
       if (type === 'ADDED') member.addedRv = rv;

@@ -13,7 +13,13 @@ import { sameSecond } from '../normalise/refine-time.js';
 import type { ActionFact, Occurrence } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
 import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
-import { type ReplicasAt, type ReplicasHistory, replicasAt, stepTarget } from './replicas-history.js';
+import {
+  type ReplicasAt,
+  type ReplicasHistory,
+  replicasAt,
+  replicasWrites,
+  stepTarget,
+} from './replicas-history.js';
 
 /** How far (ms) a create/delete action may be from the object's own timestamp and still be "the" action. */
 export const MATCH_WINDOW_MS = 10_000;
@@ -377,9 +383,10 @@ class ParentDecision {
   #replicaWritesByName(): Map<string, ReplicasAt[][]> {
     const out = new Map<string, ReplicasAt[][]>();
     for (const [uid, member] of this.#group.members) {
-      const writes = member.replicas?.writes;
-      const p = writes === undefined ? undefined : this.#graph.peek(uid);
-      if (p === undefined || writes === undefined) continue;
+      const history = member.replicas;
+      const p = history === undefined ? undefined : this.#graph.peek(uid);
+      if (p === undefined || history === undefined) continue;
+      const writes = replicasWrites(history);
       const key = `${p.kind}/${p.namespace}/${p.name}`;
       const list = out.get(key);
       if (list === undefined) out.set(key, [writes]);

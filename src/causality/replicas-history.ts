@@ -20,16 +20,43 @@ export interface ReplicasAt {
   readonly at: number | undefined;
 }
 
-/** The writes of one object that changed its replicas, and the newest write seen. */
+/**
+ * The writes of one object that changed its replicas, and the newest write seen.
+ * The writes are one flat list of numbers, three per write: a list of numbers
+ * only holds them unboxed (8 bytes each), where a {@link ReplicasAt} per write
+ * costs about 70 bytes with its boxed stamp. Read them with {@link replicasWrites}.
+ */
 export interface ReplicasHistory {
-  /** Sorted by resourceVersion; each asks for other replicas than the one before it. */
-  readonly writes: ReplicasAt[];
+  /** Sorted by resourceVersion, each asking for other replicas than the one before it: rv, replicas, at (NaN without one). */
+  readonly writes: number[];
   /** The newest resourceVersion seen, whether or not it changed the replicas. */
   newestRv: number;
 }
 
+/** Numbers per write in {@link ReplicasHistory.writes}. */
+const STRIDE = 3;
+
 /** Writes kept per object: the latest, by resourceVersion. */
 export const MAX_REPLICAS_HISTORY = 32;
+
+/** An empty history whose newest write seen is `rv`. */
+export function newReplicasHistory(rv: number): ReplicasHistory {
+  return { writes: [], newestRv: rv };
+}
+
+/** The writes of `history`, oldest first, as records made for the caller. */
+export function replicasWrites(history: ReplicasHistory): ReplicasAt[] {
+  const w = history.writes;
+  const out: ReplicasAt[] = [];
+  for (let b = 0; b < w.length; b += STRIDE)
+    out.push({ rv: w[b] ?? 0, replicas: w[b + 1] ?? 0, at: stampAt(w, b) });
+  return out;
+}
+
+function stampAt(w: readonly number[], b: number): number | undefined {
+  const at = w[b + 2];
+  return at === undefined || Number.isNaN(at) ? undefined : at;
+}
 
 /**
  * Records that the write `rv` of an object asked for `replicas`: sorted by
@@ -44,24 +71,27 @@ export function recordReplicas(
   at: number | undefined = undefined,
 ): void {
   if (rv > history.newestRv) history.newestRv = rv;
-  const writes = history.writes;
-  let i = writes.length;
-  while (i > 0 && (writes[i - 1]?.rv ?? 0) > rv) i--;
-  const before = writes[i - 1];
-  if (before !== undefined && (before.rv === rv || before.replicas === replicas)) {
-    // A later delta showing the same write: the earliest refinement of its stamp stands, whatever the arrival order.
-    const earliest = earliestStamp(before.at, at);
-    if (earliest !== before.at) writes[i - 1] = { ...before, at: earliest };
-    return;
+  const w = history.writes;
+  let i = w.length / STRIDE;
+  while (i > 0 && (w[(i - 1) * STRIDE] ?? 0) > rv) i--;
+  if (i > 0) {
+    const b = (i - 1) * STRIDE;
+    if (w[b] === rv || w[b + 1] === replicas) {
+      // A later delta showing the same write: the earliest refinement of its stamp stands, whatever the arrival order.
+      const held = stampAt(w, b);
+      const earliest = earliestStamp(held, at);
+      if (earliest !== held) w[b + 2] = earliest ?? Number.NaN;
+      return;
+    }
   }
-  const after = writes[i];
+  const a = i * STRIDE;
   let stamp = at;
-  if (after !== undefined && after.replicas === replicas) {
-    stamp = earliestStamp(at, after.at);
-    writes.splice(i, 1);
+  if (a < w.length && w[a + 1] === replicas) {
+    stamp = earliestStamp(at, stampAt(w, a));
+    w.splice(a, STRIDE);
   }
-  writes.splice(i, 0, { rv, replicas, at: stamp });
-  if (writes.length > MAX_REPLICAS_HISTORY) writes.shift();
+  w.splice(a, 0, rv, replicas, stamp ?? Number.NaN);
+  if (w.length > MAX_REPLICAS_HISTORY * STRIDE) w.splice(0, STRIDE);
 }
 
 /** `own`, unless `other` refines the same second earlier (as keep-earliest.ts does for an object's stamps). */
@@ -77,10 +107,11 @@ function earliestStamp(own: number | undefined, other: number | undefined): numb
  */
 export function replicasAt(history: ReplicasHistory | undefined, rv: number): number | undefined {
   if (history === undefined || history.newestRv < rv) return undefined;
+  const w = history.writes;
   let found: number | undefined;
-  for (const h of history.writes) {
-    if (h.rv > rv) break;
-    found = h.replicas;
+  for (let b = 0; b < w.length; b += STRIDE) {
+    if ((w[b] ?? 0) > rv) break;
+    found = w[b + 1];
   }
   return found;
 }

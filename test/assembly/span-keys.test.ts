@@ -18,12 +18,21 @@ describe('SpanKeys', () => {
     assert.ok(keys.has('b'));
   });
 
-  it('keeps a long list as it is', () => {
-    const many = Array.from({ length: 100 }, (_, i) => `k${i}`);
+  it('compacts a long list too, keeping its order, and finds every key in it', () => {
+    // Not in sorted order, so the index is what finds them.
+    const many = Array.from({ length: 100 }, (_, i) => `k${(i * 37) % 100}`);
     const keys = new SpanKeys(many);
     keys.compact();
     assert.equal(keys.size, 100);
-    for (const k of many) assert.ok(keys.has(k));
+    assert.deepEqual([...keys], many);
+    for (const k of many) assert.ok(keys.has(k), k);
+    for (const k of ['k100', 'k', 'j1', 'l1', '']) assert.ok(!keys.has(k), k);
+    keys.add('k100');
+    keys.add('k5');
+    assert.equal(keys.size, 101);
+    keys.compact();
+    assert.deepEqual([...keys], [...many, 'k100']);
+    assert.ok(keys.has('k100') && keys.has('k99') && !keys.has('k101'));
     assert.ok(!new SpanKeys().has('k1'));
     assert.equal(new SpanKeys().size, 0);
   });

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   MAX_REPLICAS_HISTORY,
-  type ReplicasHistory,
+  newReplicasHistory,
   recordReplicas,
   replicasAt,
+  replicasWrites,
   stepTarget,
 } from '../../src/causality/replicas-history.js';
 
-function history(...writes: [number, number][]): ReplicasHistory {
-  const h: ReplicasHistory = { writes: [], newestRv: 0 };
+function history(...writes: [number, number][]) {
+  const h = newReplicasHistory(0);
   for (const [rv, replicas] of writes) recordReplicas(h, rv, replicas);
   return h;
 }
@@ -18,7 +19,7 @@ describe('replicas history', () => {
   it('gives the replicas of the latest write at or before a resourceVersion, whatever the arrival order', () => {
     const inOrder = history([10, 1], [12, 1], [20, 2], [25, 2], [30, 3]);
     const shuffled = history([30, 3], [12, 1], [25, 2], [10, 1], [20, 2]);
-    assert.deepEqual(shuffled.writes, inOrder.writes);
+    assert.deepEqual(replicasWrites(shuffled), replicasWrites(inOrder));
     assert.deepEqual(
       [10, 15, 20, 29, 30].map((rv) => replicasAt(shuffled, rv)),
       [1, 1, 2, 2, 3],
@@ -35,11 +36,28 @@ describe('replicas history', () => {
   });
 
   it('keeps the latest changes only', () => {
-    const h: ReplicasHistory = { writes: [], newestRv: 0 };
+    const h = newReplicasHistory(0);
     for (let i = 0; i < MAX_REPLICAS_HISTORY + 5; i++) recordReplicas(h, 100 + i, i);
-    assert.equal(h.writes.length, MAX_REPLICAS_HISTORY);
+    assert.equal(replicasWrites(h).length, MAX_REPLICAS_HISTORY);
+    assert.equal(replicasWrites(h)[0]?.rv, 105);
     assert.equal(replicasAt(h, 100), undefined);
     assert.equal(replicasAt(h, 100 + MAX_REPLICAS_HISTORY + 4), MAX_REPLICAS_HISTORY + 4);
+  });
+
+  it("keeps the earliest refinement of a write's stamp, and no stamp where none was given", () => {
+    const h = newReplicasHistory(0);
+    recordReplicas(h, 10, 1, 5_000.7);
+    recordReplicas(h, 10, 1, 5_000.2);
+    recordReplicas(h, 10, 1, 5_000.9);
+    recordReplicas(h, 20, 2);
+    // The same replicas asked again later: one write, stamped by the earlier of the two in its second.
+    recordReplicas(h, 15, 2, 7_000.5);
+    assert.deepEqual(replicasWrites(h), [
+      { rv: 10, replicas: 1, at: 5_000.2 },
+      { rv: 15, replicas: 2, at: 7_000.5 },
+    ]);
+    recordReplicas(h, 30, 3);
+    assert.deepEqual(replicasWrites(h)[2], { rv: 30, replicas: 3, at: undefined });
   });
 
   it('reads the replicas a scaling step asks for', () => {
