@@ -6,14 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { packageVersion } from '../../src/cli/version.js';
 import {
-  byTrace,
   descendsFrom,
   e2eSkipReason,
   ensureCluster,
   eventually,
   type JaegerSpan,
-  jaegerSpans,
   jaegerSpansByTag,
+  jaegerTracesByTag,
   type LocalCluster,
 } from '../cluster/cluster.js';
 import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
@@ -32,8 +31,7 @@ async function tracesIn(
   ns: string,
   since: Date,
 ): Promise<JaegerSpan[][]> {
-  const spans = (await jaegerSpans(cluster.jaegerUrl, service, since)) ?? [];
-  return [...byTrace(spans).values()].filter((t) => t.some((s) => s.attributes['k8s.namespace.name'] === ns));
+  return jaegerTracesByTag(cluster.jaegerUrl, service, 'k8s.namespace.name', ns, since);
 }
 
 /** The running kubetrail's log lines, quoted when a wait times out. */
@@ -121,9 +119,14 @@ describe('live: kubetrail → OTLP → Jaeger on the real control plane', { skip
   before(async () => {
     cluster = await ensureCluster();
     ktStarted = new Date();
-    kt = await startKubetrail(cluster, ['--settle-ms', '2000', '--max-trace-ms', '90000'], {
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP },
-    });
+    const record = process.env.KUBETRAIL_E2E_RECORD;
+    kt = await startKubetrail(
+      cluster,
+      ['--settle-ms', '2000', '--max-trace-ms', '90000', ...(record ? ['--record', record] : [])],
+      {
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP },
+      },
+    );
     kubetrailLogs = kt.logs;
   });
 
@@ -172,11 +175,13 @@ describe('live: kubetrail → OTLP → Jaeger on the real control plane', { skip
     }
 
     // The apiserver's own span for the same create sits in the same backend with the same object.
+    // Searched by its path: every apiserver request is a trace, and a search by
+    // service alone returns only the newest 1,000 (a namespace deletion alone
+    // makes hundreds).
+    const path = `/apis/apps/v1/namespaces/${ns}/deployments`;
     const apiserver = await eventually('the apiserver POST span', 60_000, async () =>
-      (await jaegerSpans(cluster.jaegerUrl, 'apiserver', since))?.find(
-        (s) =>
-          s.name.startsWith('POST') &&
-          s.attributes['url.path'] === `/apis/apps/v1/namespaces/${ns}/deployments`,
+      (await jaegerSpansByTag(cluster.jaegerUrl, 'apiserver', 'url.path', path, since)).find((s) =>
+        s.name.startsWith('POST'),
       ),
     );
     assert.equal(root.attributes['k8s.namespace.name'], ns);
