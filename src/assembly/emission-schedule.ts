@@ -1,6 +1,5 @@
-import { LRUCache } from 'lru-cache';
-import { lruBound } from '../graph/lru-bound.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
+import { RecencyMap } from '../graph/recency-map.js';
 import { ATTR_KUBETRAIL_BACKFILL_LEFT_OUT, ATTR_KUBETRAIL_PARTIAL } from '../model/attributes.js';
 import type { Clock } from '../model/clock.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
@@ -69,7 +68,7 @@ export class EmissionSchedule {
   readonly #placement: IntentPlacement | undefined;
   readonly #queue = new DueQueue<RootGroup>();
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
-  readonly #emitted: LRUCache<string, true>;
+  readonly #emitted: RecencyMap<string, true>;
 
   constructor(options: EmissionScheduleOptions) {
     this.#clock = options.clock;
@@ -83,7 +82,7 @@ export class EmissionSchedule {
     this.#slimSettled = options.slimSettled;
     this.#onBackfillLeftOut = options.onBackfillLeftOut ?? (() => {});
     this.#placement = options.placement;
-    this.#emitted = new LRUCache<string, true>(lruBound(options.maxOpenTraces * 4));
+    this.#emitted = new RecencyMap<string, true>(options.maxOpenTraces * 4);
   }
 
   /** Clock time the next group is due; +Infinity when none is scheduled. */

@@ -3,6 +3,7 @@ import type { Clock } from '../model/clock.js';
 import type { ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import { lruBound } from './lru-bound.js';
+import { RecencyMap } from './recency-map.js';
 
 /** How far an owner chain is followed; real chains are 2–4 deep (CronJob → Job → Pod). */
 export const MAX_OWNER_DEPTH = 32;
@@ -50,7 +51,7 @@ export type RootResolution =
  * deleted objects with a TTL measured on the injected clock.
  */
 export class ObjectGraph {
-  readonly #objects: LRUCache<string, ObjectProjection>;
+  readonly #objects: RecencyMap<string, ObjectProjection>;
   readonly #tombstones: LRUCache<string, Tombstone>;
   /** kind → namespace → name → uid; nested so no key string is built per object or per lookup. */
   readonly #byName = new Map<string, Map<string, Map<string, string>>>();
@@ -59,20 +60,15 @@ export class ObjectGraph {
    * owner by the write it began at, oldest first, so a fact is placed by the owner in
    * force at its own write whatever order the states arrived in.
    */
-  readonly #owners: LRUCache<string, OwnerState[]>;
+  readonly #owners: RecencyMap<string, OwnerState[]>;
 
   constructor(options: ObjectGraphOptions) {
     const onEvict = options.onEvict;
-    this.#objects = new LRUCache<string, ObjectProjection>({
-      ...lruBound(options.maxObjects),
-      dispose: (value, key, reason) => {
-        if (reason === 'evict') {
-          this.#unindex(value, key);
-          onEvict?.('objects');
-        }
-      },
+    this.#objects = new RecencyMap<string, ObjectProjection>(options.maxObjects, (value, key) => {
+      this.#unindex(value, key);
+      onEvict?.('objects');
     });
-    this.#owners = new LRUCache<string, OwnerState[]>(lruBound(Math.max(1000, options.maxObjects >> 4)));
+    this.#owners = new RecencyMap<string, OwnerState[]>(Math.max(1000, options.maxObjects >> 4));
     this.#tombstones = new LRUCache<string, Tombstone>({
       ...lruBound(options.maxTombstones),
       ttl: options.tombstoneTtlMs,
