@@ -1,22 +1,33 @@
-/** Keys held in a plain array searched in order; beyond, searched through a sorted index. */
-const MAX_SCANNED = 32;
-const NONE: readonly string[] = Object.freeze([]);
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/** UTF-16 code units per span id record: 16 hex digits, 16 bits a unit. */
+const ID_UNITS = 4;
+/** Code units per object record: the kind (lifecycle, termination), then the 128 bits of a uuid. */
+const OBJECT_UNITS = 9;
+const OBJECT_KINDS = ['lifecycle', 'termination'] as const;
+/** Where a canonical uuid has its dashes. */
+const UUID_DASHES = [8, 13, 18, 23];
 
 /**
  * The keys of the spans one intent sent (an action's span id, `lifecycle <uid>`,
  * `termination <uid>`): a span goes out once. A Set while its trace is open;
- * once its root group settles, {@link compact} keeps them as a plain array in
- * the order they were added (a Set costs about 250 bytes even empty, and 30
- * bytes a key; an array 4 bytes a key). Up to {@link MAX_SCANNED} keys are
- * searched in order; a longer list gets a sorted index beside it (4 bytes a
- * key), searched by bisection. Keys added after that go to a Set beside the
- * array, until the next compaction.
+ * once its root group settles, {@link compact} packs them: each span id (16 hex
+ * digits) as 4 UTF-16 code units, and each `lifecycle`/`termination` key of an
+ * object whose uid is a canonical uuid as 9 (the kind, then the uuid's 128
+ * bits), in two strings of sorted fixed-width records (8 and 18 bytes a key,
+ * where a key in a Set costs about 70); any other key stays a string, in a
+ * sorted array. All three are searched by bisection. Keys added after that go
+ * to a Set beside them, until the next compaction. Iteration gives every key
+ * once, in no particular order.
  */
 export class SpanKeys implements Iterable<string> {
   #set: Set<string> | undefined;
-  #listed: readonly string[] = NONE;
-  /** Positions in #listed, sorted by key; undefined while the list is short enough to scan. */
-  #sorted: Uint32Array | undefined = undefined;
+  /** Span id records, sorted, concatenated. */
+  #ids = '';
+  /** Object key records, sorted, concatenated. */
+  #objects = '';
+  /** The other keys, sorted. */
+  #keys: readonly string[] = NO_KEYS;
 
   constructor(keys?: Iterable<string>) {
     const set = keys === undefined ? undefined : new Set(keys);
@@ -25,17 +36,22 @@ export class SpanKeys implements Iterable<string> {
 
   /** Keys held. */
   get size(): number {
-    return this.#listed.length + (this.#set?.size ?? 0);
+    return (
+      this.#ids.length / ID_UNITS +
+      this.#objects.length / OBJECT_UNITS +
+      this.#keys.length +
+      (this.#set?.size ?? 0)
+    );
   }
 
   /** True when `key` was sent. */
   has(key: string): boolean {
-    return this.#set?.has(key) === true || this.#listedHas(key);
+    return this.#set?.has(key) === true || this.#compactHas(key);
   }
 
   /** Records that `key` was sent. */
   add(key: string): void {
-    if (this.#listedHas(key)) return;
+    if (this.#compactHas(key)) return;
     let set = this.#set;
     if (set === undefined) {
       set = new Set();
@@ -44,32 +60,39 @@ export class SpanKeys implements Iterable<string> {
     set.add(key);
   }
 
-  /** Keeps what is held in its smallest form: one array in insertion order, indexed when long. */
+  /** Keeps what is held in its smallest form (see the class). */
   compact(): void {
     const set = this.#set;
     if (set === undefined) return;
-    const listed = this.#listed.length === 0 ? [...set] : [...this.#listed, ...set];
-    this.#listed = listed;
-    this.#set = undefined;
-    if (listed.length <= MAX_SCANNED) {
-      this.#sorted = undefined;
-      return;
+    const ids = records(this.#ids, ID_UNITS);
+    const objects = records(this.#objects, OBJECT_UNITS);
+    const keys = [...this.#keys];
+    for (const key of set) {
+      const id = idRecord(key);
+      if (id !== undefined) ids.push(id);
+      else {
+        const object = objectRecord(key);
+        if (object !== undefined) objects.push(object);
+        else keys.push(key);
+      }
     }
-    const sorted = new Uint32Array(listed.length);
-    for (let i = 0; i < sorted.length; i++) sorted[i] = i;
-    sorted.sort((a, b) => compareKeys(listed[a] ?? '', listed[b] ?? ''));
-    this.#sorted = sorted;
+    this.#ids = ids.sort(compareKeys).join('');
+    this.#objects = objects.sort(compareKeys).join('');
+    this.#keys = keys.length === 0 ? NO_KEYS : keys.sort(compareKeys);
+    this.#set = undefined;
   }
 
-  #listedHas(key: string): boolean {
-    const listed = this.#listed;
-    const sorted = this.#sorted;
-    if (sorted === undefined) return listed.includes(key);
+  #compactHas(key: string): boolean {
+    const id = idRecord(key);
+    if (id !== undefined) return hasRecord(this.#ids, ID_UNITS, id);
+    const object = objectRecord(key);
+    if (object !== undefined) return hasRecord(this.#objects, OBJECT_UNITS, object);
+    const keys = this.#keys;
     let lo = 0;
-    let hi = sorted.length;
+    let hi = keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const k = listed[sorted[mid] ?? 0] ?? '';
+      const k = keys[mid] ?? '';
       if (k === key) return true;
       if (k < key) lo = mid + 1;
       else hi = mid;
@@ -78,9 +101,92 @@ export class SpanKeys implements Iterable<string> {
   }
 
   *[Symbol.iterator](): Iterator<string> {
-    yield* this.#listed;
+    for (let at = 0; at < this.#ids.length; at += ID_UNITS) yield hexOfUnits(this.#ids, at, ID_UNITS);
+    for (let at = 0; at < this.#objects.length; at += OBJECT_UNITS) {
+      const hex = hexOfUnits(this.#objects, at + 1, OBJECT_UNITS - 1);
+      let uuid = hex;
+      for (const d of UUID_DASHES) uuid = `${uuid.slice(0, d)}-${uuid.slice(d)}`;
+      yield `${OBJECT_KINDS[this.#objects.charCodeAt(at)] ?? ''} ${uuid}`;
+    }
+    yield* this.#keys;
     if (this.#set !== undefined) yield* this.#set;
   }
+}
+
+/** The record of a span id (16 lowercase hex digits); undefined for any other key. */
+function idRecord(key: string): string | undefined {
+  if (key.length !== 16) return undefined;
+  return unitsOfHex(key, 0, 16);
+}
+
+/** The record of `lifecycle <uuid>` or `termination <uuid>` (canonical, lowercase); undefined for any other key. */
+function objectRecord(key: string): string | undefined {
+  const space = key.indexOf(' ');
+  const kind = OBJECT_KINDS.indexOf(key.slice(0, space) as (typeof OBJECT_KINDS)[number]);
+  if (kind < 0 || key.length !== space + 37) return undefined;
+  const from = space + 1;
+  for (const d of UUID_DASHES) if (key.charCodeAt(from + d) !== 45) return undefined;
+  let hex = '';
+  let last = from;
+  for (const d of UUID_DASHES) {
+    hex += key.slice(last, from + d);
+    last = from + d + 1;
+  }
+  hex += key.slice(last);
+  const units = unitsOfHex(hex, 0, 32);
+  return units === undefined ? undefined : String.fromCharCode(kind) + units;
+}
+
+/** 4 lowercase hex digits a UTF-16 code unit; undefined when `text` has anything else there. */
+function unitsOfHex(text: string, from: number, digits: number): string | undefined {
+  const units: number[] = [];
+  for (let i = from; i < from + digits; i += 4) {
+    let n = 0;
+    for (let j = i; j < i + 4; j++) {
+      const c = text.charCodeAt(j);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+      if (d < 0) return undefined;
+      n = n * 16 + d;
+    }
+    units.push(n);
+  }
+  return String.fromCharCode(...units);
+}
+
+function hexOfUnits(records: string, at: number, units: number): string {
+  let hex = '';
+  for (let i = at; i < at + units; i++) hex += records.charCodeAt(i).toString(16).padStart(4, '0');
+  return hex;
+}
+
+/** The records of a packed string, one string each. */
+function records(packed: string, units: number): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < packed.length; at += units) out.push(packed.slice(at, at + units));
+  return out;
+}
+
+/** Bisection over the sorted fixed-width records of `packed`. */
+function hasRecord(packed: string, units: number, record: string): boolean {
+  let lo = 0;
+  let hi = packed.length / units;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareAt(packed, mid * units, record);
+    if (c === 0) return true;
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+/** The record of `packed` at `at` against `record`, code unit by code unit. */
+function compareAt(packed: string, at: number, record: string): number {
+  for (let i = 0; i < record.length; i++) {
+    const d = packed.charCodeAt(at + i) - record.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function compareKeys(a: string, b: string): number {
