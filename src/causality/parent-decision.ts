@@ -1017,7 +1017,7 @@ class ParentDecision {
     if (changeRoot !== undefined) parent = changeRoot;
     else if (del !== undefined) parent = del;
     else if (member?.deletedAt !== undefined || d >= this.#horizon) {
-      parent = this.#ownerTerminationParent(p, d, 0);
+      parent = this.#ownerTerminationParent(p, d, member?.goingRv, 0);
       inferred = true;
     } else return null;
     const node: ObjectNode = {
@@ -1035,11 +1035,23 @@ class ParentDecision {
     return node;
   }
 
-  /** A delete with no Event (the garbage collector) hangs under its owner's termination, else under what the owner was doing. */
-  #ownerTerminationParent(p: ObjectProjection, t: number, depth: number): TreeNode {
+  /**
+   * A delete with no Event (the garbage collector) hangs under its owner's
+   * termination, else under what the owner was doing. At the root, the intent
+   * is the one shown at or before the write that began the deletion
+   * (`goingRv`), not the one whose start is before its time: a cascade's
+   * deletes are all written after the root's delete request, within the same
+   * second, and a lagged watch can deliver the request after them.
+   */
+  #ownerTerminationParent(
+    p: ObjectProjection,
+    t: number,
+    goingRv: number | undefined,
+    depth: number,
+  ): TreeNode {
     const ownerUid = p.controllerUid;
     if (ownerUid === undefined || ownerUid === this.#group.rootUid || depth > MAX_PARENT_DEPTH) {
-      return this.#rootAt(t);
+      return (goingRv === undefined ? undefined : this.#rootByWriteRv(goingRv)) ?? this.#rootAt(t);
     }
     const term = this.#terminationNode(ownerUid);
     if (term !== null) return term;
@@ -1047,7 +1059,7 @@ class ParentDecision {
     if (owner === undefined) return this.#rootAt(t);
     return (
       this.#objectParent(this.#targetsOf(owner.kind, owner.namespace, owner.name), owner, t) ??
-      this.#ownerTerminationParent(owner, t, depth + 1)
+      this.#ownerTerminationParent(owner, t, goingRv, depth + 1)
     );
   }
 

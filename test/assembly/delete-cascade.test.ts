@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { lagged } from '../scenarios/clock-skew.js';
 import { Forest, replayWithEngine, repoRoot, shuffleWithinWindows } from './trees.js';
 
 // A Deployment deleted in the background is gone at once; the garbage collector then
@@ -30,4 +31,41 @@ describe('a delete whose cascade outlasts the deleted object', () => {
         assert.ok(s.startTime <= root.endTime, `${s.name} starts after its root ended`);
     });
   }
+});
+
+// The live suite's "Deployment deleted" scenario, recorded from the local stack:
+// `kubectl delete --cascade=foreground` right after `rollout status`, the whole
+// cascade (Deployment, ReplicaSet, two Pods) written within one second of the
+// rollout's end. A lagged watch can deliver the Deployment's delete request
+// after its ReplicaSet's and Pods' deletions.
+const AFTER_ROLLOUT = 'test/fixtures/live/delete-after-rollout.jsonl';
+const afterRollout = parseRecording(
+  readFileSync(path.join(repoRoot(), AFTER_ROLLOUT), 'utf8'),
+  AFTER_ROLLOUT,
+);
+
+describe('a foreground delete right after its rollout, each delta lagged 0–2 s', () => {
+  it('puts the terminations in the Delete trace, by the order of their writes, for 30 seeds', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const forest = new Forest(replayWithEngine(lagged(afterRollout, seed)).records);
+      const rootNamed = (name: string) =>
+        forest.traces.find((t) => t.spans.some((s) => s.parentSpanId === undefined && s.name === name));
+      const create = rootNamed('Deployment.Create');
+      const del = rootNamed('Deployment.Delete');
+      assert.ok(create !== undefined && del !== undefined, `seed ${seed}: a Create and a Delete trace`);
+      const names = (t: typeof del) => t.spans.map((s) => s.name);
+      assert.deepEqual(
+        names(del)
+          .filter((n) => n.endsWith('.Termination'))
+          .sort(),
+        ['Pod.Termination', 'Pod.Termination', 'ReplicaSet.Termination'],
+        `seed ${seed}: the cascade in the Delete trace`,
+      );
+      assert.deepEqual(
+        names(create).filter((n) => n.endsWith('.Termination')),
+        [],
+        `seed ${seed}: nothing of the delete in the Create trace`,
+      );
+    }
+  });
 });
