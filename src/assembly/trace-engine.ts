@@ -58,6 +58,14 @@ export interface TraceEngineOptions {
    * that ran before (see {@link IntentBook.openListed}). Default false.
    */
   readonly backfill?: boolean;
+  /**
+   * The initial list is history even when it shows no Event: the source lists
+   * Events with everything else (live mode), so a list without one is of a
+   * cluster whose Events had not been written yet, not a capture that lists
+   * objects only (kspan's). Without it, a list is history once it shows an
+   * Event (see #openListedRoots). Default false.
+   */
+  readonly listIsHistory?: boolean;
   /** How long an item waits for a missing object before falling back to names and rule targets. Default 3 s. */
   readonly pendingMs?: number;
   /** Roots whose kind has no notion of "done" (CronJob, plain custom resources) end after this much quiet. Default 30 s. */
@@ -165,9 +173,9 @@ export class TraceEngine {
   /** Root deltas seen while none of their root's intents was open (see #noteEarly). */
   readonly #early: LRUCache<string, EarlyDeltas>;
   /**
-   * The initial list showed Events: a kubetrail ran before (it lists Events; kspan's
-   * captures list objects only, and replay Events after, as if watched), so what the
-   * list shows is history it exported.
+   * The initial list showed Events, or is history anyway (listIsHistory): a kubetrail
+   * ran before (it lists Events; kspan's captures list objects only, and replay Events
+   * after, as if watched), so what the list shows is history it exported.
    */
   #eventsListed = false;
   /** Roots of the initial list seen before it showed Events (see #openListedRoots). */
@@ -232,6 +240,9 @@ export class TraceEngine {
       throw new TypeError('options.backfill must be a boolean');
     const backfill = options.backfill === true;
     this.#backfill = backfill;
+    if (options.listIsHistory !== undefined && typeof options.listIsHistory !== 'boolean')
+      throw new TypeError('options.listIsHistory must be a boolean');
+    this.#eventsListed = options.listIsHistory === true;
     this.#intents = new IntentBook(clock, instantOption('startedAt', options.startedAt), backfill);
     this.#skipEventsBefore = instantOption('skipEventsBefore', options.skipEventsBefore);
 

@@ -61,6 +61,8 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     clock,
     startedAt,
     skipEventsBefore: startedAt - STARTUP_EVENT_WINDOW_MS,
+    // The list holds Events when any were written: one without is not a capture's.
+    listIsHistory: true,
   });
   const sink = createSink({ ...sinkOptions(config, log, version), resourceAttributes });
   // Campaigning starts last (below), once nothing else can fail at startup.

@@ -9,6 +9,7 @@ import type { Delta } from '../../src/model/delta.js';
 import { traceIdOf } from '../../src/model/ids.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { differences, listedAfter } from './restart-cut.js';
 import { repoRoot } from './trees.js';
 
 /**
@@ -29,32 +30,6 @@ function meta(d: Delta): { uid?: string; resourceVersion?: string; generation?: 
   );
 }
 
-/** What a span stands for in any trace: the Event's span id, or the object's uid and the span's role. */
-function nodeOf(s: SpanRecord): string {
-  if (s.role === 'action' || s.role === 'intent') return s.spanId;
-  const kind = s.name.slice(0, s.name.indexOf('.')).toLowerCase();
-  return `${s.role} ${String(s.attributes[`k8s.${kind}.uid`])}`;
-}
-
-/** The spans of `backfilled` that differ from the live run's: trace id, span id or parent. */
-function differences(live: readonly TraceRecord[], backfilled: readonly TraceRecord[]): string[] {
-  const seen = new Map(
-    live.flatMap((r) => r.spans.map((s) => [nodeOf(s), { trace: r.traceId, s }] as const)),
-  );
-  const out: string[] = [];
-  for (const r of backfilled) {
-    for (const s of r.spans) {
-      const l = seen.get(nodeOf(s));
-      const what = `${s.name} ${String(s.attributes['k8s.event.note'] ?? s.attributes['k8s.pod.name'] ?? '')}`;
-      if (l === undefined) out.push(`${what}: not in the live run`);
-      else if (l.trace !== r.traceId) out.push(`${what}: trace`);
-      else if (l.s.spanId !== s.spanId) out.push(`${what}: span id`);
-      else if (l.s.parentSpanId !== s.parentSpanId) out.push(`${what}: parent`);
-    }
-  }
-  return out;
-}
-
 /** The spans of `backfilled` that `plain` (the same restart without --backfill) does not send alike. */
 function addedTo(plain: readonly TraceRecord[], backfilled: readonly TraceRecord[]): TraceRecord[] {
   const key = (r: TraceRecord, s: SpanRecord): string => `${r.traceId} ${s.spanId} ${s.parentSpanId ?? ''}`;
@@ -64,26 +39,6 @@ function addedTo(plain: readonly TraceRecord[], backfilled: readonly TraceRecord
 
 const spanCount = (records: readonly TraceRecord[]): number =>
   records.reduce((n, r) => n + r.spans.length, 0);
-
-/** A restart after delta `cut`: the list holds every write up to the last the old instance saw (by resourceVersion). */
-function listedAfter(deltas: readonly Delta[], cut: number): Delta[] {
-  const rv = (d: Delta): number => Number(meta(d).resourceVersion);
-  let listedRv = 0;
-  for (const d of deltas.slice(0, cut)) listedRv = Math.max(listedRv, rv(d));
-  const latest = new Map<string, Delta>();
-  for (const d of deltas) {
-    const held = latest.get(String(meta(d).uid));
-    if (rv(d) <= listedRv && (held === undefined || rv(held) < rv(d))) latest.set(String(meta(d).uid), d);
-  }
-  // After the last delta: a second later.
-  const at = deltas[cut]?.time ?? (deltas[deltas.length - 1]?.time ?? 0) + 1000;
-  return [
-    ...[...latest.values()]
-      .filter((d) => d.type !== 'DELETED')
-      .map((d): Delta => ({ time: at, type: 'ADDED', object: d.object, initial: true })),
-    ...deltas.slice(cut).filter((d) => rv(d) > listedRv),
-  ];
-}
 
 describe('--backfill after three finished rollouts, then a fourth (recorded live)', () => {
   const three = load('three-rollouts.jsonl');

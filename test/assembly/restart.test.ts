@@ -206,3 +206,34 @@ describe('a restart after three finished rollouts, then a fourth (recorded live)
     }
   });
 });
+
+describe('a restart before the cluster had written any Event', () => {
+  // deployment-rollout.jsonl stopped after the Deployment and its ReplicaSet were made,
+  // before the first Event: the new list shows objects only.
+  const deltas = load('deployment-rollout.jsonl');
+  const cut = deltas.findIndex((d) => (d.object as { kind?: string }).kind === 'Event');
+  const { before, after } = restartAt(deltas, cut);
+  const sent = new Set(replay(before).flatMap((r) => r.spans.map((s) => s.spanId)));
+  const again = (records: readonly TraceRecord[]): string[] =>
+    records.flatMap((r) => r.spans.filter((s) => sent.has(s.spanId)).map((s) => s.name));
+
+  it('live (the list is history, Events or not): sends nothing the stopped instance sent', () => {
+    assert.ok(!after.some((d) => d.initial === true && (d.object as { kind?: string }).kind === 'Event'));
+    assert.deepEqual(sent.size, 2, 'the stopped instance sent the root and the ReplicaSet lifecycle');
+    const restarted = replay(after, { listIsHistory: true });
+    assert.deepEqual(again(restarted), []);
+    const rollout = restarted.filter((r) => r.traceId === [...replay(before)][0]?.traceId);
+    assert.ok(
+      rollout.length > 0 && rollout.every((r) => r.late === true && r.partial),
+      'the Create goes on, late',
+    );
+  });
+
+  it("a replay (a list without Events may be a capture's, kspan's lists no Event): traces the listed roots as first seen", () => {
+    assert.deepEqual(again(replay(after)).sort(), ['Deployment.Create', 'ReplicaSet.Lifecycle']);
+  });
+
+  it('rejects a listIsHistory that is not a boolean', () => {
+    assert.throws(() => replay([], { listIsHistory: 'yes' as unknown as boolean }), TypeError);
+  });
+});

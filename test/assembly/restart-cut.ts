@@ -1,0 +1,118 @@
+/**
+ * A restart derived from a recording: kubetrail stops after delta `cut`
+ * (SIGTERM: what is open goes out as cut off) and a new instance lists the
+ * cluster, then watches the rest. A list at a resourceVersion holds every write
+ * up to it, by write order (a recording is of one etcd): the latest state of
+ * every object and Event written by then, even one the old instance had not
+ * been delivered yet.
+ */
+import { replay } from '../../src/assembly/replay.js';
+import type { Delta } from '../../src/model/delta.js';
+import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
+
+function meta(d: Delta): { uid?: string; resourceVersion?: string } {
+  return (d.object as { metadata?: { uid?: string; resourceVersion?: string } }).metadata ?? {};
+}
+
+const rvOf = (d: Delta): number => Number(meta(d).resourceVersion);
+
+/** What a new instance started after delta `cut` sees: its initial list, then the watch from there. */
+export function listedAfter(deltas: readonly Delta[], cut: number): Delta[] {
+  let listedRv = 0;
+  for (const d of deltas.slice(0, cut)) listedRv = Math.max(listedRv, rvOf(d));
+  const latest = new Map<string, Delta>();
+  for (const d of deltas) {
+    const uid = String(meta(d).uid);
+    const held = latest.get(uid);
+    if (rvOf(d) <= listedRv && (held === undefined || rvOf(held) < rvOf(d))) latest.set(uid, d);
+  }
+  // After the last delta: a second later.
+  const at = deltas[cut]?.time ?? (deltas[deltas.length - 1]?.time ?? 0) + 1000;
+  return [
+    ...[...latest.values()]
+      .filter((d) => d.type !== 'DELETED')
+      .map((d): Delta => ({ time: at, type: 'ADDED', object: d.object, initial: true })),
+    ...deltas.slice(cut).filter((d) => rvOf(d) > listedRv),
+  ];
+}
+
+/** What a span stands for in any trace: the Event's span id, or the object's uid and the span's role. */
+export function nodeOf(s: SpanRecord): string {
+  if (s.role === 'action' || s.role === 'intent') return s.spanId;
+  const kind = s.name.slice(0, s.name.indexOf('.')).toLowerCase();
+  return `${s.role} ${String(s.attributes[`k8s.${kind}.uid`])}`;
+}
+
+/** A span named for a message: its name and the Event's note or the object's name. */
+export function describeSpan(s: SpanRecord): string {
+  const kind = s.name.slice(0, s.name.indexOf('.')).toLowerCase();
+  return `${s.name} ${String(s.attributes['k8s.event.note'] ?? s.attributes[`k8s.${kind}.name`] ?? '')}`.trim();
+}
+
+/** The spans of `sent` that differ from the live run's: trace id, span id or parent. */
+export function differences(live: readonly TraceRecord[], sent: readonly TraceRecord[]): string[] {
+  const seen = new Map(
+    live.flatMap((r) => r.spans.map((s) => [nodeOf(s), { trace: r.traceId, s }] as const)),
+  );
+  const out: string[] = [];
+  for (const r of sent) {
+    for (const s of r.spans) {
+      const l = seen.get(nodeOf(s));
+      const what = describeSpan(s);
+      if (l === undefined) out.push(`${what}: not in the live run`);
+      else if (l.trace !== r.traceId) out.push(`${what}: trace`);
+      else if (l.s.spanId !== s.spanId) out.push(`${what}: span id`);
+      else if (l.s.parentSpanId !== s.parentSpanId) out.push(`${what}: parent`);
+    }
+  }
+  return out;
+}
+
+/**
+ * What is wrong with a plain restart (no --backfill) after delta `cut`, against
+ * the live run: a span the new instance sends that the live run sent otherwise
+ * (trace id, span id, parent) or not at all, a root of an intent begun before the
+ * restart, or a span id the stopped instance had already sent.
+ */
+export function restartFailures(
+  deltas: readonly Delta[],
+  cut: number,
+  live: readonly TraceRecord[],
+): string[] {
+  const stopped = replay(deltas.slice(0, cut));
+  // A live source lists Events with everything else: its list is history even before any Event.
+  const restarted = replay(listedAfter(deltas, cut), { listIsHistory: true });
+  const out = differences(live, restarted);
+  const sent = new Set(stopped.flatMap((r) => r.spans.map((s) => s.spanId)));
+  for (const r of restarted) {
+    for (const s of r.spans) {
+      if (sent.has(s.spanId)) out.push(`${describeSpan(s)}: sent again`);
+      else if (s.role === 'intent' && r.partial)
+        out.push(`${describeSpan(s)}: root of an intent begun before`);
+    }
+  }
+  return out;
+}
+
+/** Cut numbers as ranges (`4-6,28`), and back. */
+export const cutRanges = {
+  format(xs: readonly number[]): string {
+    const out: string[] = [];
+    for (let i = 0; i < xs.length; ) {
+      let j = i;
+      while (j + 1 < xs.length && xs[j + 1] === (xs[j] ?? 0) + 1) j++;
+      out.push(i === j ? String(xs[i]) : `${xs[i]}-${xs[j]}`);
+      i = j + 1;
+    }
+    return out.join(',');
+  },
+  includes(ranges: string, x: number): boolean {
+    return ranges
+      .split(',')
+      .filter((r) => r !== '')
+      .some((r) => {
+        const [a, b] = r.split('-').map(Number);
+        return a !== undefined && x >= a && x <= (b ?? a);
+      });
+  },
+};
