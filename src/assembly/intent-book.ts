@@ -65,6 +65,7 @@ export class IntentBook {
     time: number,
     now: number,
     newGroup: (root: ObjectProjection) => RootGroup,
+    offset?: number,
   ): RootGroup | undefined {
     const gen = p.generation ?? 0;
     const writer = specWriterOf(p, previous, time);
@@ -92,7 +93,7 @@ export class IntentBook {
         group ??= newGroup(p);
         const create = gen <= 1;
         const start = create ? (p.creationTimestamp ?? time) : specTime(writer.time, time, lowerStart);
-        shownBy(this.#open(group, gen, start, manager, managerOp, false, time), p);
+        shownBy(this.#open(group, gen, start, manager, managerOp, false, time, offset), p);
       }
     }
     return group;
@@ -128,6 +129,8 @@ export class IntentBook {
       changed: p.uid,
       start,
       seenAt: time,
+      startOffset: undefined,
+      endOffset: undefined,
       openedAt: now,
       manager: 'unknown',
       managerOperation: '',
@@ -145,7 +148,7 @@ export class IntentBook {
   }
 
   /** Ends the intent of `p`'s generation when the root reports its kind's "done" or a failure. */
-  recordOutcome(group: RootGroup, p: ObjectProjection, time: number, now: number): void {
+  recordOutcome(group: RootGroup, p: ObjectProjection, time: number, now: number, offset?: number): void {
     const current = group.intent(p.generation ?? 0);
     if (current !== undefined && current.emitted === undefined && p.deletionTimestamp === undefined) {
       const outcome = outcomeOf(p);
@@ -168,6 +171,7 @@ export class IntentBook {
           (end.reason === 'converged' && (end.time === undefined || at < end.time))
         ) {
           current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
+          current.endOffset = offset;
         }
       } else if (outcome.state === 'failed' && end === undefined) {
         current.end = {
@@ -319,12 +323,14 @@ export class IntentBook {
     managerOperation: string,
     lazy = false,
     seenAt = Number.POSITIVE_INFINITY,
+    offset: number | undefined = undefined,
   ): Intent {
     const existing = group.intent(key);
     if (existing !== undefined) {
       // The delta that first showed the change says when and by whom, whatever the arrival order.
       if (!lazy && (seenAt < existing.seenAt || existing.lazy)) {
         existing.seenAt = seenAt;
+        existing.startOffset = offset;
         existing.start = start;
         existing.manager = manager;
         existing.managerOperation = managerOperation;
@@ -344,6 +350,8 @@ export class IntentBook {
       changed: undefined,
       start,
       seenAt,
+      startOffset: lazy ? undefined : offset,
+      endOffset: undefined,
       openedAt: this.#clock.now(),
       manager,
       managerOperation,

@@ -12,6 +12,7 @@ import type {
 import { deletionRequestedAt } from '../normalise/project-object.js';
 import { outcomeOf } from './outcome.js';
 import type { Intent, RootGroup, Transition } from './root-group.js';
+import { rootStart } from './root-start.js';
 
 /** One built trace of a group. */
 export interface BuiltTrace {
@@ -151,7 +152,7 @@ export class SpanRenderer {
         ? minStart === Number.POSITIVE_INFINITY
           ? (end?.time ?? intent.openedAt)
           : minStart
-        : changeStart(intent.start, minExact);
+        : rootStart(intent, intent.start, minStart, minExact);
     let endTime: number;
     if (end?.time !== undefined) {
       // A delete converged when its cascade did: a Deployment deleted in the background is gone at
@@ -311,19 +312,6 @@ export class SpanRenderer {
     out.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return out;
   }
-}
-
-/**
- * When a spec change was made. Its stamp (managedFields, creationTimestamp) is whole seconds,
- * refined by the delta that first showed it: late by as much as the root's watch delivered
- * late. The change came before everything it caused, so within the stamp's second the
- * earliest consequence whose time the reporter wrote exactly (a Scheduled's eventTime) bounds
- * it too; never before that second. Consequences timed by their own refined stamps do not:
- * converted with an offset estimated from lagged deltas, they may be early.
- */
-function changeStart(refined: number, earliestExact: number): number {
-  if (earliestExact >= refined) return refined;
-  return Math.max(earliestExact, Math.floor(refined / 1000) * 1000);
 }
 
 /** The action starts at its Event's exact first time (a MicroTime), not at a refined stamp. */

@@ -45,6 +45,13 @@ export interface Intent {
   /** Observation time of the delta the start and manager were read from: the earliest wins. */
   seenAt: number;
   /**
+   * The clock offset (watcher minus cluster, ms) that delta was converted with, when it was a
+   * delta of the root itself applied in its turn; undefined otherwise.
+   */
+  startOffset: number | undefined;
+  /** The clock offset the delta that showed it converged was converted with, likewise. */
+  endOffset: number | undefined;
+  /**
    * The lowest resourceVersion (where numeric) of the root's deltas that showed
    * this intent: the write that made it, or one soon after. Undefined when none
    * was seen (an intent opened from its consequences).

@@ -589,7 +589,7 @@ export class TraceEngine {
       }
       return;
     }
-    this.#afterObject(p, live, type, time, false);
+    this.#afterObject(p, live, type, time, false, this.#deltaOffset);
   }
 
   /**
@@ -617,6 +617,7 @@ export class TraceEngine {
     type: DeltaType,
     time: number,
     fallback: boolean,
+    offset?: number,
   ): void {
     const root = this.#rootOf(p, fallback, numericRv(p.resourceVersion));
     if (isMissing(root)) {
@@ -630,7 +631,7 @@ export class TraceEngine {
       });
       return;
     }
-    if (root.uid === p.uid) this.#rootDelta(p, previous, type, time);
+    if (root.uid === p.uid) this.#rootDelta(p, previous, type, time, offset);
     else this.#memberDelta(root, p, type, time, previous);
   }
 
@@ -953,11 +954,19 @@ export class TraceEngine {
     previous: ObjectProjection | undefined,
     type: DeltaType,
     time: number,
+    offset: number | undefined,
   ): void {
     const now = this.#clock.now();
     const held = this.#groups.get(p.uid);
-    const group = this.#intents.recordChange(held, p, previous, type, time, now, (root) =>
-      this.#newGroup(root),
+    const group = this.#intents.recordChange(
+      held,
+      p,
+      previous,
+      type,
+      time,
+      now,
+      (root) => this.#newGroup(root),
+      offset,
     );
     if (group === undefined) {
       this.#noteEarly(p, previous, type, time);
@@ -981,7 +990,7 @@ export class TraceEngine {
     // A delta older than what the group holds must not roll the root back.
     if (!isOlder(p, group.root)) group.root = p;
     recordTransitions(group.member(p.uid), p);
-    this.#intents.recordOutcome(group, p, time, now);
+    this.#intents.recordOutcome(group, p, time, now, offset);
     const gone = letGoOfOldIntents(group, MAX_INTENTS_PER_ROOT, this.#limits.maxSpansPerTrace);
     if (gone.length > 0) {
       this.#closed.close(group.rootUid, gone);

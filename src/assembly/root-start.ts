@@ -1,0 +1,43 @@
+import { refineTime } from '../normalise/refine-time.js';
+import type { Intent } from './root-group.js';
+
+/**
+ * When a spec change was made, as its root span starts. Its stamp (managedFields,
+ * creationTimestamp) is whole seconds, refined by the delta that first showed it: late by
+ * as much as the root's watch delivered late. The change came before everything it caused,
+ * so within the stamp's second the earliest consequence whose time the reporter wrote
+ * exactly (a Scheduled's eventTime) bounds it too; never before that second. Consequences
+ * timed by their own refined stamps do not: converted with an offset estimated from late
+ * deltas, they may be early.
+ *
+ * The delta that showed the change was converted with the tightest offset bound observed by
+ * a second after it (see ClockOffset); in a run's first second that may be its own stamp's
+ * bound alone, which puts the change at its second's start. When the delta that showed the
+ * intent converged was converted with a tighter bound, the start is refined again with that
+ * one, as the end was: no earlier than before, and never after a span of its trace.
+ */
+export function rootStart(intent: Intent, start: number, minSpanStart: number, minExact: number): number {
+  const first = changeStart(start, minExact);
+  const later = refinedWithEndOffset(intent, start);
+  if (later === undefined || later <= first) return first;
+  return Math.max(first, Math.min(later, minSpanStart, minExact));
+}
+
+function changeStart(refined: number, earliestExact: number): number {
+  if (earliestExact >= refined) return refined;
+  return Math.max(earliestExact, Math.floor(refined / 1000) * 1000);
+}
+
+/**
+ * The intent's start refined with the offset its converged end was converted with, when that
+ * is tighter than the one its start was; undefined when the start is not its whole-second
+ * stamp refined by the delta that showed it (an observation, a stamp of an earlier second).
+ */
+function refinedWithEndOffset(intent: Intent, start: number): number | undefined {
+  const { startOffset, endOffset } = intent;
+  if (startOffset === undefined || endOffset === undefined || endOffset >= startOffset) return undefined;
+  if (intent.end?.reason !== 'converged') return undefined;
+  const second = Math.floor(start / 1000) * 1000;
+  if (refineTime(second, intent.seenAt) !== start) return undefined;
+  return refineTime(second, intent.seenAt + startOffset - endOffset);
+}
