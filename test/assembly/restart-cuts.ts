@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { replay } from '../../src/assembly/replay.js';
 import { loadRecording } from '../scenarios/evaluate.js';
-import { cutRanges, restartFailures } from './restart-cut.js';
+import { cutRanges, restartCheck } from './restart-cut.js';
 import { repoRoot } from './trees.js';
 
 const args = process.argv.slice(2);
@@ -20,12 +20,16 @@ for (const f of files) {
   const deltas = loadRecording(`test/fixtures/live/${f}`);
   const live = replay(deltas);
   const failing: number[] = [];
+  let lost = 0;
   const why = new Map<string, number[]>();
   for (let cut = 1; cut <= deltas.length; cut++) {
-    const fails = restartFailures(deltas, cut, live);
+    const { wrong: fails, lost: l } = restartCheck(deltas, cut, live);
+    lost += l;
     if (fails.length > 0) failing.push(cut);
     for (const w of new Set(fails)) why.set(w, [...(why.get(w) ?? []), cut]);
   }
-  console.log(`${f}: ${failing.length}/${deltas.length} cuts fail ${cutRanges.format(failing)}`);
+  console.log(
+    `${f}: ${failing.length}/${deltas.length} cuts fail ${cutRanges.format(failing)}; ${lost} live spans lost`,
+  );
   if (details) for (const [w, cuts] of why) console.log(`    ${w}  @ ${cutRanges.format(cuts)}`);
 }
