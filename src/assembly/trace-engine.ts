@@ -1026,6 +1026,7 @@ export class TraceEngine {
     recordTransitions(member, p);
     const rv = numericRv(p.resourceVersion);
     if (rv !== undefined) {
+      if (first && previous !== undefined) this.#recordListedReplicas(member, previous);
       if (p.status.specReplicas !== undefined) {
         member.replicas ??= newReplicasHistory(rv);
         recordReplicas(member.replicas, rv, p.status.specReplicas, p.specChange?.time);
@@ -1048,6 +1049,21 @@ export class TraceEngine {
     this.#intents.recordMemberChange(group, p, type, time);
     if (p.kind === 'Pod' && group.intent(changeKeyOf(p.uid)) !== undefined) this.#drains.recordEviction(p);
     this.#schedule.touch(group);
+  }
+
+  /**
+   * The replicas the listed state of a member asked for, from its write on; from its
+   * create on when its spec never changed (generation 1): then its first Pods answered
+   * its creation, as a live run that saw its ADDED knows (the ReplicaSet controller's
+   * Events name the ReplicaSet's write they acted on, older than the list).
+   */
+  #recordListedReplicas(member: ReturnType<RootGroup['member']>, listed: ObjectProjection): void {
+    const replicas = listed.status.specReplicas;
+    const rv = numericRv(listed.resourceVersion);
+    if (replicas === undefined || rv === undefined) return;
+    member.replicas ??= newReplicasHistory(rv);
+    if (listed.generation === 1) recordReplicas(member.replicas, 0, replicas, listed.specChange?.time);
+    recordReplicas(member.replicas, rv, replicas, listed.specChange?.time);
   }
 
   /**

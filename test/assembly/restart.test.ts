@@ -237,3 +237,35 @@ describe('a restart before the cluster had written any Event', () => {
     assert.throws(() => replay([], { listIsHistory: 'yes' as unknown as boolean }), TypeError);
   });
 });
+
+describe('a restart after a new ReplicaSet was made, before its first Pod was reported', () => {
+  // four-image-changes.jsonl stopped right after the second rollout's first scale-up:
+  // the list shows its ReplicaSet at generation 1, and the ReplicaSet controller's
+  // "Created pod" for that first Pod comes after. It answered the ReplicaSet's
+  // creation, whose replicas a generation-1 ReplicaSet still asks for.
+  const deltas = load('four-image-changes.jsonl');
+  const live = replay(deltas);
+  const liveSpan = (name: string): SpanRecord | undefined =>
+    live.flatMap((r) => r.spans).find((s) => s.attributes['k8s.event.note'] === name);
+  const cut = 33;
+  const { after } = restartAt(deltas, cut);
+  const note = 'Created pod: web-596b6d847b-tvwtm';
+
+  it('hangs the first Created pod under the ReplicaSet, as the live run does', () => {
+    const rs = after.find(
+      (d) =>
+        d.initial === true &&
+        (d.object as { metadata?: { name?: string } }).metadata?.name === 'web-596b6d847b',
+    );
+    assert.equal((rs?.object as { metadata?: { generation?: number } }).metadata?.generation, 1);
+    const restarted = replay(after, { listIsHistory: true });
+    const sent = restarted.flatMap((r) => r.spans).find((s) => s.attributes['k8s.event.note'] === note);
+    const expected = liveSpan(note);
+    assert.ok(sent && expected, 'sent after the restart, and live');
+    assert.equal(
+      live.flatMap((r) => r.spans).find((s) => s.spanId === expected.parentSpanId)?.name,
+      'ReplicaSet.Lifecycle',
+    );
+    assert.equal(sent.parentSpanId, expected.parentSpanId);
+  });
+});
