@@ -257,7 +257,7 @@ describe('a restart after a new ReplicaSet was made, before its first Pod was re
         d.initial === true &&
         (d.object as { metadata?: { name?: string } }).metadata?.name === 'web-596b6d847b',
     );
-    assert.equal((rs?.object as { metadata?: { generation?: number } }).metadata?.generation, 1);
+    assert.equal((rs?.object as { metadata?: { generation?: number } } | undefined)?.metadata?.generation, 1);
     const restarted = replay(after, { listIsHistory: true });
     const sent = restarted.flatMap((r) => r.spans).find((s) => s.attributes['k8s.event.note'] === note);
     const expected = liveSpan(note);
