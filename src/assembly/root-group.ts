@@ -6,6 +6,7 @@ import type { ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
 import { sameSecond } from '../normalise/refine-time.js';
 import type { Schedulable } from './due-queue.js';
+import { PackedActions } from './packed-actions.js';
 import type { SpanKeys } from './span-keys.js';
 
 /** Why and when an intent's root span ended. */
@@ -161,7 +162,10 @@ export class RootGroup implements Schedulable {
   readonly rootUid: string;
   root: ObjectProjection;
   readonly intents: Intent[] = [];
-  readonly actions = new Map<string, ActionFact>();
+  /** Undefined while packed. */
+  #actions: Map<string, ActionFact> | undefined = new Map();
+  /** The actions, packed while the group is settled (see {@link packActions}); undefined otherwise. */
+  #packed: PackedActions | undefined = undefined;
   readonly members = new Map<string, MemberFact>();
   /** Actions let go of once their spans went out (see slimSettled); undefined until one is. */
   retired: RetiredActions | undefined = undefined;
@@ -188,6 +192,37 @@ export class RootGroup implements Schedulable {
     this.rootUid = root.uid;
     this.root = root;
     this.lastActivity = now;
+  }
+
+  /** The group's actions (Events) by key, in the order they came; unpacked on first use after {@link packActions}. */
+  get actions(): Map<string, ActionFact> {
+    const packed = this.#packed;
+    if (packed !== undefined) {
+      this.#actions = packed.unpack();
+      this.#packed = undefined;
+    }
+    this.#actions ??= new Map();
+    return this.#actions;
+  }
+
+  /** Actions held, without unpacking them. */
+  get actionCount(): number {
+    return this.#packed?.size ?? this.#actions?.size ?? 0;
+  }
+
+  /** True while the actions are packed. */
+  get actionsPacked(): boolean {
+    return this.#packed !== undefined;
+  }
+
+  /** Packs the actions of a settled group until they are next used (see PackedActions). */
+  packActions(): void {
+    const actions = this.#actions;
+    if (actions === undefined || actions.size === 0) return;
+    const packed = PackedActions.pack(actions);
+    if (packed === undefined) return;
+    this.#packed = packed;
+    this.#actions = undefined;
   }
 
   /** Records new activity at clock time `now`. */

@@ -29,7 +29,7 @@ export function slimEvent(ev: NormalEvent, graph: ObjectGraph): NormalEvent {
  * count) empty on the prototype, so each costs nothing per Event: a time held
  * is a boxed number, 24 bytes with its field.
  */
-class SettledEvent implements NormalEvent {
+export class SettledEvent implements NormalEvent {
   readonly uid: string;
   readonly namespace: string;
   readonly reason: string;
@@ -38,7 +38,10 @@ class SettledEvent implements NormalEvent {
   readonly controller: string;
   readonly involved: ObjectRef;
 
-  constructor(ev: NormalEvent, involved: ObjectRef) {
+  constructor(
+    ev: Pick<NormalEvent, 'uid' | 'namespace' | 'reason' | 'type' | 'occurrence' | 'controller'>,
+    involved: ObjectRef,
+  ) {
     this.uid = ev.uid;
     this.namespace = ev.namespace;
     this.reason = ev.reason;
@@ -88,7 +91,7 @@ class SettledEvent implements NormalEvent {
 }
 
 /** The object a settled Event is about: no API version or field path (never read once its span went out). */
-class SettledRef implements ObjectRef {
+export class SettledRef implements ObjectRef {
   constructor(
     readonly kind: string,
     readonly namespace: string,

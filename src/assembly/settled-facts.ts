@@ -45,7 +45,9 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     return false;
   };
   let retiredNow = 0;
-  for (const [key, fact] of group.actions) {
+  // Packed: slimmed already, and nothing came since (a new fact unpacks them).
+  const actions = group.actionsPacked ? new Map<string, ActionFact>() : group.actions;
+  for (const [key, fact] of actions) {
     if (fact.spanId === undefined || !claimed(fact.spanId)) continue;
     const match = fact.match;
     if (match?.actedOnName === undefined && !(match?.stuck === true && fact.event.type === 'Warning')) {
@@ -71,6 +73,7 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     for (const [key, fact] of kept) group.actions.set(key, fact);
   }
   for (const i of group.intents) i.emitted?.compact();
+  group.packActions();
   slimRootTransitions(group);
   for (const m of group.members.values()) {
     if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
