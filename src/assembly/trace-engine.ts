@@ -499,7 +499,7 @@ export class TraceEngine {
       this.#rejected.add('event-deleted');
       return;
     }
-    const ev = normaliseEvent(raw, time, this.#sink, (own) => this.#toCluster(time, own));
+    const ev = normaliseEvent(raw, time, this.#sink, (own) => this.#toCluster(time, own, initial));
     if (isRejected(ev)) {
       this.#rejected.add(ev.rejected);
       return;
@@ -525,7 +525,7 @@ export class TraceEngine {
     let newest: number | undefined;
     const p = projectObject(raw, this.#sink, observed, held, (own) => {
       newest = own;
-      time = this.#toCluster(observed, own);
+      time = this.#toCluster(observed, own, initial);
       return time;
     });
     if (isRejected(p)) {
@@ -598,7 +598,13 @@ export class TraceEngine {
    * it shows was observed after it was made). Stamps are refined with this,
    * inside their second, and span ends without a stamp use it.
    */
-  #toCluster(observed: number, own: number | undefined): number {
+  #toCluster(observed: number, own: number | undefined, listed = false): number {
+    // A list that is history was taken after every write it shows, seconds or an hour
+    // later: its observation says nothing of when in its second a stamp was written,
+    // only that it came before whatever is watched after the list. It stays at the start
+    // of its second. (A capture's first list is no history: watched from then on, its
+    // observation bounds its stamps as any delta's does.)
+    if (listed && own !== undefined && this.#eventsListed) return own;
     const converted = observed - this.#deltaOffset;
     return own !== undefined && converted < own ? own : converted;
   }

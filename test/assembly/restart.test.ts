@@ -7,6 +7,7 @@ import type { Delta } from '../../src/model/delta.js';
 import { eventSpanIdOf } from '../../src/model/ids.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { differences } from './restart-cut.js';
 import { repoRoot } from './trees.js';
 
 /**
@@ -267,5 +268,36 @@ describe('a restart after a new ReplicaSet was made, before its first Pod was re
       'ReplicaSet.Lifecycle',
     );
     assert.equal(sent.parentSpanId, expected.parentSpanId);
+  });
+});
+
+describe('a restart in the second between a StatefulSet made and its rollout', () => {
+  // statefulset-rollout.jsonl stopped once db-0 and db-1 were made (the Create converged),
+  // and the image changed within the same second, after the list. The list's stamps are
+  // whole seconds: refined with the list's own observation, the listed "Create Pod db-1"
+  // looked as late as the rollout's start, and the rollout took the listed Pods.
+  const deltas = load('statefulset-rollout.jsonl');
+  const cut = deltas.findIndex((d) => {
+    const o = d.object as { kind?: string; metadata?: { generation?: number } };
+    return o.kind === 'StatefulSet' && o.metadata?.generation === 2;
+  });
+  const { after } = restartAt(deltas, cut);
+  const restarted = replay(after, { listIsHistory: true });
+
+  it('sends no lifecycle of a listed Pod in the rollout, and every span as the live run did', () => {
+    const listedPods = new Set(
+      after
+        .filter((d) => d.initial === true && (d.object as { kind?: string }).kind === 'Pod')
+        .map((d) => uidOf(d)),
+    );
+    assert.equal(listedPods.size, 2);
+    const again = restarted
+      .flatMap((r) => r.spans)
+      .filter((s) => s.name === 'Pod.Lifecycle' && listedPods.has(String(s.attributes['k8s.pod.uid'])));
+    assert.deepEqual(
+      again.map((s) => s.attributes['k8s.pod.name']),
+      [],
+    );
+    assert.deepEqual(differences(replay(deltas), restarted), []);
   });
 });
