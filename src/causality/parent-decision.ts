@@ -18,7 +18,9 @@ import {
   type ReplicasHistory,
   replicasAt,
   replicasWrites,
+  stepSizes,
   stepTarget,
+  stepWrites,
 } from './replicas-history.js';
 
 /** How far (ms) a create/delete action may be from the object's own timestamp and still be "the" action. */
@@ -164,6 +166,12 @@ interface ActionPart {
   made?: readonly string[] | undefined;
 }
 
+/** A write of an object that a scaling step reports (see stepWrites): the object and the write's resourceVersion. */
+interface StepWrite {
+  readonly uid: string;
+  readonly rv: number;
+}
+
 /** Any node of a span tree. */
 export type TreeNode = RootNode | ActionNode | ObjectNode;
 /** A node that becomes a span under a root. */
@@ -209,12 +217,14 @@ class ParentDecision {
   readonly #changeRootBySubject = new Map<string, RootNode>();
   /** The create's resourceVersion of each member Pod, by namespace/name, once needed (see #addedRvOf). */
   #podsAdded: Map<string, number> | undefined;
-  /** Parts of a repeated create whose intent the order of writes decided (see #madeInWriteOrder). */
+  /** Parts of a repeated create or scaling step whose intent the order of writes decided (see #madeInWriteOrder, #scaledInWriteOrder). */
   readonly #rootByOrder = new Map<ActionNode, RootNode>();
   /** The part of a repeated create that made the object of this uid, by write order (see #madeInWriteOrder). */
   readonly #madeBy = new Map<string, ActionNode>();
   /** The reverse of #madeBy: the uids each such part made. */
   readonly #madeOf = new Map<ActionNode, readonly string[]>();
+  /** The objects of its name each part of a scaling step scaled, by write order (see #scaledInWriteOrder). */
+  readonly #scaledOf = new Map<ActionNode, readonly string[]>();
   /** Actions that answer a change: each hangs under its change's root. */
   readonly #claims = new Map<ActionNode, RootNode>();
   /**
@@ -577,7 +587,8 @@ class ParentDecision {
       const ev = fact.event;
       const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
       const m = fact.match;
-      for (const part of this.#partsOf(fact)) {
+      const scaled = this.#scaledInWriteOrder(fact, ns);
+      for (const part of this.#partsOf(fact, scaled)) {
         const node: ActionNode = {
           kind: 'action',
           fact,
@@ -593,13 +604,25 @@ class ParentDecision {
         };
         this.#actions.push(node);
         if (part.root !== undefined) this.#rootByOrder.set(node, part.root);
+        const writes = scaled === undefined ? undefined : this.#writesOfPart(fact, scaled, part);
+        const head = writes?.[0];
+        if (writes !== undefined && head !== undefined) {
+          this.#scaledOf.set(
+            node,
+            writes.map((w) => w.uid),
+          );
+          const again = this.#recreateRootByWrite(head);
+          const byWrite = again === undefined ? this.#rootByWriteRv(head.rv) : undefined;
+          if (again !== undefined) this.#claims.set(node, again);
+          else if (byWrite !== undefined && part.root === undefined) this.#rootByOrder.set(node, byWrite);
+        }
         if (part.made !== undefined) {
           this.#madeOf.set(node, part.made);
           for (const uid of part.made) this.#madeBy.set(uid, node);
         }
         if (m?.actedOnName !== undefined) {
           this.#addTarget(m.actedOnKind, ns, m.actedOnName, node);
-          if (CREATE_VERBS.includes(m.verb)) {
+          if (CREATE_VERBS.includes(m.verb) && head === undefined) {
             const again = this.#recreateRootAt(m.actedOnKind, ns, m.actedOnName, part.start);
             if (again !== undefined) this.#claims.set(node, again);
           }
@@ -646,7 +669,7 @@ class ParentDecision {
    * occurrences after a later intent started are that intent's, as a span of
    * their own. Observations (BackOff, Pulling) stay one span.
    */
-  #partsOf(fact: ActionFact): ActionPart[] {
+  #partsOf(fact: ActionFact, scaled: readonly StepWrite[] | undefined): ActionPart[] {
     const all: ActionPart = { start: fact.start, lastTime: fact.lastTime, count: fact.count, from: 0 };
     const whole = [all];
     const occ = fact.occurrences;
@@ -663,10 +686,17 @@ class ParentDecision {
     const ns = fact.event.involved.namespace === '' ? fact.event.namespace : fact.event.involved.namespace;
     const creates = CREATE_VERBS.includes(m.verb);
     const made = creates ? this.#madeInWriteOrder(fact, occ, ns) : undefined;
-    const ownerAt = (k: number, t: number): RootNode =>
-      (creates ? this.#recreateRootAt(m.actedOnKind, ns, m.actedOnName ?? '', t) : undefined) ??
-      made?.[k]?.root ??
-      this.#rootAt(t);
+    const ownerAt = (k: number, t: number): RootNode => {
+      // A scaling step's occurrence by the write it reports (see #scaledInWriteOrder), else by time.
+      const w = scaled?.[(occ[k]?.count ?? 0) - 1];
+      if (w !== undefined)
+        return this.#recreateRootByWrite(w) ?? this.#rootByWriteRv(w.rv) ?? this.#rootAt(t);
+      return (
+        (creates ? this.#recreateRootAt(m.actedOnKind, ns, m.actedOnName ?? '', t) : undefined) ??
+        made?.[k]?.root ??
+        this.#rootAt(t)
+      );
+    };
     const parts: ActionPart[] = [];
     let first = 0;
     for (let k = 1; k <= occ.length; k++) {
@@ -738,6 +768,68 @@ class ParentDecision {
     }
     made.sort((a, b) => a.rv - b.rv);
     return made.map((x) => ({ uid: x.uid, root: this.#rootByWriteRv(x.rv) }));
+  }
+
+  /**
+   * The object of its name each occurrence of a scaling step scaled, by the
+   * order of writes rather than by clocks, indexed by count − 1: a ReplicaSet
+   * deleted and made again under its name is scaled up "from 0 to 2" twice, one
+   * Event with count 2, both occurrences in the same second or two. Each write
+   * that took an object of that name from the note's first size to its second
+   * (see stepWrites) is one occurrence, in resourceVersion order. A combined
+   * Event's occurrence (a fact of its own, its note its own) is the one such
+   * write, if there is one. Undefined unless every occurrence has its write.
+   */
+  #scaledInWriteOrder(fact: ActionFact, ns: string): readonly StepWrite[] | undefined {
+    const m = fact.match;
+    if ((m?.verb !== 'scale-up' && m?.verb !== 'scale-down') || m.actedOnName === undefined) return undefined;
+    const sizes = stepSizes(fact.event.message);
+    if (sizes === undefined) return undefined;
+    const writes: StepWrite[] = [];
+    for (const [uid, member] of this.#group.members) {
+      if (member.replicas === undefined) continue;
+      const p = this.#graph.peek(uid);
+      if (p?.kind !== m.actedOnKind || p.name !== m.actedOnName || p.namespace !== ns) continue;
+      for (const w of stepWrites(member.replicas, member.addedRv, sizes.from, sizes.to))
+        writes.push({ uid, rv: w.rv });
+    }
+    const expected = fact.event.occurrence !== undefined ? 1 : fact.count;
+    if (writes.length !== expected) return undefined;
+    return writes.sort((a, b) => a.rv - b.rv);
+  }
+
+  /** The writes of `scaled` (see #scaledInWriteOrder) that the occurrences of `part` report. */
+  #writesOfPart(fact: ActionFact, scaled: readonly StepWrite[], part: ActionPart): readonly StepWrite[] {
+    if (fact.event.occurrence !== undefined) return scaled;
+    const first = part.from === 0 ? Math.min(fact.minCount, part.count) : part.from;
+    return scaled.slice(first - 1, part.count);
+  }
+
+  /**
+   * The root of the change that a step's write re-creates, by the order of
+   * writes: when the write is an object's create, the delete of another object
+   * of its kind and name made before it (whose create has the lower
+   * resourceVersion; a name is held by one object at a time). Undefined when
+   * the write is no create (a later step of the object made again belongs to
+   * its own intent), re-creates nothing, or its create was not watched.
+   */
+  #recreateRootByWrite(w: StepWrite): RootNode | undefined {
+    const uid = w.uid;
+    const x = this.#graph.peek(uid);
+    const added = this.#group.members.get(uid)?.addedRv;
+    if (x === undefined || added === undefined || added !== w.rv) return undefined;
+    let found: RootNode | undefined;
+    let foundRv = Number.NEGATIVE_INFINITY;
+    for (const [intent, change] of this.#changes) {
+      const s = change.subject;
+      if (change.kind !== 'delete' || s.uid === uid || s.kind !== x.kind || s.name !== x.name) continue;
+      if (s.namespace !== x.namespace) continue;
+      const before = this.#group.members.get(s.uid)?.addedRv;
+      if (before === undefined || before > added || before < foundRv) continue;
+      found = this.#roots.get(intent);
+      foundRv = before;
+    }
+    return found;
   }
 
   #computeHorizon(): number {
@@ -891,8 +983,9 @@ class ParentDecision {
    * later incarnation, see #madeInWriteOrder).
    */
   #aboutIncarnation(list: readonly ActionNode[] | undefined, uid: string): readonly ActionNode[] | undefined {
-    if (list === undefined || this.#madeOf.size === 0) return list;
-    const other = (a: ActionNode): boolean => this.#madeOf.get(a)?.includes(uid) === false;
+    if (list === undefined || (this.#madeOf.size === 0 && this.#scaledOf.size === 0)) return list;
+    const other = (a: ActionNode): boolean =>
+      this.#madeOf.get(a)?.includes(uid) === false || this.#scaledOf.get(a)?.includes(uid) === false;
     return list.some(other) ? list.filter((a) => !other(a)) : list;
   }
 
@@ -969,7 +1062,8 @@ class ParentDecision {
     const p = this.#graph.peek(uid);
     if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
     const c = p.creationTimestamp;
-    const targets = this.#targetsOf(p.kind, p.namespace, p.name);
+    // Not an action known to have made or scaled another object of its name (by write order).
+    const targets = this.#aboutIncarnation(this.#targetsOf(p.kind, p.namespace, p.name), uid);
     const create =
       this.#madeBy.get(uid) ??
       firstCreateFrom(targets, c, MATCH_WINDOW_MS) ??

@@ -121,3 +121,33 @@ export function stepTarget(message: string): number | undefined {
   const m = / to (\d{1,9})$/.exec(message);
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
+
+/** The replicas a scaling step's note asks for and those it started from: "… from A to B"; undefined without "from". */
+export function stepSizes(message: string): { readonly from: number; readonly to: number } | undefined {
+  const m = / from (\d{1,9}) to (\d{1,9})$/.exec(message);
+  return m?.[1] === undefined || m[2] === undefined ? undefined : { from: Number(m[1]), to: Number(m[2]) };
+}
+
+/**
+ * The writes of `history` that took the object from `from` to `to` replicas:
+ * those asking for `to` right after a recorded write asking for `from`, or,
+ * from 0, the object's create (`addedRv`) asking for `to`. The deployment
+ * controller's step note ("Scaled up replica set X from 1 to 2") names both
+ * sizes, so this finds the write a step reports by the object's own writes.
+ */
+export function stepWrites(
+  history: ReplicasHistory | undefined,
+  addedRv: number | undefined,
+  from: number,
+  to: number,
+): ReplicasAt[] {
+  const out: ReplicasAt[] = [];
+  const w = history?.writes ?? [];
+  for (let b = 0; b < w.length; b += STRIDE) {
+    const rv = w[b] ?? 0;
+    if (w[b + 1] !== to) continue;
+    const was = b > 0 ? w[b - STRIDE + 1] : rv === addedRv ? 0 : undefined;
+    if (was === from) out.push({ rv, replicas: to, at: stampAt(w, b) });
+  }
+  return out;
+}

@@ -6,7 +6,9 @@ import {
   recordReplicas,
   replicasAt,
   replicasWrites,
+  stepSizes,
   stepTarget,
+  stepWrites,
 } from '../../src/causality/replicas-history.js';
 
 function history(...writes: [number, number][]) {
@@ -64,5 +66,36 @@ describe('replicas history', () => {
     assert.equal(stepTarget('Scaled up replica set web-5d5 from 1 to 2'), 2);
     assert.equal(stepTarget('Scaled down replica set web-5d5 to 0'), 0);
     assert.equal(stepTarget('Created pod: web-5d5-abc'), undefined);
+  });
+
+  it('reads both sizes of a scaling step, when its note has them', () => {
+    assert.deepEqual(stepSizes('Scaled up replica set web-5d5 from 1 to 2'), { from: 1, to: 2 });
+    assert.deepEqual(stepSizes('Scaled down replica set web-5d5 from 3 to 0'), { from: 3, to: 0 });
+    assert.equal(stepSizes('Scaled down replica set web-5d5 to 0'), undefined);
+  });
+
+  it('finds the writes that took an object from one size to another', () => {
+    // Created at rv 10 asking for 1, then 2, 3, down to 1 and up to 2 again.
+    const h = history([10, 1], [20, 2], [30, 3], [40, 1], [50, 2]);
+    assert.deepEqual(
+      stepWrites(h, 10, 0, 1).map((w) => w.rv),
+      [10],
+    );
+    assert.deepEqual(
+      stepWrites(h, 10, 1, 2).map((w) => w.rv),
+      [20, 50],
+    );
+    assert.deepEqual(
+      stepWrites(h, 10, 2, 3).map((w) => w.rv),
+      [30],
+    );
+    assert.deepEqual(
+      stepWrites(h, 10, 3, 1).map((w) => w.rv),
+      [40],
+    );
+    assert.deepEqual(stepWrites(h, 10, 2, 1), []);
+    // Whose create is not on record: its first write recorded is no step from 0.
+    assert.deepEqual(stepWrites(h, undefined, 0, 1), []);
+    assert.deepEqual(stepWrites(undefined, 10, 0, 1), []);
   });
 });

@@ -62,6 +62,32 @@ describe('placement by the order of writes, not by how late a watch delivered', 
     });
   }
 
+  for (const [file, kind] of [
+    ['test/fixtures/live/four-image-changes.jsonl', 'Event'],
+    ['test/fixtures/live/three-rollouts.jsonl', 'Deployment'],
+  ] as const) {
+    it(`a combined scaling step follows the generation in force at the ReplicaSet write it reports (${file}, ${kind}s 600 ms late)`, () => {
+      // client-go folds the tenth similar Event on into one "(combined from similar events)" Event
+      // whose occurrences all name the root's resourceVersion of the first: by their refined times,
+      // an occurrence and the Pods it made went to the next generation's trace. Its note names the
+      // ReplicaSet and both sizes, and the write that took it from one to the other is ordered
+      // against the Deployment's spec writes by resourceVersion.
+      assertPlacementsKept(file, [kind], 600);
+    });
+  }
+
+  for (const kind of ['ReplicaSet', 'Event'] as const) {
+    it(`a step repeated for a ReplicaSet deleted and made again under its name is split by the ReplicaSets' writes (replicaset-deleted, ${kind}s 600 ms late)`, () => {
+      // "Scaled up replica set web-575b656585 from 0 to 2" is one Event, count 2: once for the
+      // ReplicaSet the user deleted, once for the one made again under its name, both in one second.
+      // By their refined times, the first ReplicaSet's Created pod Events and its Pods went under the
+      // re-create's occurrence, in the ReplicaSet.Delete trace. The k-th write that took a ReplicaSet
+      // of that name from 0 to 2 is the k-th occurrence; the one made after the other's create
+      // re-creates it; a Pod's create answers only the occurrence that scaled its own ReplicaSet.
+      assertPlacementsKept('test/fixtures/live/replicaset-deleted.jsonl', [kind], 600);
+    });
+  }
+
   it('the first scale-up of a ReplicaSet in its second made it (rollout-undo, ReplicaSets 0.9 s late)', () => {
     // A ReplicaSet observed late is refined late in its second, past the next scaling step: the
     // step nearest its creationTimestamp was taken for its create, and its first Pod changed parent.

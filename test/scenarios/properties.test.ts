@@ -24,18 +24,12 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: lagged by 0–2 s (seeds 1, 3), the Deployment.Delete root lasts 1.4–1.6 s longer: it ends at its DELETED, which carries no stamp of its own, late by its lag; it is the last write of the recording, so no create written after it bounds it',
   'test/fixtures/live/five-image-changes.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 3), the Create root lasts 1.3 s longer: its ADDED, the run's first delta, is delivered 150 ms late and sets the estimate itself (1,090 ms, until 4.8 s later), so the start refines to its second's start (931 ms early); its done status write, 1.4 s late, refines 348 ms late. Both ends are converted with one offset estimate, so the root lengthens by the difference of the two deltas' lags, limited only by the stamps' seconds; that is the explanation of the observations with the least lag, and no stamp, exact Event time or write order rules it out (README, The watcher's clock)",
-  'test/fixtures/live/four-image-changes.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s, combined scaling steps about the root (whose Events all name the first combined occurrence's resourceVersion) go to the generation whose refined start is nearer, and their Pods with them",
   'test/fixtures/live/orphan-delete-adopt.jsonl watch-lag':
     'issue 9: lagged by 0–2 s (seed 3), the Deployment.Delete root lasts 1.3 s longer: it ends at its DELETED, which carries no stamp of its own, late by its lag; the first create written after it (the Deployment made again) is stamped 2 s later, too late to bound it',
   'test/fixtures/live/replicaset-deleted.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s (seed 1), the first ReplicaSet's Created pod Events and their Pods' Scheduled move from Deployment.Create into the ReplicaSet.Delete trace, under the re-create's scaling step: one Event (\"Scaled up … from 0 to 2\", count 2) reports the step of both ReplicaSets of that name, and its occurrences are told apart by their refined times, which the lag moves within their shared second",
-  'test/fixtures/live/restart-after-three-rollouts.jsonl watch-lag':
-    'issue 9: lagged by 0–2 s, a step moves to the generation 4 trace (a new root) and the Update root lasts over 1 s longer',
+    "issue 9: lagged by 0–2 s (seed 2), the ReplicaSet.Delete root lasts 1.3 s, not 0.3 s (+1004 ms): it ends at the DELETED of the last Pod the garbage collector removed, which carries no stamp of its own, late by its lag; it is the last write of the recording, so no create written after it bounds it",
   'test/fixtures/live/statefulset-scale-partition.jsonl no-span-after-convergence':
     "issue 12: the scale to 4 (generation 2) converges at its status write (ready 4), observed 17–25 ms before the Pods it counted: db-2's and db-3's creates and lifecycles, timed by their creationTimestamps refined by those later observations, start 17–21 ms after it, and db-3's Scheduled (exact eventTime) 3 ms after; the resourceVersion order of those writes would bound them, not done",
-  'test/fixtures/live/three-rollouts.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s, combined scaling steps about the root (whose Events all name the first combined occurrence's resourceVersion) go to the generation whose refined start is nearer, and their Pods with them",
   'examples/deployment-2-pods.yaml no-span-before-root':
     'issue 9: a capture begun mid-rollout: the first step and the ReplicaSet.Lifecycle start 15 and 5 ms before the Deployment.Update root (both timed by refined whole-second stamps, which do not bound the root)',
   'test/oracles/kspan/deployment-2-pods.yaml no-span-before-root':
