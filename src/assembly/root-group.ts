@@ -6,6 +6,7 @@ import type { ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
 import { sameSecond } from '../normalise/refine-time.js';
 import type { Schedulable } from './due-queue.js';
+import type { OwnWrite } from './own-write.js';
 import { PackedActions } from './packed-actions.js';
 import type { SpanKeys } from './span-keys.js';
 
@@ -127,6 +128,8 @@ export interface MemberFact {
   addedRv: number | undefined;
   /** The lowest numeric resourceVersion that showed it deleted or evicted (the request's write). */
   goingRv: number | undefined;
+  /** Its latest write with a stamp of its own, which bounds its DELETED (see own-write.ts). */
+  ownWrite: OwnWrite | undefined;
 }
 
 /** Transitions kept per object. */
@@ -263,6 +266,7 @@ export class RootGroup implements Schedulable {
         replicas: undefined,
         addedRv: undefined,
         goingRv: undefined,
+        ownWrite: undefined,
       };
       this.members.set(uid, m);
     }

@@ -30,8 +30,9 @@ import { Counters, type EngineStats } from './engine-stats.js';
 import { IntentBook } from './intent-book.js';
 import { letGoOfOldIntents, MAX_INTENTS_PER_ROOT } from './intent-bound.js';
 import { outcomeOf } from './outcome.js';
+import { deletedNoLaterThan, ownWriteStamp, recordOwnWrite } from './own-write.js';
 import { PendingBuffer } from './pending-buffer.js';
-import { RootGroup, recordDone, recordTransitions } from './root-group.js';
+import { type MemberFact, RootGroup, recordDone, recordTransitions } from './root-group.js';
 
 /** Options of the {@link TraceEngine}. Durations are milliseconds on the injected clock. */
 export interface TraceEngineOptions {
@@ -96,6 +97,8 @@ type PendingItem =
       readonly time: number;
       readonly waitingOn: string;
       readonly arrivedAt: number;
+      /** The stamp the write set itself, judged against the state held when it arrived (see own-write.ts). */
+      readonly ownAt: number | undefined;
     }
   /** A later state of an object whose ADDED has not arrived yet (see #holdsUnseen). */
   | {
@@ -132,6 +135,11 @@ const MAX_EARLY_GENERATIONS = 4;
 interface Aligning {
   readonly delta: Delta;
   readonly time: number;
+  /** For an object's watch delta: its uid and numeric resourceVersion (see #applyInObjectOrder). */
+  readonly uid?: string;
+  readonly rv?: number;
+  /** Applied already, ahead of its place (see #applyInObjectOrder). */
+  applied?: boolean;
 }
 
 const EMPTY_ALIGNING: Aligning = Object.freeze({
@@ -198,6 +206,8 @@ export class TraceEngine {
    * stamps are refined alike, and it must not overtake deltas observed before it.
    */
   #aligning: Aligning[] = [];
+  /** The waiting deltas of each object (those with a uid and numeric resourceVersion), in arrival order. */
+  readonly #aligningByUid = new Map<string, Aligning[]>();
   #aligningHead = 0;
   /** The offset the delta being applied is converted with (watcher minus cluster, ms; 0 when unknown). */
   #deltaOffset = 0;
@@ -307,11 +317,20 @@ export class TraceEngine {
           if (rv !== undefined && created !== undefined) this.#ceilings.recordCreate(rv, created, time);
         }
       }
-      this.#aligning.push({ delta, time });
+      const meta = d === undefined || d.initial === true ? undefined : asRecord(asRecord(d.object)?.metadata);
+      const uid = meta === undefined || isEventObject(d?.object) ? undefined : asString(meta.uid);
+      const rv = uid === undefined ? undefined : numericRv(asString(meta?.resourceVersion));
+      if (uid !== undefined && rv !== undefined) {
+        const entry: Aligning = { delta, time, uid, rv, applied: false };
+        this.#aligning.push(entry);
+        const held = this.#aligningByUid.get(uid);
+        if (held === undefined) this.#aligningByUid.set(uid, [entry]);
+        else held.push(entry);
+      } else this.#aligning.push({ delta, time });
       // Bounded: beyond the pending bound, the oldest is applied early.
       if (this.#aligning.length - this.#aligningHead > this.#limits.maxPending) {
         this.#evictions.add('aligning');
-        this.#releaseOne(now);
+        this.#releaseOne(now, true);
       }
       this.#releaseDue(now);
     } catch {
@@ -332,7 +351,7 @@ export class TraceEngine {
     while (this.#aligningHead < queue.length) {
       const head = queue[this.#aligningHead];
       if (head === undefined || (!all && head.time + ALIGN_DELAY_MS > now)) break;
-      this.#releaseOne(now);
+      this.#releaseOne(now, all);
     }
     if (this.#aligningHead === queue.length) {
       this.#aligning = [];
@@ -343,13 +362,48 @@ export class TraceEngine {
     }
   }
 
-  #releaseOne(now: number): void {
+  #releaseOne(now: number, all: boolean): void {
     const head = this.#aligning[this.#aligningHead];
     if (head === undefined) return;
     this.#aligning[this.#aligningHead] = EMPTY_ALIGNING;
     this.#aligningHead += 1;
+    if (head.applied === true) return;
+    this.#applyInObjectOrder(head, now, all);
+  }
+
+  /**
+   * Applies `entry`, after the waiting deltas of the same object that were
+   * written before it (lower resourceVersion) and are due: one watch delivers
+   * an object's deltas in order, but a re-list, a relay or a recording's
+   * arrival order may not, and what the engine learns from an object's writes
+   * in turn (its own stamps, see own-write.ts) must not depend on it.
+   */
+  #applyInObjectOrder(entry: Aligning, now: number, all: boolean): void {
+    const uid = entry.uid;
+    const queued = uid === undefined ? undefined : this.#aligningByUid.get(uid);
+    if (uid !== undefined && queued !== undefined) {
+      const rv = entry.rv ?? 0;
+      const earlier = queued
+        .filter(
+          (e) =>
+            e !== entry && e.applied !== true && (e.rv ?? 0) < rv && (all || e.time + ALIGN_DELAY_MS <= now),
+        )
+        .sort((a, b) => (a.rv ?? 0) - (b.rv ?? 0));
+      for (const e of earlier) {
+        e.applied = true;
+        this.#applyGuarded(e.delta, now);
+      }
+      entry.applied = true;
+      const waiting = queued.filter((e) => e.applied !== true);
+      if (waiting.length === 0) this.#aligningByUid.delete(uid);
+      else this.#aligningByUid.set(uid, waiting);
+    }
+    this.#applyGuarded(entry.delta, now);
+  }
+
+  #applyGuarded(delta: Delta, now: number): void {
     try {
-      this.#applyNow(head.delta, now);
+      this.#applyNow(delta, now);
     } catch {
       this.#rejected.add('internal-error');
     }
@@ -538,6 +592,11 @@ export class TraceEngine {
       const ceiling = rv === undefined ? undefined : this.#ceilings.ceilingOf(rv, observed);
       if (ceiling !== undefined && ceiling < time && (newest === undefined || ceiling >= newest))
         time = ceiling;
+      // Ending a deletion in progress: no later after its last write with a stamp of its own than
+      // it was seen after it.
+      const own = p.deletionTimestamp === undefined ? undefined : this.#memberOf(p)?.ownWrite;
+      const after = own === undefined ? undefined : deletedNoLaterThan(own, time);
+      if (after !== undefined && after < time) time = Math.max(after, newest ?? after);
     }
     const live = held !== undefined && this.#graph.isLive(p.uid) ? held : undefined;
     if (type === 'DELETED') {
@@ -589,7 +648,10 @@ export class TraceEngine {
       }
       return;
     }
-    this.#afterObject(p, live, type, time, false, this.#deltaOffset);
+    // Only a deletion in progress's writes bound its DELETED (see own-write.ts): the request's and
+    // those after it. Kept for them alone, terminating objects hold it, not every live one.
+    const ownAt = p.deletionTimestamp === undefined ? undefined : ownWriteStamp(p, live, type);
+    this.#afterObject(p, live, type, time, false, ownAt, this.#deltaOffset);
   }
 
   /**
@@ -609,6 +671,13 @@ export class TraceEngine {
     return own !== undefined && converted < own ? own : converted;
   }
 
+  /** The member fact `p`'s root group holds of it (a root's own included), if its group is open. */
+  #memberOf(p: ObjectProjection): MemberFact | undefined {
+    const res = this.#graph.resolveRoot(p, numericRv(p.resourceVersion));
+    const rootUid = res.status === 'root' ? res.root.uid : undefined;
+    return rootUid === undefined ? undefined : this.#groups.get(rootUid)?.members.get(p.uid);
+  }
+
   /** The projection held for the uid of `raw`, live or tombstoned, if any. */
   #heldOf(raw: unknown): ObjectProjection | undefined {
     const meta = asRecord(asRecord(raw)?.metadata);
@@ -623,6 +692,7 @@ export class TraceEngine {
     type: DeltaType,
     time: number,
     fallback: boolean,
+    ownAt: number | undefined,
     offset?: number,
   ): void {
     const root = this.#rootOf(p, fallback, numericRv(p.resourceVersion));
@@ -634,17 +704,18 @@ export class TraceEngine {
         time,
         waitingOn: root.missingUid,
         arrivedAt: this.#clock.now(),
+        ownAt,
       });
       return;
     }
-    if (root.uid === p.uid) this.#rootDelta(p, previous, type, time, offset);
-    else this.#memberDelta(root, p, type, time, previous);
+    if (root.uid === p.uid) this.#rootDelta(p, previous, type, time, ownAt, offset);
+    else this.#memberDelta(root, p, type, time, previous, ownAt);
   }
 
   #retry(item: PendingItem, fallback: boolean): void {
     if (item.kind === 'event') this.#routeEvent(item.event, fallback);
     else if (item.kind === 'delta') this.#applyHeld(item.raw, item.type, item.time);
-    else this.#afterObject(item.projection, undefined, item.type, item.time, fallback);
+    else this.#afterObject(item.projection, undefined, item.type, item.time, fallback, item.ownAt);
   }
 
   /**
@@ -960,6 +1031,7 @@ export class TraceEngine {
     previous: ObjectProjection | undefined,
     type: DeltaType,
     time: number,
+    ownAt: number | undefined,
     offset: number | undefined,
   ): void {
     const now = this.#clock.now();
@@ -995,7 +1067,9 @@ export class TraceEngine {
     }
     // A delta older than what the group holds must not roll the root back.
     if (!isOlder(p, group.root)) group.root = p;
-    recordTransitions(group.member(p.uid), p);
+    const self = group.member(p.uid);
+    recordOwnWrite(self, numericRv(p.resourceVersion), ownAt, time);
+    recordTransitions(self, p);
     this.#intents.recordOutcome(group, p, time, now, offset);
     const gone = letGoOfOldIntents(group, MAX_INTENTS_PER_ROOT, this.#limits.maxSpansPerTrace);
     if (gone.length > 0) {
@@ -1018,6 +1092,7 @@ export class TraceEngine {
     type: DeltaType,
     time: number,
     previous: ObjectProjection | undefined,
+    ownAt: number | undefined,
   ): void {
     const group = this.#groupFor(root);
     if (group === undefined) return;
@@ -1030,6 +1105,7 @@ export class TraceEngine {
       member.deletingWhenListed = previous.deletionTimestamp !== undefined;
     }
     recordTransitions(member, p);
+    recordOwnWrite(member, numericRv(p.resourceVersion), ownAt, time);
     const rv = numericRv(p.resourceVersion);
     if (rv !== undefined) {
       if (first && previous !== undefined) this.#recordListedReplicas(member, previous);

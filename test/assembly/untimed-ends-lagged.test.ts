@@ -55,4 +55,19 @@ describe('ends without a time of their own, delivered late', () => {
       assertEndsKept(file, kinds);
     });
   }
+
+  for (const [file, kinds] of [
+    ['test/fixtures/live/deployment-scale.jsonl', ['ReplicaSet']],
+    ['test/fixtures/live/deployment-scale.jsonl', ['Pod']],
+    ['test/fixtures/live/orphan-delete-adopt.jsonl', ['Deployment']],
+    ['test/fixtures/live/replicaset-deleted.jsonl', ['Pod']],
+  ] as const) {
+    it(`a DELETED nothing written after bounds ends no later after its object's last own-stamped write than it was seen after it (${file}, ${kinds.join(' and ')} watch 1.5 s late)`, () => {
+      // The Deployment's DELETED (foreground or orphan delete) and the Pods' and ReplicaSet's of its
+      // cascade are the last writes of the recording: their ends were their converted observations,
+      // late by their watch's lag. The write before each on the same watch set a stamp of its own
+      // (a status write, the delete request), which stays in its second however late it came.
+      assertEndsKept(file, kinds);
+    });
+  }
 });
