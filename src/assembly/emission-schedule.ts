@@ -49,8 +49,8 @@ const MAX_SETTLE_PERIODS = 6;
  * When each root group's traces are due, and their emission. An ended intent
  * is emitted once its group has been quiet for the settle window; an open one
  * is cut off at the maximum trace length, or ends after the idle period when
- * its kind has no "done". Spans that arrive after an emission go out as late
- * records of the same trace. A settled group is kept for the retain period so
+ * its kind has no "done" (a CronJob's run ends with its Job). Spans that
+ * arrive after an emission go out as late records of the same trace. A settled group is kept for the retain period so
  * late spans still find their parents, with only what they need of its facts
  * ({@link slimSettled}).
  */
@@ -137,7 +137,7 @@ export class EmissionSchedule {
         if (i.end !== undefined) due = Math.min(due, this.#settleAt(group, i.end));
         else {
           due = Math.min(due, this.#cutoffAt(i));
-          if (idle) due = Math.min(due, group.lastActivity + this.#idleMs);
+          if (idle && i.changed === undefined) due = Math.min(due, group.lastActivity + this.#idleMs);
         }
       } else if (i.emittedVersion !== group.version) {
         due = Math.min(due, group.lastActivity + this.#settleMs);
@@ -164,7 +164,8 @@ export class EmissionSchedule {
       if (force) i.end = { reason: forcedEnd, time: undefined, observedAt: now, message: undefined };
       else if (now >= this.#cutoffAt(i)) {
         i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
-      } else if (idle && now >= group.lastActivity + this.#idleMs) {
+      } else if (idle && i.changed === undefined && now >= group.lastActivity + this.#idleMs) {
+        // A CronJob's run (an intent without a spec change) ends with its Job, not with quiet.
         i.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
       }
     }

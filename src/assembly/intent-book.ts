@@ -107,22 +107,30 @@ export class IntentBook {
    * (as an intent opened from its consequences is); whether it is an intent of
    * its own or the consequence of another is causality's decision, from all
    * facts, so the arrival order does not matter. Nothing while the root itself
-   * is being deleted: everything under it goes with that delete.
+   * is being deleted: everything under it goes with that delete. `listed`: `p`
+   * came with the initial list (a run then began before the start).
    */
-  recordMemberChange(group: RootGroup, p: ObjectProjection, type: DeltaType, time: number): void {
+  recordMemberChange(
+    group: RootGroup,
+    p: ObjectProjection,
+    type: DeltaType,
+    time: number,
+    listed = false,
+  ): void {
     const start = changeStart(p, type, time);
     if (start === undefined || group.intent('delete') !== undefined) return;
     const key = changeKeyOf(p.uid);
     const existing = group.intent(key);
+    const now = this.#clock.now();
     if (existing !== undefined) {
       if (existing.emitted === undefined && (existing.start === undefined || start < existing.start)) {
         existing.start = start;
         group.reorder();
       }
+      if (madeByCronJob(p)) endRun(existing, p, now);
       return;
     }
-    const now = this.#clock.now();
-    group.addIntent({
+    const intent: Intent = {
       key,
       traceId: traceIdOf(group.rootUid, key),
       operation: 'Change',
@@ -136,7 +144,10 @@ export class IntentBook {
       managerOperation: '',
       partial: this.#isPartial(start),
       lazy: false,
-      end: { reason: 'converged', time: undefined, observedAt: now, message: undefined },
+      // A run lasts as long as its Job: it ends with the Job's "done" or failure (see endRun).
+      end: madeByCronJob(p)
+        ? undefined
+        : { reason: 'converged', time: undefined, observedAt: now, message: undefined },
       skippedEmpty: false,
       history: false,
       emitted: undefined,
@@ -144,7 +155,16 @@ export class IntentBook {
       leftOut: undefined,
       firstRv: undefined,
       backfill: undefined,
-    });
+    };
+    group.addIntent(intent);
+    if (!madeByCronJob(p)) return;
+    // A run whose Job came with the initial list began before the start: the instance before
+    // exported it so far, and only what follows goes out, under its trace id (as openListed).
+    if (listed) {
+      intent.partial = true;
+      asHistory(intent);
+    }
+    endRun(intent, p, now);
   }
 
   /** Ends the intent of `p`'s generation when the root reports its kind's "done" or a failure. */
@@ -303,6 +323,19 @@ export class IntentBook {
   }
 
   /**
+   * A closed root's group opened again (a CronJob's later run): the intent just
+   * opened for the root's current state was sent and let go of before; it is
+   * taken as emitted, so only late spans of it follow, never its root again.
+   */
+  asSent(group: RootGroup): void {
+    for (const i of group.intents) {
+      if (i.emitted !== undefined || i.changed !== undefined) continue;
+      i.lazy = false;
+      asHistory(i);
+    }
+  }
+
+  /**
    * A root of the initial list whose group was opened before the list showed Events:
    * its intent for the root's current state, if not sent yet, is history.
    */
@@ -406,6 +439,21 @@ export class IntentBook {
   }
 }
 
+/**
+ * Ends the candidate run of a CronJob's Job `p` when the Job reports its
+ * "done" (converged) or its failure (error): whatever arrives first, the
+ * Job's own condition time decides.
+ */
+function endRun(intent: Intent, p: ObjectProjection, now: number): void {
+  if (intent.emitted !== undefined || intent.end !== undefined) return;
+  const outcome = outcomeOf(p);
+  if (outcome.state === 'done') {
+    intent.end = { reason: 'converged', time: outcome.time, observedAt: now, message: undefined };
+  } else if (outcome.state === 'failed') {
+    intent.end = { reason: 'error', time: outcome.time, observedAt: now, message: outcome.message };
+  }
+}
+
 /** Records that `p`, a state of the root, showed `intent`: the lowest numeric resourceVersion is kept. */
 function shownBy(intent: Intent, p: ObjectProjection): void {
   const rv = numericRv(p.resourceVersion);
@@ -421,9 +469,11 @@ function asHistory(i: Intent): void {
 /**
  * When a change of `p` that may be an intent of its own began, or undefined
  * when the delta shows none: the eviction (`DisruptionTarget`), the delete
- * request, or a DaemonSet Pod's creation once it is placed on a Node.
+ * request, a DaemonSet Pod's creation once it is placed on a Node, or the
+ * creation of a Job a CronJob made (a scheduled run).
  */
 function changeStart(p: ObjectProjection, type: DeltaType, time: number): number | undefined {
+  if (p.kind === 'Job') return madeByCronJob(p) ? (p.creationTimestamp ?? time) : undefined;
   if (p.kind !== 'Pod' && p.kind !== 'ReplicaSet') return undefined;
   const deleting = type === 'DELETED' || p.deletionTimestamp !== undefined;
   const deleted = deleting ? Math.min(deletionRequestedAt(p) ?? time, time) : undefined;
@@ -438,6 +488,11 @@ function changeStart(p: ObjectProjection, type: DeltaType, time: number): number
     return daemon && p.nodeName !== undefined ? (p.creationTimestamp ?? time) : undefined;
   }
   return deleted;
+}
+
+/** True when `p` is a Job whose controller is a CronJob: one of its runs, or its spec change's consequence. */
+function madeByCronJob(p: ObjectProjection): boolean {
+  return p.kind === 'Job' && p.owners.some((o) => o.controller && o.kind === 'CronJob');
 }
 
 function specTime(t: number | undefined, observed: number, notBefore: number): number {

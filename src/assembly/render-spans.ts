@@ -201,8 +201,9 @@ export class SpanRenderer {
 
   /**
    * The root of an intent without a spec change: named for what started it
-   * (`Pod.Delete`, `ReplicaSet.Delete`, `Pod.Evict`, `Node.Join`), from that
-   * change to its last consequence.
+   * (`Pod.Delete`, `ReplicaSet.Delete`, `Pod.Evict`, `Node.Join`,
+   * `CronJob.Run`), from that change to its last consequence; a run whose Job
+   * failed is an ERROR.
    */
   #renderChangeRoot(intent: Intent, change: ChangeTrigger, spanId: string, maxEnd: number): SpanRecord {
     const subject = change.subject;
@@ -210,12 +211,18 @@ export class SpanRenderer {
     const start = change.start;
     const end = intent.end;
     let endTime = end?.time ?? (maxEnd === Number.NEGATIVE_INFINITY ? start : maxEnd);
+    // A run converged when its Job did, and lasts until the cronjob-controller saw it.
+    if (end?.time !== undefined && end.reason === 'converged' && maxEnd > endTime) endTime = maxEnd;
     if (end?.reason === 'cut-off') endTime = Math.min(endTime, start + this.#maxTraceMs);
     if (endTime < start) endTime = start;
     const attributes: Record<string, AttributeValue> = {};
     // The span is about the subject: a Node's has no namespace, though the workload's has.
     objectAttributes(attributes, owner.kind, subject.namespace, owner.name, owner.uid);
     objectAttributes(attributes, subject.kind, subject.namespace, subject.name, subject.uid);
+    const changed = change.changed;
+    // A run is about the Job it made as well.
+    if (change.kind === 'run')
+      objectAttributes(attributes, changed.kind, changed.namespace, changed.name, changed.uid);
     if (change.nodeName !== undefined && subject.kind !== 'Node')
       attributes[A.nameAttributeKey('Node')] = change.nodeName;
     attributes[A.ATTR_KUBETRAIL_MANAGER] = change.manager;
@@ -233,7 +240,7 @@ export class SpanRenderer {
       service: change.manager,
       startTime: start,
       endTime,
-      status: UNSET,
+      status: end?.reason === 'error' ? { code: 'ERROR', message: end.message ?? 'failed' } : UNSET,
       attributes,
       events: this.#conditionEvents(subject, start, endTime),
       links: NO_LINKS,
@@ -329,6 +336,7 @@ const CHANGE_OPERATION: Readonly<Record<ChangeTrigger['kind'], string>> = {
   delete: 'Delete',
   evict: 'Evict',
   join: 'Join',
+  run: 'Run',
 };
 const NO_EVENTS: readonly SpanEventRecord[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLinkRecord[] = Object.freeze([]);

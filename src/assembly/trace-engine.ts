@@ -178,6 +178,11 @@ export class TraceEngine {
   readonly #pending: PendingBuffer<PendingItem>;
   /** Rule target (kind/ns/name) → root uid: resolves Events about objects never seen (kspan's unknown uids). */
   readonly #targets: RecencyMap<string, string>;
+  /**
+   * Jobs of CronJobs that came with the initial list, until a fact of their run
+   * arrives (see #openListedRun); a quarter of `--max-objects`, least recent evicted.
+   */
+  readonly #listedRunJobs: RecencyMap<string, true>;
   /** Root deltas seen while none of their root's intents was open (see #noteEarly). */
   readonly #early: LRUCache<string, EarlyDeltas>;
   /**
@@ -265,6 +270,7 @@ export class TraceEngine {
     });
     this.#pending = new PendingBuffer<PendingItem>(this.#limits.maxPending);
     this.#targets = new RecencyMap<string, string>(Math.max(1000, this.#limits.maxObjects >> 2));
+    this.#listedRunJobs = new RecencyMap<string, true>(Math.max(1000, this.#limits.maxObjects >> 2));
     this.#early = new LRUCache<string, EarlyDeltas>(
       lruBound(Math.max(1000, this.#limits.maxOpenTraces >> 2)),
     );
@@ -632,6 +638,8 @@ export class TraceEngine {
       else this.#drains.recordNode(p, live, time);
     }
     if (initial) {
+      if (p.kind === 'Job' && p.owners.some((o) => o.controller && o.kind === 'CronJob'))
+        this.#listedRunJobs.set(p.uid, true);
       // The initial list fills the graph without emitting history; a root's current intent is
       // history, once the list shows Events (see #openListedRoots), or rebuilt (--backfill).
       const group = this.#groups.get(p.uid);
@@ -905,8 +913,31 @@ export class TraceEngine {
         // Kept flat: the joined key is a chain of ropes over its parts (about 120 bytes, not 60).
         if (this.#targets.peek(key) !== group.rootUid) this.#targets.set(flatString(key), group.rootUid);
       }
+      if (group.root.kind === 'CronJob') {
+        this.#openListedRun(group, ev.involved.uid || undefined, at);
+        if (match?.actedOnKind === 'Job' && match.actedOnName !== undefined)
+          this.#openListedRun(group, this.#graph.uidByName('Job', ns, match.actedOnName), at);
+      }
     }
     this.#schedule.touch(group);
+  }
+
+  /**
+   * The run of a CronJob's Job that came with the initial list, which this
+   * instance knows from there only (no delta of it since): a fact about the Job,
+   * or about what it made, opens the run as history, as a delta of it would (see IntentBook.recordMemberChange):
+   * the instance before sent it so far, and its later Events follow in its trace.
+   */
+  #openListedRun(group: RootGroup, uid: string | undefined, time: number): void {
+    let p = uid === undefined ? undefined : this.#graph.peek(uid);
+    for (let depth = 0; p !== undefined && p.kind !== 'Job' && depth < 4; depth++) {
+      p = p.controllerUid === undefined ? undefined : this.#graph.peek(p.controllerUid);
+    }
+    // A Job not listed is opened by its own delta (it may come after what it made: watches reorder).
+    if (p?.kind !== 'Job' || p.controllerUid !== group.rootUid || !this.#listedRunJobs.has(p.uid)) return;
+    this.#listedRunJobs.delete(p.uid);
+    if (group.members.has(p.uid) || group.intent(changeKeyOf(p.uid)) !== undefined) return;
+    this.#intents.recordMemberChange(group, p, 'MODIFIED', time, true);
   }
 
   // ---- groups and intents ------------------------------------------------
@@ -914,10 +945,16 @@ export class TraceEngine {
   /** The group of `root`, made on first use; undefined when the trace this fact would open is closed. */
   #groupFor(root: ObjectProjection): RootGroup | undefined {
     let group = this.#groups.get(root.uid);
+    let reopened = false;
     if (group === undefined) {
       if (this.#closed.isClosed(root.uid, currentKey(root))) {
-        this.#rejected.add('trace-closed');
-        return undefined;
+        // A CronJob's later scheduled runs are traces of their own (CronJob.Run), minutes or
+        // hours after its spec intent's trace went out and was let go of.
+        if (root.kind !== 'CronJob') {
+          this.#rejected.add('trace-closed');
+          return undefined;
+        }
+        reopened = true;
       }
       group = new RootGroup(root, this.#clock.now());
       this.#groups.set(root.uid, group);
@@ -925,6 +962,8 @@ export class TraceEngine {
     }
     if (group.intents.length === 0) {
       this.#intents.openCurrent(group);
+      // That spec intent went out before: only late spans of it follow, as for a retained group.
+      if (reopened) this.#intents.asSent(group);
       // Found in the initial list (of a capture that listed no Events): it began before the start.
       if (this.#listedRoots.has(root.uid)) for (const i of group.intents) i.partial = true;
       this.#applyEarly(group);
@@ -1128,7 +1167,10 @@ export class TraceEngine {
       recordDone(member, outcome.time ?? p.statusWrittenAt ?? time);
     }
     if (type === 'DELETED') member.deletedAt = time;
-    this.#intents.recordMemberChange(group, p, type, time);
+    // A CronJob's Job from the initial list: its run began before the start.
+    const listedJob = p.kind === 'Job' && this.#listedRunJobs.delete(p.uid);
+    this.#intents.recordMemberChange(group, p, type, time, listedJob);
+    if (group.root.kind === 'CronJob' && p.kind !== 'Job') this.#openListedRun(group, p.uid, time);
     if (p.kind === 'Pod' && group.intent(changeKeyOf(p.uid)) !== undefined) this.#drains.recordEviction(p);
     this.#schedule.touch(group);
   }

@@ -4,21 +4,36 @@ import { conditionOf, deletionRequestedAt } from '../normalise/project-object.js
 import { sameSecond } from '../normalise/refine-time.js';
 
 /** What an intent without a spec change is: the README's span model names each. */
-export type ChangeKind = 'delete' | 'evict' | 'join';
+export type ChangeKind = 'delete' | 'evict' | 'join' | 'run';
+
+/**
+ * How long after a CronJob's spec change (its create, an update) a Job it makes
+ * is still that change's consequence: the quiet time after which an intent of a
+ * kind without a "done" ends (the engine's default). A later Job is a scheduled
+ * run of its own. Cron schedules have a minute's resolution, so at most the
+ * first run falls in it.
+ */
+export const RUN_WITHIN_SPEC_MS = 30_000;
 
 /** The change that started an intent without a spec change, as causality decided it. */
 export interface ChangeTrigger {
   readonly kind: ChangeKind;
   /**
    * What the trace is rooted at: the Pod or ReplicaSet deleted, the Pod evicted,
-   * the Node that joined.
+   * the Node that joined, the CronJob that ran.
    */
   readonly subject: ObjectProjection;
-  /** The object under the root whose change opened the intent: the subject, or the DaemonSet Pod placed on the Node that joined. */
+  /**
+   * The object under the root whose change opened the intent: the subject, the
+   * DaemonSet Pod placed on the Node that joined, or the Job a CronJob's run made.
+   */
   readonly changed: ObjectProjection;
-  /** When it began: the delete request, the `DisruptionTarget` transition, the Node's creation. */
+  /** When it began: the delete request, the `DisruptionTarget` transition, the Node's creation, the run's Job's creation. */
   readonly start: number;
-  /** The component known to have made the change, from the eviction's reason; `unknown` otherwise. */
+  /**
+   * The component known to have made the change, from the eviction's reason
+   * (`cronjob-controller` for a run); `unknown` otherwise.
+   */
   readonly manager: string;
   /** The `DisruptionTarget` condition's reason (`EvictionByEvictionAPI`, `DeletionByTaintManager`…). */
   readonly reason: string | undefined;
@@ -54,7 +69,9 @@ const EVICTOR_BY_REASON: Readonly<Record<string, string>> = {
  * owner is not being deleted; for a Pod, causality also asks for the
  * replacement its controller made, see parent-decision), or a
  * DaemonSet Pod placed on a Node created after the DaemonSet's last spec
- * change. Undefined when the change is the consequence of something else.
+ * change, or a CronJob's Job made after its spec change's quiet time (a
+ * scheduled run, see {@link RUN_WITHIN_SPEC_MS}). Undefined when the change is
+ * the consequence of something else.
  */
 export function decideChange(uid: string, ctx: ChangeContext): ChangeTrigger | undefined {
   const p = ctx.graph.peek(uid);
@@ -77,6 +94,8 @@ export function decideChange(uid: string, ctx: ChangeContext): ChangeTrigger | u
       };
     }
   }
+  // A run's Job deleted later (the CronJob's history limit) was still made by the run.
+  if (p.kind === 'Job') return runOf(p, ctx);
   if (deleted !== undefined) {
     if (p.kind !== 'Pod' && p.kind !== 'ReplicaSet') return undefined;
     if (ctx.deletedByController(p.kind, p.namespace, p.name, deleted)) return undefined;
@@ -119,6 +138,30 @@ function joinOf(p: ObjectProjection, ctx: ChangeContext): ChangeTrigger | undefi
     manager: 'unknown',
     reason: undefined,
     nodeName: node.name,
+  };
+}
+
+/**
+ * The scheduled run of the CronJob at the root, when `p` is a Job it made after
+ * its spec intent in force then was quiet (made within {@link RUN_WITHIN_SPEC_MS}
+ * of that intent's start, the Job is its consequence: a CronJob's first run).
+ */
+function runOf(p: ObjectProjection, ctx: ChangeContext): ChangeTrigger | undefined {
+  const made = p.creationTimestamp;
+  if (made === undefined || p.controllerUid !== ctx.rootUid) return undefined;
+  if (!p.owners.some((o) => o.controller && o.kind === 'CronJob')) return undefined;
+  const cronJob = ctx.graph.peek(ctx.rootUid);
+  if (cronJob === undefined) return undefined;
+  const spec = ctx.specStartAt(made);
+  if (spec !== undefined && made - spec < RUN_WITHIN_SPEC_MS) return undefined;
+  return {
+    kind: 'run',
+    subject: cronJob,
+    changed: p,
+    start: made,
+    manager: 'cronjob-controller',
+    reason: undefined,
+    nodeName: undefined,
   };
 }
 

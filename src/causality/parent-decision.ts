@@ -194,7 +194,9 @@ export interface SpanTree {
  * the root has no intent. A candidate intent without a spec change gets a tree
  * only when it is one ({@link decideChange}); it then holds the change's
  * consequences: the object's termination, the replacement its controller
- * created (and that one's lifecycle), the Pod placed on a Node that joined.
+ * created (and that one's lifecycle), the Pod placed on a Node that joined,
+ * the Job a CronJob's scheduled run made (and the Events about the CronJob
+ * while that run is the latest, such as its history limit's deletes).
  */
 export function decideParents(facts: RootFacts, graph: ObjectGraph): Map<TracedIntent, SpanTree> {
   return new ParentDecision(facts, graph).decide();
@@ -215,6 +217,8 @@ class ParentDecision {
   readonly #changes = new Map<TracedIntent, ChangeTrigger>();
   /** The root of the change whose subject (a deleted or evicted object) has this uid. */
   readonly #changeRootBySubject = new Map<string, RootNode>();
+  /** The scheduled runs of a CronJob at the root, by start: the Job each made, and the run's root. */
+  readonly #runs: { readonly start: number; readonly job: string; readonly root: RootNode }[] = [];
   /** The create's resourceVersion of each member Pod, by namespace/name, once needed (see #addedRvOf). */
   #podsAdded: Map<string, number> | undefined;
   /** Parts of a repeated create or scaling step whose intent the order of writes decided (see #madeInWriteOrder, #scaledInWriteOrder). */
@@ -430,9 +434,27 @@ class ParentDecision {
       if (change === undefined || (change.kind === 'delete' && group.incomplete === true)) continue;
       this.#changes.set(intent, change);
       const root = this.#roots.get(intent);
-      if (root !== undefined && change.kind !== 'join')
+      if (root === undefined) continue;
+      if (change.kind === 'delete' || change.kind === 'evict')
         this.#changeRootBySubject.set(change.subject.uid, root);
+      else if (change.kind === 'run') this.#runs.push({ start: change.start, job: change.changed.uid, root });
     }
+    this.#runs.sort((a, b) => a.start - b.start || (a.root.of.traceId < b.root.of.traceId ? -1 : 1));
+  }
+
+  /**
+   * The run of the CronJob at the root in force at `t` (the latest started by
+   * then), when it started after the spec intent `spec` did: an Event about the
+   * CronJob then (its history limit's "Deleted job") follows that run.
+   */
+  #runAt(t: number, spec: RootNode): RootNode | undefined {
+    let found: RootNode | undefined;
+    const after = spec.of.start ?? Number.NEGATIVE_INFINITY;
+    for (const r of this.#runs) {
+      if (r.start > t) break;
+      if (r.start >= after) found = r.root;
+    }
+    return found;
   }
 
   /** The root of the change that an action creating `name` of `kind` (again) at `t` answers, if any. */
@@ -485,8 +507,8 @@ class ParentDecision {
    * The actions that answer a change: a controller's create of a replacement
    * for a Pod deleted or evicted (the create on its owner nearest to the delete,
    * unless a scaling step of the owner came between), the create of a
-   * ReplicaSet again after its delete, and the create of the Pod placed on a
-   * Node that joined. Changes in start order, each claiming one create.
+   * ReplicaSet again after its delete, the create of the Pod placed on a
+   * Node that joined, and the create of a scheduled run's Job. Changes in start order, each claiming one create.
    */
   #claimReplacements(): void {
     if (this.#changes.size === 0) return;
@@ -498,7 +520,7 @@ class ParentDecision {
       const root = this.#roots.get(intent);
       if (root === undefined) continue;
       const c = change.changed;
-      if (change.kind === 'join') {
+      if (change.kind === 'join' || change.kind === 'run') {
         const create = closest(
           this.#targetsOf(c.kind, c.namespace, c.name),
           CREATE_VERBS,
@@ -910,9 +932,10 @@ class ParentDecision {
     if (this.#isRoot(ev.involved, a.involvedNamespace)) {
       // A repeated or combined Event names the resourceVersion of one occurrence only.
       const single = a.fact.count === 1 && a.fact.occurrences === undefined && ev.occurrence === undefined;
-      a.parent =
+      const spec =
         (single ? this.#rootByWrite(ev.involved.resourceVersion) : this.#rootByOrder.get(a)) ??
         this.#rootAt(t);
+      a.parent = (this.#runs.length === 0 ? undefined : this.#runAt(t, spec)) ?? spec;
       return;
     }
     const x = ev.involved.uid === '' ? undefined : this.#graph.peek(ev.involved.uid);
@@ -1070,8 +1093,14 @@ class ParentDecision {
       closest(targets, CREATE_VERBS, c, MATCH_WINDOW_MS);
     let parent: TreeNode;
     let inferred = false;
+    const run =
+      create === undefined && this.#runs.length > 0 ? this.#runs.find((r) => r.job === uid) : undefined;
     if (create !== undefined) parent = create;
-    else if (c >= this.#horizon) {
+    else if (run !== undefined) {
+      // A run's Job whose "Created job" Event is not on record: the run made it.
+      parent = run.root;
+      inferred = true;
+    } else if (c >= this.#horizon) {
       // Created during the traced period without a creating Event: a guess by owner and time.
       parent = this.#ownerParent(p, c, 0);
       inferred = true;

@@ -382,6 +382,71 @@ describe('changes that are not spec changes (issue 9 point 3): each is a trace o
     assertSameUnderShuffles(deltas, records);
   });
 
+  it("cronjob-runs.jsonl: each scheduled run after the CronJob's Create is a CronJob.Run trace of its own", () => {
+    const deltas = load('cronjob-runs.jsonl');
+    const records = replay(deltas);
+    const traces = tracesOf(records);
+    const [create, ...moreCreates] = rootedAt(traces, 'CronJob.Create');
+    assert.ok(create !== undefined);
+    assert.equal(moreCreates.length, 0);
+    // The first run, 7 s after the create, is the Create's consequence.
+    assert.deepEqual(named(create, 'CronJob.SuccessfulCreate').map(note), ['Created job tick-29934336']);
+    assert.equal(
+      records.filter((r) => r.traceId === create.root.traceId && r.late === true).length,
+      0,
+      'nothing appended to the converged Create',
+    );
+    const runs = rootedAt(traces, 'CronJob.Run');
+    assert.deepEqual(
+      runs.map((t) => [
+        t.root.service,
+        t.root.attributes['kubetrail.intent'],
+        t.root.attributes['k8s.cronjob.name'],
+        t.root.attributes['k8s.job.name'],
+      ]),
+      [
+        ['cronjob-controller', 'run', 'tick', 'tick-29934337'],
+        ['cronjob-controller', 'run', 'tick', 'tick-29934338'],
+      ],
+    );
+    for (const run of runs) {
+      const job = String(run.root.attributes['k8s.job.name']);
+      const [created] = named(run, 'CronJob.SuccessfulCreate');
+      assert.equal(created && note(created), `Created job ${job}`);
+      assert.equal(created?.parentSpanId, run.root.spanId);
+      const [life] = named(run, 'Job.Lifecycle');
+      assert.equal(life?.parentSpanId, created?.spanId, 'the Job under "Created job"');
+      assert.equal(life?.startTime, run.root.startTime, "the run starts at the Job's creation");
+      assertCreatesPods(run, named(run, 'Job.SuccessfulCreate'));
+      assert.equal(named(run, 'Job.Completed').length, 1);
+      const [saw] = named(run, 'CronJob.SawCompletedJob');
+      assert.ok(saw !== undefined && life !== undefined && ancestors(run, saw).includes(life));
+      assert.ok(
+        run.root.endTime >= (saw?.endTime ?? 0),
+        'the run lasts until the controller saw its Job complete',
+      );
+      assert.equal(records.filter((r) => r.traceId === run.root.traceId && r.late === true).length, 0);
+    }
+    assertSameUnderShuffles(deltas, records);
+  });
+
+  it('cronjob-runs.jsonl, its traces let go of between runs: each later run is still traced, the Create not sent again', () => {
+    // Retained for 20 s instead of 5 min: the CronJob's group is let go of before its next
+    // run, as an hourly CronJob's is, and its root closed for --max-trace-ms.
+    const records = replay(load('cronjob-runs.jsonl'), { retainMs: 20_000 });
+    const traces = tracesOf(records);
+    assert.deepEqual(
+      rootedAt(traces, 'CronJob.Run').map((t) => t.root.attributes['k8s.job.name']),
+      ['tick-29934337', 'tick-29934338'],
+    );
+    const creates = records.filter((r) => r.spans.some((s) => s.name === 'CronJob.Create'));
+    assert.equal(creates.length, 1, 'the Create root went out once');
+    for (const run of rootedAt(traces, 'CronJob.Run')) {
+      assert.equal(named(run, 'CronJob.SuccessfulCreate').length, 1);
+      assert.equal(named(run, 'Job.Lifecycle').length, 1);
+    }
+  });
+
   it('node-notready.jsonl: each Pod the taint manager evicted from the NotReady Node is a trace from its NodeNotReady', () => {
     const deltas = load('node-notready.jsonl');
     const records = replay(deltas);

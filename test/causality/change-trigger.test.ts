@@ -222,6 +222,53 @@ describe('decideChange', () => {
     );
   });
 
+  const cronJob = project({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'tick', namespace: 'ns', uid: 'cron', generation: 1, creationTimestamp: iso(0) },
+  });
+  const job = (created: number, extra: Record<string, unknown> = {}): ObjectProjection =>
+    project({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: `tick-${created}`,
+        namespace: 'ns',
+        uid: `job-${created}`,
+        creationTimestamp: iso(created),
+        ownerReferences: [{ kind: 'CronJob', name: 'tick', uid: 'cron', controller: true }],
+        ...extra,
+      },
+    });
+
+  it("a CronJob's Job made after its spec change's quiet time is a scheduled run of its own", () => {
+    const change = decideChange('job-60', ctx(graphOf(cronJob, job(60)), { rootUid: 'cron' }));
+    assert.equal(change?.kind, 'run');
+    assert.equal(change?.subject.uid, 'cron', 'rooted at the CronJob');
+    assert.equal(change?.changed.uid, 'job-60');
+    assert.equal(change?.start, at(60), "the Job's creation");
+    assert.equal(change?.manager, 'cronjob-controller');
+  });
+
+  it("a CronJob's Job made within 30 s of its spec change is that change's (the first run of a Create)", () => {
+    assert.equal(decideChange('job-29', ctx(graphOf(cronJob, job(29)), { rootUid: 'cron' })), undefined);
+    // An update at 100 s: the Job at 110 s is the update's, the one at 131 s a run.
+    const afterUpdate = { rootUid: 'cron', spec: { start: 100, end: undefined } };
+    assert.equal(decideChange('job-110', ctx(graphOf(cronJob, job(110)), afterUpdate)), undefined);
+    assert.equal(decideChange('job-131', ctx(graphOf(cronJob, job(131)), afterUpdate))?.kind, 'run');
+  });
+
+  it("a run's Job deleted later (the history limit) is still its run; a Job no CronJob made is no run", () => {
+    const deleted = job(60, { deletionTimestamp: iso(300), deletionGracePeriodSeconds: 0 });
+    assert.equal(decideChange('job-60', ctx(graphOf(cronJob, deleted), { rootUid: 'cron' }))?.kind, 'run');
+    const bare = project({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'once', namespace: 'ns', uid: 'once', generation: 1, creationTimestamp: iso(60) },
+    });
+    assert.equal(decideChange('once', ctx(graphOf(bare), { rootUid: 'once' })), undefined);
+  });
+
   it('an object the graph does not hold, or the root itself, is no change', () => {
     assert.equal(decideChange('nope', ctx(graphOf(deployment))), undefined);
     assert.equal(decideChange('dep', ctx(graphOf(deployment))), undefined);

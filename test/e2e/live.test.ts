@@ -327,7 +327,7 @@ describe('live: kubetrail → OTLP → Jaeger on the real control plane', { skip
     assert.equal(root.attributes['k8s.daemonset.name'], 'agent');
   });
 
-  it('a Job to completion, and a CronJob that starts one', async () => {
+  it('a Job to completion, and a CronJob whose scheduled run is a CronJob.Run trace', async () => {
     const ns = await namespace('jobs');
     await cluster.kubectl(['create', 'job', '-n', ns, 'once', '--image=kubetrail.invalid/job:1']);
     const job = await traceOf(cluster, {
@@ -350,25 +350,42 @@ describe('live: kubetrail → OTLP → Jaeger on the real control plane', { skip
       '--image=kubetrail.invalid/job:1',
       '--schedule=* * * * *',
     ]);
-    const cron = await traceOf(
+    // The schedule is every minute: a run within 30 s of the create is the Create's, a later
+    // one (the next, at the latest) a CronJob.Run trace of its own.
+    const run = await traceOf(
       cluster,
       {
         service: 'cronjob-controller',
         ns,
-        rootName: 'CronJob.Create',
+        rootName: 'CronJob.Run',
         since,
         complete: (t) =>
-          named(t, 'CronJob.SuccessfulCreate').length >= 1 && named(t, 'Job.SuccessfulCreate').length >= 1,
+          named(t, 'CronJob.SuccessfulCreate').length >= 1 &&
+          named(t, 'Job.SuccessfulCreate').length >= 1 &&
+          named(t, 'CronJob.SawCompletedJob').length >= 1,
       },
       180_000,
     );
-    assertWellFormed(cron);
-    const createdJob = named(cron, 'CronJob.SuccessfulCreate')[0];
-    const createdPod = named(cron, 'Job.SuccessfulCreate')[0];
+    const runRoot = assertWellFormed(run);
+    assert.equal(runRoot.attributes['kubetrail.intent'], 'run');
+    assert.equal(runRoot.attributes['k8s.cronjob.name'], 'tick');
+    const createdJob = named(run, 'CronJob.SuccessfulCreate');
+    assert.equal(createdJob.length, 1, 'one run per trace');
+    assert.equal(createdJob[0]?.attributes['k8s.event.acted_on.name'], runRoot.attributes['k8s.job.name']);
+    const createdPod = named(run, 'Job.SuccessfulCreate')[0];
     assert.ok(
-      createdJob && createdPod && descendsFrom(cron, createdPod, createdJob),
+      createdJob[0] && createdPod && descendsFrom(run, createdPod, createdJob[0]),
       'the Job\'s pod under "Created job"',
     );
+    // The CronJob's Create holds at most the first run, never a later one.
+    // Without the first run it is its root alone, of no duration: one root is all there is to check.
+    const create = await traceOf(cluster, {
+      service: 'kubectl-create',
+      ns,
+      rootName: 'CronJob.Create',
+      since,
+    });
+    assert.ok(named(create, 'CronJob.SuccessfulCreate').length <= 1, 'no later run in the Create');
   });
 
   it('an unschedulable Pod: FailedScheduling gives ERROR', async () => {
