@@ -8,6 +8,7 @@ import { sameSecond } from '../normalise/refine-time.js';
 import type { Schedulable } from './due-queue.js';
 import type { OwnWrite } from './own-write.js';
 import { PackedActions } from './packed-actions.js';
+import { PackedMembers } from './packed-members.js';
 import type { SpanKeys } from './span-keys.js';
 
 /** Why and when an intent's root span ended. */
@@ -169,7 +170,10 @@ export class RootGroup implements Schedulable {
   #actions: Map<string, ActionFact> | undefined = new Map();
   /** The actions, packed while the group is settled (see {@link packActions}); undefined otherwise. */
   #packed: PackedActions | undefined = undefined;
-  readonly members = new Map<string, MemberFact>();
+  /** Undefined while packed. */
+  #members: Map<string, MemberFact> | undefined = new Map();
+  /** The members, packed while the group is settled (see {@link packMembers}); undefined otherwise. */
+  #packedMembers: PackedMembers | undefined = undefined;
   /** Actions let go of once their spans went out (see slimSettled); undefined until one is. */
   retired: RetiredActions | undefined = undefined;
   /**
@@ -216,6 +220,37 @@ export class RootGroup implements Schedulable {
   /** True while the actions are packed. */
   get actionsPacked(): boolean {
     return this.#packed !== undefined;
+  }
+
+  /** What the group learnt of each object from its own watch, by uid, in the order first seen; unpacked on first use after {@link packMembers}. */
+  get members(): Map<string, MemberFact> {
+    const packed = this.#packedMembers;
+    if (packed !== undefined) {
+      this.#members = packed.unpack();
+      this.#packedMembers = undefined;
+    }
+    this.#members ??= new Map();
+    return this.#members;
+  }
+
+  /** True while the members are packed. */
+  get membersPacked(): boolean {
+    return this.#packedMembers !== undefined;
+  }
+
+  /** Members held, without unpacking them. */
+  get memberCount(): number {
+    return this.#packedMembers?.size ?? this.#members?.size ?? 0;
+  }
+
+  /** Packs the members of a settled group until they are next used (see PackedMembers). */
+  packMembers(): void {
+    const members = this.#members;
+    if (members === undefined || members.size === 0) return;
+    const packed = PackedMembers.pack(members);
+    if (packed === undefined) return;
+    this.#packedMembers = packed;
+    this.#members = undefined;
   }
 
   /** Packs the actions of a settled group until they are next used (see PackedActions). */

@@ -74,6 +74,8 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
   }
   for (const i of group.intents) i.emitted?.compact();
   group.packActions();
+  // Packed: slimmed already, and nothing came since (a new fact unpacks them).
+  if (group.membersPacked) return;
   slimRootTransitions(group);
   for (const m of group.members.values()) {
     if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
@@ -82,6 +84,7 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     m.doneAt = undefined;
     m.doneTimes = NO_DONE_TIMES;
   }
+  group.packMembers();
 }
 
 function retire(group: RootGroup, fact: ActionFact): void {

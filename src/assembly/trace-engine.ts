@@ -1198,7 +1198,7 @@ export class TraceEngine {
    */
   #roomForFact(group: RootGroup): boolean {
     const retired = group.retired?.objects.size ?? 0;
-    if (group.actionCount + group.members.size + retired < this.#limits.maxSpansPerTrace) return true;
+    if (group.actionCount + group.memberCount + retired < this.#limits.maxSpansPerTrace) return true;
     this.#evictions.add('factsPerRoot');
     group.incomplete = true;
     return false;
