@@ -127,6 +127,12 @@ function errorRestart(error: string, verb: 'list' | 'watch' | undefined, status?
   };
 }
 
+/**
+ * A watch answered by the server that lasts this long without a line (a quiet
+ * resource, before its first bookmark) still counts as working when it ends.
+ */
+const WORKING_WATCH_MS = 10_000;
+
 /** Lists and watches one resource until stopped. */
 export class Reflector {
   readonly #o: ReflectorOptions;
@@ -134,6 +140,8 @@ export class Reflector {
   readonly #stop = new AbortController();
   #resourceVersion = '';
   #listed = false;
+  /** The last watch was answered and said something or stayed up: the next retry backs off from the start. */
+  #watchWorked = false;
   #running: Promise<void> | undefined;
 
   constructor(options: ReflectorOptions) {
@@ -198,6 +206,9 @@ export class Reflector {
           continue;
         }
         if (end.kind === 'gone') needList = true;
+        // A watch that worked ended: the server is back to being reached as
+        // before, so the next try waits the least, not what earlier outages grew to.
+        if (this.#watchWorked) backoff = initialBackoff;
         this.#o.onEvent?.(
           end.kind === 'error'
             ? errorRestart(end.error, 'watch', end.status)
@@ -297,8 +308,12 @@ export class Reflector {
     this.#stop.signal.addEventListener('abort', onStop, { once: true });
     const stallMs = this.#o.stallMs ?? 150_000;
     const timeout = Math.round((this.#o.watchTimeoutSeconds ?? 300) * (1 + timing.random()));
-    let lastLine = timing.clock.now();
+    const startedAt = timing.clock.now();
+    let lastLine = startedAt;
+    let lines = 0;
     let stalled = false;
+    this.#watchWorked = false;
+    let answered = false;
     // The watchdog: a watch that has said nothing, not even a bookmark, is presumed dead.
     const watchdog = (async () => {
       while (!attempt.signal.aborted) {
@@ -318,6 +333,7 @@ export class Reflector {
         timeoutSeconds: String(timeout),
       };
       const res = await this.#o.transport.stream(this.#o.path, query, attempt.signal);
+      answered = res.status === 200;
       if (res.status === 410) return { kind: 'gone' };
       if (res.status !== 200)
         return {
@@ -329,6 +345,7 @@ export class Reflector {
       let end: WatchEnd | undefined;
       await res.forEachLine((line) => {
         lastLine = timing.clock.now();
+        lines += 1;
         end = this.#frame(line);
         return end === undefined;
       });
@@ -339,6 +356,8 @@ export class Reflector {
       if (this.#stop.signal.aborted) return { kind: 'end' };
       return { kind: 'error', error: String((err as Error)?.message ?? err) };
     } finally {
+      // Answered, and said something or stayed up a while: it worked.
+      this.#watchWorked = answered && (lines > 0 || timing.clock.now() - startedAt >= WORKING_WATCH_MS);
       attempt.abort();
       this.#stop.signal.removeEventListener('abort', onStop);
       await watchdog;

@@ -203,6 +203,37 @@ describe('Reflector', () => {
     assert.equal(t.listCalls, 1, 'errors other than 410 do not re-list');
   });
 
+  it('backs off from the start again after a watch that worked: outages do not add up', async () => {
+    // Three apiserver restarts, each breaking a watch that had delivered events:
+    // each retry waits the initial backoff, not 1, 2 and 4 s (which reach 30 s
+    // after a few restarts, and left a live watch silent past a minute).
+    const t = new ScriptedTransport();
+    t.lists = [{ items: [], rv: '1' }];
+    t.watches = [
+      { lines: [frame('ADDED', pod('x', 'u1', '2'))], ending: 'error' },
+      { lines: [frame('MODIFIED', pod('x', 'u1', '3'))], ending: 'error' },
+      { lines: [frame('BOOKMARK', { metadata: { resourceVersion: '4' } })], ending: 'error' },
+      { lines: [frame('MODIFIED', pod('x', 'u1', '5'))], ending: 'error' },
+    ];
+    const { timing } = await runScript(t);
+    const backoffs = timing.sleeps.filter((ms) => ms >= 500 && ms <= 4000 && ms !== 5000);
+    assert.deepEqual(backoffs, [500, 500, 500, 500]);
+  });
+
+  it('keeps growing the backoff while the server refuses, and after a watch answered but broken at once', async () => {
+    const t = new ScriptedTransport();
+    t.lists = [{ items: [], rv: '1' }];
+    t.watches = [
+      { lines: [frame('ADDED', pod('x', 'u1', '2'))], ending: 'error' },
+      { status: 503, ending: 'end' },
+      { lines: [], ending: 'error' },
+      { status: 503, ending: 'end' },
+    ];
+    const { timing } = await runScript(t);
+    const backoffs = timing.sleeps.filter((ms) => ms >= 500 && ms <= 8000 && ms !== 5000);
+    assert.deepEqual(backoffs, [500, 1000, 2000, 4000]);
+  });
+
   it('restarts a watch that went silent (the stall watchdog)', async () => {
     const t = new ScriptedTransport();
     t.lists = [{ items: [], rv: '1' }];
