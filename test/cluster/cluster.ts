@@ -368,6 +368,31 @@ export async function jaegerUiWarnings(
 }
 
 /**
+ * Traces with a span of `service` whose attribute `key` is `value` since
+ * `since`, from Jaeger's v1 search (the v3 API in Jaeger v2.13 cannot filter
+ * by attribute).
+ */
+async function jaegerSearchByTag(
+  jaegerUrl: string,
+  service: string,
+  key: string,
+  value: string,
+  since: Date,
+): Promise<JaegerV1Trace[]> {
+  const q = new URLSearchParams({
+    service,
+    tags: JSON.stringify({ [key]: value }),
+    start: String(since.getTime() * 1000),
+    end: String((Date.now() + 60_000) * 1000),
+    limit: '1000',
+  });
+  const res = await fetch(`${jaegerUrl}/api/traces?${q}`);
+  if (!res.ok) throw new Error(`jaeger ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { data?: JaegerV1Trace[] | null };
+  return body.data ?? [];
+}
+
+/**
  * Every trace with a span of `service` whose attribute `key` is `value`, whole,
  * from Jaeger's v3 API. Found through the v1 search, which filters by tag on
  * the server: a search by service alone returns only the newest 1,000 traces,
@@ -380,28 +405,15 @@ export async function jaegerTracesByTag(
   value: string,
   since: Date,
 ): Promise<JaegerSpan[][]> {
-  const q = new URLSearchParams({
-    service,
-    tags: JSON.stringify({ [key]: value }),
-    start: String(since.getTime() * 1000),
-    end: String((Date.now() + 60_000) * 1000),
-    limit: '1000',
-  });
-  const res = await fetch(`${jaegerUrl}/api/traces?${q}`);
-  if (!res.ok) throw new Error(`jaeger ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { data?: JaegerV1Trace[] | null };
   const traces: JaegerSpan[][] = [];
-  for (const t of body.data ?? []) {
+  for (const t of await jaegerSearchByTag(jaegerUrl, service, key, value, since)) {
     const spans = await jaegerTrace(jaegerUrl, t.traceID);
     if (spans) traces.push(spans);
   }
   return traces;
 }
 
-/**
- * Spans of `service` carrying tag `key`=`value` since `since`, from Jaeger's
- * v1 query API (the v3 API in Jaeger v2.13 cannot filter by attribute).
- */
+/** Spans of `service` carrying tag `key`=`value` since `since`, as the v1 search returns them. */
 export async function jaegerSpansByTag(
   jaegerUrl: string,
   service: string,
@@ -409,18 +421,8 @@ export async function jaegerSpansByTag(
   value: string,
   since: Date,
 ): Promise<JaegerSpan[]> {
-  const q = new URLSearchParams({
-    service,
-    tags: JSON.stringify({ [key]: value }),
-    start: String(since.getTime() * 1000),
-    end: String((Date.now() + 60_000) * 1000),
-    limit: '1000',
-  });
-  const res = await fetch(`${jaegerUrl}/api/traces?${q}`);
-  if (!res.ok) throw new Error(`jaeger ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { data?: JaegerV1Trace[] | null };
   const out: JaegerSpan[] = [];
-  for (const t of body.data ?? []) {
+  for (const t of await jaegerSearchByTag(jaegerUrl, service, key, value, since)) {
     for (const s of t.spans) {
       const attributes: Record<string, string | number | boolean> = {};
       for (const tag of s.tags ?? []) {
