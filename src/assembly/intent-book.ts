@@ -139,6 +139,7 @@ export class IntentBook {
       seenAt: time,
       startOffset: undefined,
       endOffset: undefined,
+      endRv: undefined,
       openedAt: now,
       manager: 'unknown',
       managerOperation: '',
@@ -177,12 +178,13 @@ export class IntentBook {
         // A "done" without a time of its own ends at the status write that showed it, not at the
         // observation (late by the watch's lag), and never before the intent's start.
         const written = p.statusWrittenAt;
-        const at =
+        const stamped =
           outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time)
             ? outcome.time
             : outcome.time === undefined && written !== undefined
               ? Math.max(written, current.start ?? written)
-              : time;
+              : undefined;
+        const at = stamped ?? time;
         // Convergence seen before the next intent started wins over "superseded", in any arrival order;
         // a time wins over the untimed "done" an intent opened from its consequences assumed.
         if (
@@ -193,6 +195,14 @@ export class IntentBook {
           current.end = { reason: 'converged', time: at, observedAt: now, message: undefined };
           current.endOffset = offset;
         }
+        // The first write that showed it done, by resourceVersion, whatever the arrival order.
+        const rv = stamped === undefined ? undefined : numericRv(p.resourceVersion);
+        if (
+          current.end?.reason === 'converged' &&
+          rv !== undefined &&
+          (current.endRv === undefined || rv < current.endRv)
+        )
+          current.endRv = rv;
       } else if (outcome.state === 'failed' && end === undefined) {
         current.end = {
           reason: 'error',
@@ -385,6 +395,7 @@ export class IntentBook {
       seenAt,
       startOffset: lazy ? undefined : offset,
       endOffset: undefined,
+      endRv: undefined,
       openedAt: this.#clock.now(),
       manager,
       managerOperation,

@@ -10,6 +10,7 @@ import type {
   SpanStatus,
 } from '../model/span-record.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
+import { convergedAfterWrites } from './converged-after-writes.js';
 import { outcomeOf } from './outcome.js';
 import type { Intent, RootGroup, Transition } from './root-group.js';
 import { rootStart } from './root-start.js';
@@ -77,7 +78,7 @@ export class SpanRenderer {
     }
     const root =
       tree.change === undefined
-        ? this.#renderRoot(intent, tree.root.spanId, minStart, minExact, maxEnd, stuck)
+        ? this.#renderRoot(intent, tree.root.spanId, nodes, minStart, minExact, maxEnd, stuck)
         : this.#renderChangeRoot(intent, tree.change, tree.root.spanId, maxEnd);
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
@@ -140,6 +141,7 @@ export class SpanRenderer {
   #renderRoot(
     intent: Intent,
     spanId: string,
+    nodes: readonly SpanNode[],
     minStart: number,
     minExact: number,
     maxEnd: number,
@@ -159,6 +161,8 @@ export class SpanRenderer {
       // once, and the garbage collector deletes its ReplicaSets and Pods (this trace's terminations,
       // the kubelet's Killing) after it.
       endTime = intent.key === 'delete' && end.reason === 'converged' ? Math.max(end.time, maxEnd) : end.time;
+      // It converged after the writes it counted, whichever watch delivered first.
+      if (end.reason === 'converged') endTime = convergedAfterWrites(intent, endTime, nodes);
     } else if (maxEnd !== Number.NEGATIVE_INFINITY) endTime = maxEnd;
     else endTime = start;
     if (end?.reason === 'cut-off') endTime = Math.min(endTime, start + this.#maxTraceMs);

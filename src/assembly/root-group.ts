@@ -55,6 +55,12 @@ export interface Intent {
   /** The clock offset the delta that showed it converged was converted with, likewise. */
   endOffset: number | undefined;
   /**
+   * The lowest numeric resourceVersion of the root's writes that showed it converged, when its
+   * end is that write's own stamp (see convergedAfterWrites): the writes below it were made
+   * before it. Undefined otherwise.
+   */
+  endRv: number | undefined;
+  /**
    * The lowest resourceVersion (where numeric) of the root's deltas that showed
    * this intent: the write that made it, or one soon after. Undefined when none
    * was seen (an intent opened from its consequences).

@@ -135,6 +135,12 @@ export interface ActionNode extends BaseNode {
    * delete requested (see timeFromSubject), once every parent is decided.
    */
   start: number;
+  /**
+   * The numeric resourceVersion of the object write `start` is the stamp of (the create or
+   * delete request of the object it made or deleted, the ReplicaSet write a scaling step
+   * asked for); undefined when it is the Event's own time.
+   */
+  startRv: number | undefined;
   lastTime: number;
   readonly count: number;
   /** The count of the part's first occurrence when the Event is split across intents; 0 for the first part. */
@@ -147,6 +153,8 @@ export interface ObjectNode extends BaseNode {
   readonly kind: 'lifecycle' | 'termination';
   readonly object: ObjectProjection;
   readonly start: number;
+  /** The numeric resourceVersion of the write `start` stands for: the object's create, or its delete request. */
+  readonly startRv: number | undefined;
   /** Termination: when the object's DELETED was observed, if it was. Undefined on lifecycle nodes. */
   readonly deletedAt: number | undefined;
   /** The action matched as creating (lifecycle) or deleting (termination) it. */
@@ -354,6 +362,7 @@ class ParentDecision {
       if (at === undefined || at >= a.start || a.start - at > MATCH_WINDOW_MS) continue;
       if (a.lastTime === a.start) a.lastTime = at;
       a.start = at;
+      a.startRv = undefined;
     }
   }
 
@@ -390,6 +399,7 @@ class ParentDecision {
       if (a === null || w.at === undefined || w.at >= a.start) continue;
       if (a.lastTime === a.start) a.lastTime = w.at;
       a.start = w.at;
+      a.startRv = w.rv;
     }
   }
 
@@ -615,6 +625,7 @@ class ParentDecision {
           kind: 'action',
           fact,
           start: part.start,
+          startRv: undefined,
           lastTime: part.lastTime,
           count: part.count,
           partFrom: part.from,
@@ -1109,6 +1120,7 @@ class ParentDecision {
       kind: 'lifecycle',
       object: p,
       start: c,
+      startRv: this.#group.members.get(uid)?.addedRv,
       deletedAt: undefined,
       action: create,
       parent,
@@ -1147,6 +1159,7 @@ class ParentDecision {
       kind: 'termination',
       object: p,
       start: d,
+      startRv: member?.goingRv,
       deletedAt,
       action: del,
       parent,
@@ -1223,18 +1236,19 @@ class ParentDecision {
  * are decided, so placement still follows the Events.
  */
 function timeFromSubjects(objects: Iterable<ObjectNode | null>, verbs: readonly ActionVerb[]): void {
-  const made = new Map<ActionNode, number | null>();
+  const made = new Map<ActionNode, ObjectNode | null>();
   for (const n of objects) {
     const a = n?.action;
     if (n === null || n === undefined || a === undefined) continue;
     const verb = a.fact.match?.verb;
     if (verb === undefined || !verbs.includes(verb)) continue;
-    made.set(a, made.has(a) ? null : n.start);
+    made.set(a, made.has(a) ? null : n);
   }
-  for (const [a, at] of made) {
-    if (at === null || at >= a.start) continue;
-    if (a.lastTime === a.start) a.lastTime = at;
-    a.start = at;
+  for (const [a, n] of made) {
+    if (n === null || n.start >= a.start) continue;
+    if (a.lastTime === a.start) a.lastTime = n.start;
+    a.start = n.start;
+    a.startRv = n.startRv;
   }
 }
 
