@@ -67,6 +67,10 @@ export interface TracedIntent {
   readonly parentSpanId?: string | undefined;
   /** How it ended, if it has; an end without a time does not keep the intent open. */
   readonly end?: { readonly time: number | undefined } | undefined;
+  /** Its operation: an `Update` had intents before it. */
+  readonly operation?: 'Create' | 'Update' | 'Delete' | 'Change';
+  /** Found in the initial list: the instance before exported it, and the intents before it. */
+  readonly history?: boolean;
 }
 
 /** What the decision reads of one root object: its intents, its actions, the objects it watched. */
@@ -877,6 +881,26 @@ class ParentDecision {
     return earliest === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : earliest - HORIZON_SLACK_MS;
   }
 
+  /**
+   * The earliest spec intent is an update found in the initial list: the intents before it
+   * (the Create, earlier generations) were the instance before's, and are not here.
+   */
+  get #listedUpdate(): boolean {
+    const first = this.#specIntents[0];
+    return first?.history === true && first.operation === 'Update' && first.start !== undefined;
+  }
+
+  /**
+   * The spec intent in force at `t`, as {@link #rootAt}, except before the start of a
+   * listed update that is the earliest (see {@link #listedUpdate}): an intent before
+   * it, not here, was in force then (undefined).
+   */
+  #eraAt(t: number): RootNode | undefined {
+    const first = this.#specIntents[0];
+    if (this.#listedUpdate && first?.start !== undefined && t < first.start) return undefined;
+    return this.#rootAt(t);
+  }
+
   /** The root node of the spec intent in force at `t`: the latest one started by then, else the earliest. */
   #rootAt(t: number): RootNode {
     const intents = this.#specIntents;
@@ -994,11 +1018,15 @@ class ParentDecision {
         : causeOf(this.#stepsAnswered(list, causes, x, exclude) ?? list, causes, t, exclude);
     const latest = cause ?? latestBefore(list, t, exclude);
     const life = x === undefined ? null : this.#lifecycleNode(x.uid);
-    if (causes !== undefined && cause === undefined && this.#group.intents.length > 1) {
-      const now = this.#rootAt(t);
+    if (
+      causes !== undefined &&
+      cause === undefined &&
+      (this.#group.intents.length > 1 || this.#listedUpdate)
+    ) {
+      const now = this.#eraAt(t);
       const before = latest ?? (life === null ? undefined : life);
-      if (before !== undefined && this.#rootAt(before.start) !== now) {
-        if (life === null || this.#rootAt(life.start) !== now) return undefined;
+      if (before !== undefined && this.#eraAt(before.start) !== now) {
+        if (life === null || this.#eraAt(life.start) !== now) return undefined;
       }
     }
     if (life === null) return latest;
@@ -1096,8 +1124,11 @@ class ParentDecision {
     const p = this.#graph.peek(uid);
     if (p === undefined || uid === this.#group.rootUid || p.creationTimestamp === undefined) return null;
     const c = p.creationTimestamp;
-    // Not an action known to have made or scaled another object of its name (by write order).
-    const targets = this.#aboutIncarnation(this.#targetsOf(p.kind, p.namespace, p.name), uid);
+    // Not an action known to have made or scaled another object of its name (by write order), nor a
+    // step that scaled it from replicas it already had: after a restart the list may show "from 1 to 2"
+    // in the second the ReplicaSet was made while its "from 0 to 1" is gone with the occurrences folded
+    // into a combined Event.
+    const targets = notResizes(this.#aboutIncarnation(this.#targetsOf(p.kind, p.namespace, p.name), uid));
     const create =
       this.#madeBy.get(uid) ??
       firstCreateFrom(targets, c, MATCH_WINDOW_MS) ??
@@ -1350,6 +1381,16 @@ function actionSpanIdOf(fact: ActionFact): string {
     fact.spanId = id;
   }
   return id;
+}
+
+/**
+ * `list` without its scale-ups from a size above 0 ("Scaled up replica set X from 1 to 2"): such a
+ * step found X made already, so it made nothing.
+ */
+function notResizes(list: readonly ActionNode[] | undefined): readonly ActionNode[] | undefined {
+  const resize = (a: ActionNode): boolean =>
+    a.fact.match?.verb === 'scale-up' && (stepSizes(a.fact.event.message)?.from ?? 0) > 0;
+  return list?.some(resize) === true ? list.filter((a) => !resize(a)) : list;
 }
 
 /** The action in `list` with a verb in `verbs` nearest to `t` within `window`; ties go to the earlier one. */

@@ -23,9 +23,9 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     cuts: '28',
     why: 'the Node.Join trace settled in the stopped instance but the list shows its DaemonSet Pod placed, not yet Ready: the restarted instance opens the join again and sends its root and the Pod lifecycle a second time',
   },
-  'five-image-changes.jsonl': { cuts: '145,179-193,198-212,240-255,260-274,287-338', why: COMBINED_STEP },
+  'five-image-changes.jsonl': { cuts: '145,185,193,207-208,247,262-270', why: COMBINED_STEP },
   'four-image-changes.jsonl': {
-    cuts: '126,145,187-194,214-220,258-266,277-285',
+    cuts: '126,145',
     why: `${COMBINED_STEP}; at 126 the first Created pod of a ReplicaSet listed at generation 2 hangs under its lifecycle, not the step to 2 (the list does not show which replicas its earlier writes asked for)`,
   },
   'node-drain.jsonl': {
@@ -60,7 +60,7 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     cuts: '260,278,296,314,332,350,386-665',
     why: COMBINED_STEP,
   },
-  'three-rollouts.jsonl': { cuts: '174-194,199-211', why: COMBINED_STEP },
+  'three-rollouts.jsonl': { cuts: '176-190,201-208,211', why: COMBINED_STEP },
 };
 
 /**

@@ -301,3 +301,61 @@ describe('a restart in the second between a StatefulSet made and its rollout', (
     assert.deepEqual(differences(replay(deltas), restarted), []);
   });
 });
+
+describe('a restart after a combined Event folded away the scale-up that made a ReplicaSet', () => {
+  // three-rollouts.jsonl stopped during the third rollout, once its new ReplicaSet asked for 2:
+  // the list shows the deployment controller's combined Event at "Scaled up replica set
+  // web-66d974cbc8 from 1 to 2" (count 7), its occurrence "from 0 to 1" (count 5) gone. A step
+  // from 1 found the ReplicaSet made already: it is not its create, and the "Created pod" that
+  // answered it hangs under it, as live, not under the ReplicaSet's lifecycle.
+  const deltas = load('three-rollouts.jsonl');
+  const live = replay(deltas);
+  const note = 'Created pod: web-66d974cbc8-fkc8b';
+  const cut = 191;
+  const { after } = restartAt(deltas, cut);
+
+  it('hangs the Created pod under the listed step, as the live run does', () => {
+    const listed = after.find(
+      (d) =>
+        d.initial === true &&
+        /from 1 to 2$/.test(String((d.object as { note?: string }).note)) &&
+        (d.object as { deprecatedCount?: number }).deprecatedCount === 7,
+    );
+    assert.ok(listed, 'the list shows the step from 1 to 2 as the combined Event');
+    const restarted = replay(after, { listIsHistory: true });
+    const sent = restarted.flatMap((r) => r.spans).find((s) => s.attributes['k8s.event.note'] === note);
+    const expected = live.flatMap((r) => r.spans).find((s) => s.attributes['k8s.event.note'] === note);
+    assert.ok(sent && expected, 'sent after the restart, and live');
+    assert.equal(
+      live.flatMap((r) => r.spans).find((s) => s.spanId === expected.parentSpanId)?.name,
+      'Deployment.ScalingReplicaSet',
+    );
+    assert.equal(sent.parentSpanId, expected.parentSpanId);
+  });
+});
+
+describe('a restart after an update whose ReplicaSet was made by the rollout before it', () => {
+  // five-image-changes.jsonl stopped as the sixth rollout began: the deployment controller's
+  // Events about the Deployment had reached client-go's burst of 25, so none of that rollout's
+  // steps has one. The list shows the Deployment at generation 6 only; its ReplicaSet
+  // web-79dbb87b5c was made by generation 5, its steps folded away. Its Pods deleted after
+  // the restart answer no step on record: the live run hangs them under the rollout's root,
+  // not under the lifecycle of a ReplicaSet an earlier intent made.
+  const deltas = load('five-image-changes.jsonl');
+  const live = replay(deltas);
+  const cut = deltas.findIndex((d) => deploymentGeneration(d) === 6) + 1;
+  const { after } = restartAt(deltas, cut);
+  const restarted = replay(after, { listIsHistory: true });
+
+  it('hangs the Deleted pods under the rollout, as the live run does', () => {
+    const deletes = (records: readonly TraceRecord[]): SpanRecord[] =>
+      records
+        .flatMap((r) => r.spans)
+        .filter((s) => /^Deleted pod: web-79dbb87b5c-/.test(String(s.attributes['k8s.event.note'])));
+    const sent = deletes(restarted);
+    assert.equal(sent.length, 3);
+    const root = live.flatMap((r) => r.spans).find((s) => s.spanId === deletes(live)[0]?.parentSpanId);
+    assert.equal(root?.name, 'Deployment.Update');
+    for (const s of sent) assert.equal(s.parentSpanId, root.spanId, String(s.attributes['k8s.event.note']));
+  });
+});
