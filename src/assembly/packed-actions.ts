@@ -3,8 +3,11 @@ import type { ActionVerb, RuleMatch } from '../causality/causality-rule.js';
 import { eventOccurrenceSpanIdOf, eventSpanIdOf } from '../model/ids.js';
 import { SettledEvent, SettledRef } from './settled-event.js';
 
-/** Strings per packed action: Event uid, object name, object uid, target name, resourceVersion when not a plain number. */
-const STRINGS = 5;
+/**
+ * Strings per packed action: Event uid, object name, object uid, target name, resourceVersion when not
+ * a plain number, message (a scaling step's; the one empty string otherwise).
+ */
+const STRINGS = 6;
 /** Numbers per packed action: start, lastTime, count, minCount, occurrence, flags, words, resourceVersion. */
 const NUMBERS = 8;
 /** Fields read from {@link PackedActions.#words} by index: namespace, reason, type, controller, object kind and namespace, verb, target kind. */
@@ -20,8 +23,8 @@ const NUMERIC_RV = 32;
 
 /**
  * The actions of a settled root group, in their order, packed: an action whose
- * Event is a {@link SettledEvent} and that keeps no occurrences is a row of 5
- * strings and 8 numbers in two flat lists (about 110 bytes, where the fact, its
+ * Event is a {@link SettledEvent} and that keeps no occurrences is a row of 6
+ * strings and 8 numbers in two flat lists (about 120 bytes, where the fact, its
  * Event, the Event's object reference, its rule match, its span id, its two
  * boxed times and its map entry take about 380). The few strings many actions
  * share (namespace, reason, controller, kinds, verb) are indexes into one list
@@ -104,6 +107,7 @@ export class PackedActions {
       strings[s + 2] = inv.uid;
       strings[s + 3] = named ? (match.actedOnName ?? '') : '';
       strings[s + 4] = rv === undefined || numericRv ? '' : rv;
+      strings[s + 5] = ev.message;
       const fields = [
         ev.namespace,
         ev.reason,
@@ -178,6 +182,7 @@ export class PackedActions {
           occurrence,
         },
         new SettledRef(fields[4] ?? '', fields[5] ?? '', strings[s + 1] ?? '', strings[s + 2] ?? '', rv),
+        strings[s + 5] ?? '',
       );
       const match: RuleMatch | undefined =
         (flags & NAMED_MATCH) !== 0

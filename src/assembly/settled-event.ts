@@ -4,9 +4,10 @@ import type { NormalEvent, ObjectRef } from '../model/projection.js';
 /**
  * What causality reads of an Event whose span went out, and no more; the
  * strings of the object it is about are the graph's own where the graph holds
- * that object (each Event parsed its own copies).
+ * that object (each Event parsed its own copies). `keepMessage`: a scaling
+ * step's, whose sizes ("from 1 to 2") name the ReplicaSet write it reports.
  */
-export function slimEvent(ev: NormalEvent, graph: ObjectGraph): NormalEvent {
+export function slimEvent(ev: NormalEvent, graph: ObjectGraph, keepMessage = false): NormalEvent {
   const inv = ev.involved;
   const p = inv.uid === '' ? undefined : graph.peek(inv.uid);
   const same = p !== undefined && p.name === inv.name && p.namespace === inv.namespace;
@@ -19,15 +20,17 @@ export function slimEvent(ev: NormalEvent, graph: ObjectGraph): NormalEvent {
       same ? p.uid : inv.uid,
       inv.resourceVersion,
     ),
+    keepMessage ? ev.message : '',
   );
 }
 
 /**
  * An Event whose span went out, as causality reads it: fields of its own only
- * for what is read; the rest (name, notes, instance, related object, and the
- * times and count of the delivery, which the fact holds as start, lastTime and
- * count) empty on the prototype, so each costs nothing per Event: a time held
- * is a boxed number, 24 bytes with its field.
+ * for what is read (the message only of a scaling step, empty otherwise); the
+ * rest (name, notes, instance, related object, and the times and count of the
+ * delivery, which the fact holds as start, lastTime and count) empty on the
+ * prototype, so each costs nothing per Event: a time held is a boxed number,
+ * 24 bytes with its field.
  */
 export class SettledEvent implements NormalEvent {
   readonly uid: string;
@@ -37,10 +40,12 @@ export class SettledEvent implements NormalEvent {
   readonly occurrence: number | undefined;
   readonly controller: string;
   readonly involved: ObjectRef;
+  readonly message: string;
 
   constructor(
     ev: Pick<NormalEvent, 'uid' | 'namespace' | 'reason' | 'type' | 'occurrence' | 'controller'>,
     involved: ObjectRef,
+    message = '',
   ) {
     this.uid = ev.uid;
     this.namespace = ev.namespace;
@@ -49,6 +54,7 @@ export class SettledEvent implements NormalEvent {
     this.occurrence = ev.occurrence;
     this.controller = ev.controller;
     this.involved = involved;
+    this.message = message;
   }
 
   get name(): string {
@@ -62,9 +68,6 @@ export class SettledEvent implements NormalEvent {
   }
   get noteTruncated(): boolean {
     return false;
-  }
-  get message(): string {
-    return '';
   }
   get instance(): string {
     return '';

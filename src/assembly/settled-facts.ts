@@ -18,7 +18,8 @@ import { slimEvent } from './settled-event.js';
  *   lifecycle or termination span) in {@link RootGroup.retired}. Not a stuck
  *   Warning, which makes the root an error;
  * - the other Events keep what causality reads: uid, the object they are
- *   about, namespace, type, reason, reporting controller and occurrence. A
+ *   about, namespace, type, reason, reporting controller and occurrence, and
+ *   a scaling step its message (its sizes name the write it reports). A
  *   later occurrence of one that becomes a span of its own (its occurrences
  *   after a later intent started) comes with a higher count, and the fact
  *   then holds that delivery's whole Event again, as the span is rendered from
@@ -56,7 +57,7 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
       retiredNow += 1;
     } else if (fact.event.name !== '') {
       // A real Event has a name: without one it is slim already.
-      fact.event = slimEvent(fact.event, graph);
+      fact.event = slimEvent(fact.event, graph, match?.verb === 'scale-up' || match?.verb === 'scale-down');
       if (match?.actedOnName !== undefined) {
         const inv = fact.event.involved;
         const ns = inv.namespace === '' ? fact.event.namespace : inv.namespace;

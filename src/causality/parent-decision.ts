@@ -3,6 +3,7 @@ import {
   changeRootSpanIdOf,
   eventOccurrenceSpanIdOf,
   eventSpanIdOf,
+  type IntentKey,
   lifecycleSpanIdOf,
   terminationSpanIdOf,
 } from '../model/ids.js';
@@ -43,6 +44,15 @@ const NO_INTENT: TracedIntent = Object.freeze({
   lazy: true,
   firstRv: undefined,
 });
+/**
+ * Where a spec intent's key falls in the order of its root's writes: a generation
+ * by its number, the delete after every generation. Undefined for any other key.
+ */
+function intentOrderOf(key: IntentKey | undefined): number | undefined {
+  if (typeof key === 'number') return key;
+  return key === 'delete' ? Number.POSITIVE_INFINITY : undefined;
+}
+
 /** Parent chains longer than this are treated as broken and re-attached to the root. */
 const MAX_PARENT_DEPTH = 128;
 
@@ -63,6 +73,8 @@ export interface TracedIntent {
   readonly firstRv: number | undefined;
   /** A candidate intent without a spec change: the uid of the object whose change opened it. */
   readonly changed?: string | undefined;
+  /** Its key: the generation of a spec change, or `delete`; the order of the root's writes that showed each. */
+  readonly key?: IntentKey | undefined;
   /** Set when another trace holds this intent (an eviction in its drain's): its root's parent there. */
   readonly parentSpanId?: string | undefined;
   /** How it ended, if it has; an end without a time does not keep the intent open. */
@@ -918,8 +930,8 @@ class ParentDecision {
    * root's resourceVersion its reporter acted on, and each intent the lowest
    * one that showed it. The latest spec intent shown at or before that write;
    * the earliest when none was. Undefined when the Event names no numeric
-   * resourceVersion or some intent has none (it was opened from its
-   * consequences): then time decides.
+   * resourceVersion, or when an intent that has none (it was opened from its
+   * consequences) may be the answer (see {@link #rootByWriteRv}): then time decides.
    */
   #rootByWrite(resourceVersion: string | undefined): RootNode | undefined {
     const rv = numericRv(resourceVersion);
@@ -932,11 +944,47 @@ class ParentDecision {
     let earliest: TracedIntent | undefined;
     for (const i of this.#specIntents) {
       const first = i.firstRv;
-      if (first === undefined) return undefined;
+      if (first === undefined) return this.#rootByWriteRvOrdered(rv);
       if (earliest === undefined || first < (earliest.firstRv ?? first)) earliest = i;
       if (first <= rv && (chosen === undefined || first > (chosen.firstRv ?? first))) chosen = i;
     }
     const intent = chosen ?? earliest;
+    return intent === undefined ? undefined : this.#roots.get(intent);
+  }
+
+  /**
+   * {@link #rootByWriteRv} when some intent was opened from its consequences (or
+   * rebuilt from the initial list) and has no resourceVersion of its own: the
+   * root's spec writes come in the order of their generations (the delete after
+   * them all), so such an intent was shown after every intent of a lower
+   * generation and before every one of a higher. The answer is the latest intent
+   * shown at or before `rv` (the earliest when none was) when no intent without a
+   * resourceVersion comes right after it (or first of all): that one may have been
+   * shown at or before `rv` too. Undefined otherwise: time decides.
+   */
+  #rootByWriteRvOrdered(rv: number): RootNode | undefined {
+    const ordered: { readonly intent: TracedIntent; readonly order: number }[] = [];
+    for (const intent of this.#specIntents) {
+      const order = intentOrderOf(intent.key);
+      if (order === undefined) return undefined;
+      ordered.push({ intent, order });
+    }
+    ordered.sort((a, b) => a.order - b.order);
+    let chosen = -1;
+    let lastFirst = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < ordered.length; k++) {
+      const first = ordered[k]?.intent.firstRv;
+      if (first === undefined) continue;
+      // Resource versions that contradict the generations' order settle nothing.
+      if (first < lastFirst) return undefined;
+      lastFirst = first;
+      if (first <= rv) chosen = k;
+    }
+    // The intents without a resourceVersion right after the chosen one (or first of all) may have been
+    // shown at or before `rv` too: an intent's lowest resourceVersion seen may be after its first write.
+    let unknown = 0;
+    for (let k = chosen + 1; k < ordered.length && ordered[k]?.intent.firstRv === undefined; k++) unknown++;
+    const intent = unknown === 0 ? ordered[Math.max(chosen, 0)]?.intent : undefined;
     return intent === undefined ? undefined : this.#roots.get(intent);
   }
 
@@ -968,7 +1016,8 @@ class ParentDecision {
       // A repeated or combined Event names the resourceVersion of one occurrence only.
       const single = a.fact.count === 1 && a.fact.occurrences === undefined && ev.occurrence === undefined;
       const spec =
-        (single ? this.#rootByWrite(ev.involved.resourceVersion) : this.#rootByOrder.get(a)) ??
+        (single ? this.#rootByWrite(ev.involved.resourceVersion) : undefined) ??
+        this.#rootByOrder.get(a) ??
         this.#rootAt(t);
       a.parent = (this.#runs.length === 0 ? undefined : this.#runAt(t, spec)) ?? spec;
       return;

@@ -92,6 +92,36 @@ describe('PackedActions', () => {
     assert.deepEqual([...packed.unpack().values()], [...map.values()]);
   });
 
+  it("keeps a scaling step's message, which names the sizes of the write it reports", () => {
+    const step = new SettledEvent(
+      {
+        uid: 'ev-step',
+        namespace: 'shop',
+        reason: 'ScalingReplicaSet',
+        type: 'Normal',
+        occurrence: undefined,
+        controller: 'deployment-controller',
+      },
+      new SettledRef('Deployment', 'shop', 'web', 'dep', undefined),
+      'Scaled up replica set web-1 from 0 to 1',
+    );
+    const map = new Map<string, ActionFact>([
+      [
+        'ev-step',
+        fact(step, {
+          match: { verb: 'scale-up', actedOnKind: 'ReplicaSet', actedOnName: 'web-1', stuck: false },
+        }),
+      ],
+      ['ev-a', fact(settled('ev-a', undefined, '1'))],
+    ]);
+    const packed = PackedActions.pack(map);
+    assert.ok(packed !== undefined);
+    const back = packed.unpack();
+    assert.equal(back.get('ev-step')?.event.message, 'Scaled up replica set web-1 from 0 to 1');
+    assert.equal(back.get('ev-a')?.event.message, '');
+    assert.deepEqual([...back.values()], [...map.values()]);
+  });
+
   it("packs nothing when a key is not its fact's, a span id not its Event's, or the words too many", () => {
     const f = fact(settled('ev-a', undefined, '1'));
     assert.equal(PackedActions.pack(new Map([['other', f]])), undefined);

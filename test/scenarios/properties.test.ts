@@ -12,8 +12,6 @@ import { allRecordings, CHECK_NAMES, type CheckName, evaluate, loadRecording } f
 
 /** `<recording> <check>` → why it fails today (issue, property, one line). */
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {
-  'test/fixtures/deployment-updated-twice.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s, generation 2's Events move into the Create trace",
   'test/fixtures/owner-deleted-late-events.jsonl watch-lag':
     'issue 9: lagged by 0–2 s, the Killing Events leave the Delete trace for a new Create trace',
   'test/fixtures/live/deployment-rollout.jsonl watch-lag':
