@@ -28,9 +28,15 @@ export interface EngineStats {
   readonly pending: number;
   /**
    * Gauge: the estimate of the watcher's clock minus the cluster's, ms (the
-   * tightest bound of observed minus stamped); undefined until one is known.
+   * tightest bound of observed minus stamped, or with clock samples the middle
+   * of their bounds); undefined until one is known.
    */
   readonly clockOffsetMs: number | undefined;
+  /**
+   * Gauge: how far that estimate can be off, ms (half the interval between its
+   * bounds); undefined without a clock sample, or when the bounds contradict each other.
+   */
+  readonly clockOffsetUncertaintyMs: number | undefined;
 }
 
 /** A counter keyed by reason; a null-prototype record so any reason string is safe. */

@@ -1,4 +1,5 @@
 import { ManualClock } from '../model/clock.js';
+import type { ClockSample } from '../model/clock-sample.js';
 import type { Delta } from '../model/delta.js';
 import type { TraceRecord } from '../model/span-record.js';
 import type { EngineStats } from './engine-stats.js';
@@ -8,6 +9,12 @@ import { TraceEngine, type TraceEngineOptions } from './trace-engine.js';
 export type ReplayOptions = Omit<TraceEngineOptions, 'clock'> & {
   /** Receives the engine before the first delta, e.g. to read its stats afterwards. */
   readonly onEngine?: (engine: TraceEngine) => void;
+  /**
+   * Readings of the apiserver's clock (a recording's `CLOCK` lines), each given
+   * to the engine before the first delta observed after its response arrived,
+   * as a live run receives it then.
+   */
+  readonly clockSamples?: readonly ClockSample[];
 };
 
 /**
@@ -36,6 +43,11 @@ export class ReplayRun {
   /** The engine, e.g. for its stats. */
   get engine(): TraceEngine {
     return this.#engine;
+  }
+
+  /** Gives the engine a reading of the apiserver's clock; it settles nothing and moves no clock. */
+  calibrate(sample: ClockSample): void {
+    this.#engine.calibrate(sample);
   }
 
   /** Applies one delta, then returns the traces that settled. */
@@ -73,14 +85,24 @@ export class ReplayRun {
 
 /**
  * Runs deltas through a fresh engine on a simulated clock: the clock advances to
- * each delta's time, the engine ticks after each, and flushes at the end.
+ * each delta's time, the engine ticks after each, and flushes at the end. Clock
+ * samples go in by the time their responses arrived (see {@link ReplayOptions}).
  */
 export function replay(deltas: Iterable<Delta>, options: ReplayOptions = {}): TraceRecord[] {
-  const { onEngine, ...engineOptions } = options;
+  const { onEngine, clockSamples, ...engineOptions } = options;
   const run = new ReplayRun(engineOptions);
   onEngine?.(run.engine);
+  const samples = [...(clockSamples ?? [])].sort((a, b) => a.receivedAt - b.receivedAt);
+  let next = 0;
   const out: TraceRecord[] = [];
-  for (const delta of deltas) for (const r of run.push(delta)) out.push(r);
+  for (const delta of deltas) {
+    const time = (delta as { time?: unknown } | null | undefined)?.time;
+    if (typeof time === 'number')
+      for (; next < samples.length && (samples[next]?.receivedAt ?? 0) <= time; next++)
+        run.calibrate(samples[next] as ClockSample);
+    for (const r of run.push(delta)) out.push(r);
+  }
+  for (; next < samples.length; next++) run.calibrate(samples[next] as ClockSample);
   for (const r of run.finish()) out.push(r);
   return out;
 }

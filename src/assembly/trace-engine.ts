@@ -9,6 +9,7 @@ import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph
 import { RecencyMap } from '../graph/recency-map.js';
 import type { Clock } from '../model/clock.js';
 import { ALIGN_DELAY_MS, ClockOffset, REORDER_MS } from '../model/clock-offset.js';
+import { type ClockSample, clockSampleProblem } from '../model/clock-sample.js';
 import type { Delta, DeltaType } from '../model/delta.js';
 import { flatString } from '../model/flat-string.js';
 import { changeKeyOf, type IntentKey } from '../model/ids.js';
@@ -200,7 +201,7 @@ export class TraceEngine {
    * orphaned since: listed as roots, their rebuilt intents were another root's.
    */
   readonly #madeByOthers = new Set<string>();
-  /** Watcher clock minus cluster clock, estimated from every fresh write's stamps. */
+  /** Watcher clock minus cluster clock, estimated from every fresh write's stamps and the clock samples. */
   readonly #offset = new ClockOffset();
   /** How late a DELETED can have been made, from the creates after it (see WriteCeilings). */
   readonly #ceilings = new WriteCeilings();
@@ -345,6 +346,22 @@ export class TraceEngine {
     }
   }
 
+  /**
+   * Takes one reading of the apiserver's clock (the HTTP `Date` of a direct
+   * request, see ClockSample): it bounds the clock offset from both sides for
+   * the deltas observed up to a second (LOOKAHEAD_MS) before its response arrived
+   * and after. An unusable sample is counted by reason and dropped.
+   */
+  calibrate(sample: ClockSample): void {
+    const problem =
+      typeof sample === 'object' && sample !== null ? clockSampleProblem(sample) : 'not a clock sample';
+    if (problem !== undefined) {
+      this.#rejected.add('invalid-clock-sample');
+      return;
+    }
+    this.#offset.calibrate(sample);
+  }
+
   #applyNow(delta: Delta, now: number): void {
     // What settled before this delta is emitted without it, whenever the caller ticks.
     if (this.#schedule.nextDueAt() <= now) this.#drainDue(now, this.#outbox);
@@ -472,6 +489,7 @@ export class TraceEngine {
       openTraces: this.#groups.size,
       pending: this.#pending.size,
       clockOffsetMs: this.#offset.offsetMs,
+      clockOffsetUncertaintyMs: this.#offset.uncertaintyMs,
     };
   }
 

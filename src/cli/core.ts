@@ -1,6 +1,7 @@
 import type { EngineStats } from '../assembly/engine-stats.js';
 import { ReplayRun } from '../assembly/replay.js';
 import { TapCorrelator } from '../correlation/tap-correlator.js';
+import type { ClockSample } from '../model/clock-sample.js';
 import type { Delta } from '../model/delta.js';
 import type { TraceRecord } from '../model/span-record.js';
 import type { TapBatch } from '../model/tap-span.js';
@@ -8,8 +9,8 @@ import type { ReplayCore, ReplayRunner, ReplaySettings } from './replay.js';
 
 /**
  * A streaming replay with the correlation stage: the engine on a simulated clock,
- * and the recording's tap spans given to the correlator at their place in the
- * file. Without tap spans the correlator links nothing and keeps the order, so the
+ * the recording's tap spans given to the correlator and its clock samples to the
+ * engine at their place in the file. Without tap spans the correlator links nothing and keeps the order, so the
  * traces are the engine's own.
  */
 class CorrelatedReplay implements ReplayRunner {
@@ -29,6 +30,10 @@ class CorrelatedReplay implements ReplayRunner {
     this.#run.advanceTo(batch.time);
     this.#correlator.addSpans(batch.spans, this.#run.now);
     return [];
+  }
+
+  pushClock(sample: ClockSample): void {
+    this.#run.calibrate(sample);
   }
 
   finish(): TraceRecord[] {

@@ -14,6 +14,7 @@ import type { TraceRecord } from '../model/span-record.js';
 import { KubetrailMetrics } from '../ops/metrics.js';
 import { MetricsFeed } from '../ops/metrics-feed.js';
 import { startOpsServer } from '../ops/ops-server.js';
+import { ClockCalibrator } from '../sources/kube/clock-calibrator.js';
 import { HttpKubeTransport } from '../sources/kube/kube-transport.js';
 import { loadKubeConfig } from '../sources/kube/kubeconfig.js';
 import { Recorder } from '../sources/kube/recorder.js';
@@ -103,6 +104,36 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     },
   });
 
+  // The apiserver's clock, read at startup and then every --clock-calibration-ms, bounds the
+  // offset that watch times are converted with (and goes into the recording).
+  let bursts = 0;
+  const calibrator =
+    config.clockCalibrationMs > 0
+      ? new ClockCalibrator({
+          source: transport,
+          intervalMs: config.clockCalibrationMs,
+          clock,
+          onSample: (sample) => {
+            recorder?.writeClock(sample);
+            engine.calibrate(sample);
+          },
+          onBurst: (result) => {
+            bursts += 1;
+            const fields = {
+              samples: result.samples,
+              failures: result.failures,
+              ...(result.bounds === undefined
+                ? {}
+                : { offsetLowerMs: result.bounds.lower, offsetUpperMs: result.bounds.upper }),
+              ...(result.error === undefined ? {} : { error: result.error }),
+            };
+            if (result.samples === 0) log.warn("cannot read the apiserver's clock", fields);
+            else if (bursts === 1) log.info("read the apiserver's clock", fields);
+            else log.debug("read the apiserver's clock", fields);
+          },
+        })
+      : undefined;
+
   // The ops endpoint starts before any watch: a taken port fails cleanly.
   let listed = false;
   let server: Server | undefined;
@@ -157,6 +188,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     });
   }
   loop.start();
+  calibrator?.start();
   const stopped = firstSignal();
   const started = source.start().then(() => {
     listed = true;
@@ -172,7 +204,7 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
   // Shutdown: stop watching, export what is open as cut off, flush, release the Lease.
   loop.stop();
   await withinBudget(SHUTDOWN_BUDGET_MS, async () => {
-    await source.stop();
+    await Promise.all([source.stop(), calibrator?.stop()]);
     exporter.emit(correlate(engine.tick()));
     exporter.emit(correlate(engine.flush()));
     // While the tap still receives: the requests that made what was just flushed may be on their way.

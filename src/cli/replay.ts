@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { EngineStats } from '../assembly/engine-stats.js';
 import type { Invocation } from '../config/config.js';
 import { createSink, type SinkHandle, type SinkOptions } from '../export/create-sink.js';
+import type { ClockSample, PositionedClockSample } from '../model/clock-sample.js';
 import type { Delta } from '../model/delta.js';
 import type { TraceRecord } from '../model/span-record.js';
 import type { PositionedTapBatch, TapBatch } from '../model/tap-span.js';
@@ -23,6 +24,8 @@ export interface ReplayRunner {
   push(delta: Delta): readonly TraceRecord[];
   /** Spans the tap received, at their place in the recording. */
   pushSpans(batch: TapBatch): readonly TraceRecord[];
+  /** A reading of the apiserver's clock, at its place in the recording. */
+  pushClock(sample: ClockSample): void;
   finish(): readonly TraceRecord[];
   stats(): EngineStats;
 }
@@ -179,16 +182,25 @@ export async function runReplay(inv: Invocation, deps: ReplayDeps): Promise<numb
   try {
     summary = await readRecording(
       input,
-      async (deltas, tapSpans) => {
+      async (deltas, tapSpans, clockSamples) => {
         let next = 0;
+        let nextClock = 0;
         for (let i = 0; i < deltas.length; i++) {
-          // Tap spans go in at their place in the file, before the deltas that followed them.
+          // Tap spans and clock samples go in at their place in the file, before the deltas that followed them.
+          for (
+            ;
+            nextClock < clockSamples.length && (clockSamples[nextClock]?.deltasBefore ?? 0) <= i;
+            nextClock++
+          )
+            run.pushClock((clockSamples[nextClock] as PositionedClockSample).sample);
           for (; next < tapSpans.length && (tapSpans[next]?.deltasBefore ?? 0) <= i; next++) {
             take(run.pushSpans((tapSpans[next] as PositionedTapBatch).batch));
           }
           const out = run.push(deltas[i] as Delta);
           if (out.length > 0) take(out);
         }
+        for (; nextClock < clockSamples.length; nextClock++)
+          run.pushClock((clockSamples[nextClock] as PositionedClockSample).sample);
         for (; next < tapSpans.length; next++)
           take(run.pushSpans((tapSpans[next] as PositionedTapBatch).batch));
         if (batchSpans >= EXPORT_BATCH_SPANS) await exportBatch();

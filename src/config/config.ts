@@ -27,6 +27,12 @@ export interface KubetrailConfig {
   readonly selector?: string;
   /** How long busy watches wait between reads, in ms, so that one wakeup reads what all of them sent; 0: read at once. */
   readonly watchReadWindowMs: number;
+  /**
+   * How often the apiserver's clock is read (the HTTP `Date` of a burst of
+   * `GET /version`), after the reading at startup; 0: never.
+   * @default 300_000
+   */
+  readonly clockCalibrationMs: number;
   readonly exporter: ExporterKind;
   readonly output?: string;
   /** Unset: OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, then http://localhost:4317. */
@@ -129,6 +135,7 @@ export const DEFAULT_CONFIG: KubetrailConfig = {
   maxPending: 20_000,
   // read-coalescer.ts: DEFAULT_READ_WINDOW_MS.
   watchReadWindowMs: 50,
+  clockCalibrationMs: 300_000,
   exportQueueSize: 8_192,
   metricsAddr: ':9464',
   logLevel: 'info',

@@ -135,6 +135,17 @@ export const FLAGS: readonly FlagSpec[] = [
       max: 1_000,
     },
   ),
+  flag(
+    'clock-calibration-ms',
+    'clockCalibrationMs',
+    'integer',
+    'Cluster',
+    "Read the apiserver's clock (the HTTP Date of a 1.1 s burst of GET /version) at startup and then this often, to convert watch times to cluster time; 0: never",
+    {
+      arg: 'MS',
+      min: 0,
+    },
+  ),
   flag('exporter', 'exporter', 'enum', 'Export', 'Where traces go', {
     values: ['otlp', 'json', 'tree'],
     defaultText: 'otlp (live), tree (replay)',

@@ -7,6 +7,7 @@
 import { type ReplayOptions, replay } from '../assembly/replay.js';
 import { TraceEngine } from '../assembly/trace-engine.js';
 import { ManualClock } from '../model/clock.js';
+import type { ClockSample } from '../model/clock-sample.js';
 import type { Delta } from '../model/delta.js';
 import type { TraceRecord } from '../model/span-record.js';
 import type { PositionedTapBatch } from '../model/tap-span.js';
@@ -18,11 +19,23 @@ export function replayCorrelated(
   batches: readonly PositionedTapBatch[],
   options: ReplayOptions & { readonly correlation?: TapCorrelatorOptions } = {},
 ): TraceRecord[] {
-  const { correlation, onEngine, ...engineOptions } = options;
-  if (batches.length === 0) return replay(deltas, { ...engineOptions, ...(onEngine ? { onEngine } : {}) });
+  const { correlation, onEngine, clockSamples, ...engineOptions } = options;
+  if (batches.length === 0)
+    return replay(deltas, {
+      ...engineOptions,
+      ...(onEngine ? { onEngine } : {}),
+      ...(clockSamples ? { clockSamples } : {}),
+    });
   const clock = new ManualClock();
   const engine = new TraceEngine({ ...engineOptions, clock });
   onEngine?.(engine);
+  // Clock samples go in by the time their responses arrived, as in assembly's replay.
+  const samples = [...(clockSamples ?? [])].sort((a, b) => a.receivedAt - b.receivedAt);
+  let nextSample = 0;
+  const feedSamples = (upTo: number): void => {
+    for (; nextSample < samples.length && (samples[nextSample]?.receivedAt ?? 0) <= upTo; nextSample++)
+      engine.calibrate(samples[nextSample] as ClockSample);
+  };
   const correlator = new TapCorrelator(correlation);
   const out: TraceRecord[] = [];
   let next = 0;
@@ -37,6 +50,7 @@ export function replayCorrelated(
     feedSpans(i);
     const delta = deltas[i] as Delta;
     const time: unknown = (delta as { time?: unknown } | null | undefined)?.time;
+    if (typeof time === 'number') feedSamples(time);
     if (typeof time === 'number' && Number.isFinite(time)) {
       // Tick where waiting deltas fell due, as a live run's loop would have.
       for (let due = engine.nextAlignedAt(); due < time; due = engine.nextAlignedAt()) {
@@ -49,6 +63,7 @@ export function replayCorrelated(
     for (const r of correlator.process(engine.tick(), clock.now())) out.push(r);
   }
   feedSpans(Number.POSITIVE_INFINITY);
+  feedSamples(Number.POSITIVE_INFINITY);
   for (const r of correlator.process(engine.flush(), clock.now())) out.push(r);
   for (const r of correlator.flush(clock.now())) out.push(r);
   return out;

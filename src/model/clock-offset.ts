@@ -7,9 +7,16 @@
  * the deletion request, an Event's microsecond `eventTime`) happened before the
  * watcher observed it, so each `observed − stamp` is an upper bound of the
  * offset (plus the watch's delivery lag, plus up to a second for whole-second
- * stamps). The tightest bound is the estimate. There is no lower bound to be
- * had, so the estimate errs late: converted times err early, and a stamp's
- * refinement never leaves its second.
+ * stamps). Stamps give no lower bound: alone, the tightest upper bound is the
+ * estimate, which errs late (converted times err early, by up to a second at
+ * the start of a run), and a stamp's refinement never leaves its second.
+ *
+ * Readings of the apiserver's clock ({@link ClockSample}: the HTTP `Date` of a
+ * direct request) bound it from both sides. With a lower bound, the estimate
+ * is the middle of `[highest lower bound, tightest upper bound]`, stamps' bounds
+ * included, so it errs by at most half that interval either way; where the
+ * bounds contradict each other (a clock stepped, a proxy's `Date`), the upper
+ * bound wins, as without samples.
  *
  * A delta observed at `o` is converted with the tightest bound observed up to
  * {@link LOOKAHEAD_MS} after it ({@link tightestBy}), so the first writes of a
@@ -22,13 +29,15 @@
  * that much.
  */
 
+import { type ClockSample, clockSampleProblem, sampleBounds } from './clock-sample.js';
+
 /** How far after a delta's observation the bounds it is converted with may have been observed. */
 export const LOOKAHEAD_MS = 1_000;
 /** How far out of observation order deltas may arrive and still be converted alike. */
 export const REORDER_MS = 2_000;
 /** How long after its observation the engine applies a delta: the lookahead, then the reorder allowance. */
 export const ALIGN_DELAY_MS = LOOKAHEAD_MS + REORDER_MS;
-/** Steps of the estimate kept; beyond this the oldest is forgotten. */
+/** Steps of each bound kept; beyond this the oldest is forgotten. */
 const MAX_STEPS = 1_024;
 
 interface Step {
@@ -36,6 +45,53 @@ interface Step {
   readonly observed: number;
   /** The tightest bound observed at or before `observed`. */
   readonly bound: number;
+}
+
+/**
+ * Records `bound`, observed at `observed`, in `steps` (sorted by `observed`, each
+ * tighter than the one before) if it is tighter than every bound observed no
+ * later; the steps after it that it makes redundant go.
+ */
+function tighten(
+  steps: Step[],
+  observed: number,
+  bound: number,
+  tighter: (a: number, b: number) => boolean,
+): void {
+  // Where it goes: after every step observed no later than it.
+  let i = steps.length;
+  while (i > 0 && (steps[i - 1]?.observed ?? Number.NEGATIVE_INFINITY) > observed) i--;
+  const before = steps[i - 1];
+  if (before !== undefined && !tighter(bound, before.bound)) return;
+  let end = i;
+  while (end < steps.length && !tighter(steps[end]?.bound ?? bound, bound)) end++;
+  steps.splice(i, end - i, { observed, bound });
+  if (steps.length > MAX_STEPS) steps.shift();
+}
+
+/** The bound of the last step observed at or before `limit`; undefined when there is none. */
+function boundBy(steps: readonly Step[], limit: number): number | undefined {
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((steps[mid]?.observed ?? Number.POSITIVE_INFINITY) <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return steps[lo - 1]?.bound;
+}
+
+const below = (a: number, b: number): boolean => a < b;
+const above = (a: number, b: number): boolean => a > b;
+
+/**
+ * The estimate within the bounds: the middle of `[lower, upper]`; the upper
+ * bound alone when there is no lower one, or when they contradict each other.
+ */
+function estimate(lower: number | undefined, upper: number | undefined): number | undefined {
+  if (lower === undefined) return upper;
+  if (upper === undefined) return lower;
+  return lower > upper ? upper : (lower + upper) / 2;
 }
 
 /** The running estimate of the watcher's clock minus the cluster's. */
@@ -46,9 +102,23 @@ export class ClockOffset {
    */
   readonly #steps: Step[] = [];
 
-  /** The estimate (watcher minus cluster, ms): the tightest bound seen; undefined before the first. */
+  /** The lower bounds from clock samples, as `#steps` but each higher than the one before. */
+  readonly #floors: Step[] = [];
+
+  /** The estimate (watcher minus cluster, ms) from every bound seen; undefined before the first. */
   get offsetMs(): number | undefined {
-    return this.#steps[this.#steps.length - 1]?.bound;
+    return estimate(this.#floors[this.#floors.length - 1]?.bound, this.#steps[this.#steps.length - 1]?.bound);
+  }
+
+  /**
+   * How far the estimate can be off (ms): half the interval between the bounds
+   * seen. Undefined without a lower bound (no clock sample) or when the bounds
+   * contradict each other.
+   */
+  get uncertaintyMs(): number | undefined {
+    const lower = this.#floors[this.#floors.length - 1]?.bound;
+    const upper = this.#steps[this.#steps.length - 1]?.bound;
+    return lower === undefined || upper === undefined || lower > upper ? undefined : (upper - lower) / 2;
   }
 
   /**
@@ -58,44 +128,45 @@ export class ClockOffset {
   sample(observed: number, stamp: number): void {
     const bound = observed - stamp;
     if (!Number.isFinite(bound)) return;
-    const steps = this.#steps;
-    // Where it goes: after every step observed no later than it.
-    let i = steps.length;
-    while (i > 0 && (steps[i - 1]?.observed ?? Number.NEGATIVE_INFINITY) > observed) i--;
-    const before = steps[i - 1];
-    if (before !== undefined && before.bound <= bound) return;
-    let end = i;
-    while (end < steps.length && (steps[end]?.bound ?? Number.NEGATIVE_INFINITY) >= bound) end++;
-    steps.splice(i, end - i, { observed, bound });
-    if (steps.length > MAX_STEPS) steps.shift();
-  }
-
-  /** The tightest bound observed at or before `limit` (watcher time); undefined when there is none. */
-  tightestBy(limit: number): number | undefined {
-    const steps = this.#steps;
-    let lo = 0;
-    let hi = steps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((steps[mid]?.observed ?? Number.POSITIVE_INFINITY) <= limit) lo = mid + 1;
-      else hi = mid;
-    }
-    return steps[lo - 1]?.bound;
+    tighten(this.#steps, observed, bound, below);
   }
 
   /**
-   * The offset a delta observed at `observed` is converted with: the tightest
-   * bound observed by {@link LOOKAHEAD_MS} after it, tightened by the delta's
-   * own bound when `ownStamp` (the newest stamp it carries) is given, so that a
-   * converted time never precedes the write it observed. Undefined when there
-   * is neither.
+   * Records a reading of the apiserver's clock: both of its bounds (see
+   * {@link sampleBounds}), observed when its response arrived. An unusable
+   * sample (see {@link clockSampleProblem}) is ignored.
+   */
+  calibrate(reading: ClockSample): void {
+    if (clockSampleProblem(reading) !== undefined) return;
+    const { lower, upper } = sampleBounds(reading);
+    tighten(this.#steps, reading.receivedAt, upper, below);
+    tighten(this.#floors, reading.receivedAt, lower, above);
+  }
+
+  /** The tightest upper bound observed at or before `limit` (watcher time); undefined when there is none. */
+  tightestBy(limit: number): number | undefined {
+    return boundBy(this.#steps, limit);
+  }
+
+  /** The highest lower bound observed at or before `limit` (watcher time); undefined when there is none. */
+  highestBy(limit: number): number | undefined {
+    return boundBy(this.#floors, limit);
+  }
+
+  /**
+   * The offset a delta observed at `observed` is converted with: the estimate
+   * from the bounds observed by {@link LOOKAHEAD_MS} after it, its upper bound
+   * tightened by the delta's own when `ownStamp` (the newest stamp it carries)
+   * is given, so that a converted time never precedes the write it observed.
+   * Undefined when there is no bound.
    */
   offsetFor(observed: number, ownStamp?: number): number | undefined {
-    let offset = this.tightestBy(observed + LOOKAHEAD_MS);
+    const limit = observed + LOOKAHEAD_MS;
+    let upper = this.tightestBy(limit);
     if (ownStamp !== undefined) {
       const own = observed - ownStamp;
-      if (Number.isFinite(own) && (offset === undefined || own < offset)) offset = own;
+      if (Number.isFinite(own) && (upper === undefined || own < upper)) upper = own;
     }
-    return offset;
+    return estimate(this.highestBy(limit), upper);
   }
 }

@@ -139,6 +139,9 @@ export class MetricsFeed {
     this.#m.buffer.set({ buffer: 'open_traces' }, stats.openTraces);
     this.#m.buffer.set({ buffer: 'pending' }, stats.pending);
     this.#m.clockOffset.set(stats.clockOffsetMs === undefined ? Number.NaN : stats.clockOffsetMs / 1000);
+    this.#m.clockOffsetUncertainty.set(
+      stats.clockOffsetUncertaintyMs === undefined ? Number.NaN : stats.clockOffsetUncertaintyMs / 1000,
+    );
     for (const [bound, n] of Object.entries(stats.evictions)) this.#evictions.update(n, bound);
     for (const [reason, n] of Object.entries(stats.rejected)) this.#rejected.update(n, reason);
     this.#backfillLeftOut.update(stats.backfillLeftOut, 'backfill_unsettled');

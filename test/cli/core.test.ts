@@ -6,6 +6,7 @@ import { replayCore } from '../../src/cli/core.js';
 import { engineSettings } from '../../src/cli/engine-settings.js';
 import { DEFAULT_CONFIG } from '../../src/config/config.js';
 import { replayCorrelated } from '../../src/correlation/replay-correlated.js';
+import type { ClockSample, PositionedClockSample } from '../../src/model/clock-sample.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { TraceRecord } from '../../src/model/span-record.js';
 import type { PositionedTapBatch } from '../../src/model/tap-span.js';
@@ -24,13 +25,18 @@ async function streamed(path: string): Promise<TraceRecord[]> {
   for (let i = 0; i < bytes.length; i += 4096) chunks.push(bytes.subarray(i, i + 4096));
   await readRecording(
     chunks,
-    (deltas, spans) => {
+    (deltas, spans, clock) => {
       let next = 0;
+      let nextClock = 0;
       deltas.forEach((d, i) => {
+        for (; nextClock < clock.length && (clock[nextClock]?.deltasBefore ?? 0) <= i; nextClock++)
+          run.pushClock((clock[nextClock] as PositionedClockSample).sample);
         for (; next < spans.length && (spans[next]?.deltasBefore ?? 0) <= i; next++)
           out.push(...run.pushSpans((spans[next] as PositionedTapBatch).batch));
         out.push(...run.push(d));
       });
+      for (; nextClock < clock.length; nextClock++)
+        run.pushClock((clock[nextClock] as PositionedClockSample).sample);
       for (; next < spans.length; next++)
         out.push(...run.pushSpans((spans[next] as PositionedTapBatch).batch));
     },
@@ -43,10 +49,12 @@ async function streamed(path: string): Promise<TraceRecord[]> {
 /** The whole-file path: parse everything, then replay with the correlation stage. */
 function whole(path: string): TraceRecord[] {
   const tapSpans: PositionedTapBatch[] = [];
+  const clockSamples: ClockSample[] = [];
   const deltas: Delta[] = parseRecording(readFileSync(path, 'utf8'), path, {
     onSpans: (batch, deltasBefore) => tapSpans.push({ batch, deltasBefore }),
+    onClock: (sample) => clockSamples.push(sample),
   });
-  return replayCorrelated(deltas, tapSpans, engineSettings(DEFAULT_CONFIG, []));
+  return replayCorrelated(deltas, tapSpans, { ...engineSettings(DEFAULT_CONFIG, []), clockSamples });
 }
 
 describe('the streaming replay core', () => {

@@ -42,6 +42,7 @@ function harness(files: Record<string, string> = {}, traces = () => [smallTrace(
             return [];
           },
           pushSpans: () => [],
+          pushClock: () => {},
           finish: () => traces(),
           stats: () => new ReplayRun().stats(),
         };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClockOffset, LOOKAHEAD_MS } from '../../src/model/clock-offset.js';
+import type { ClockSample } from '../../src/model/clock-sample.js';
 
 const T = Date.UTC(2026, 10, 22, 10, 0, 0);
 
@@ -89,5 +90,99 @@ describe('ClockOffset', () => {
     c.sample(T, Number.POSITIVE_INFINITY);
     assert.equal(c.offsetMs, undefined);
     assert.equal(c.offsetFor(T + 60_000), undefined);
+  });
+
+  describe('with readings of the apiserver clock (HTTP Date)', () => {
+    /** A request sent `sent` ms after T, answered `rtt` ms later, by a server whose clock is `offset` behind. */
+    const reading = (sent: number, rtt: number, offset: number): ClockSample => {
+      const handled = T + sent + rtt / 2 - offset;
+      return { sentAt: T + sent, receivedAt: T + sent + rtt, serverDate: Math.floor(handled / 1000) * 1000 };
+    };
+
+    it('pins the offset between the bounds of two readings across a Date boundary, and stays inside them', () => {
+      const c = new ClockOffset();
+      // True offset 230 ms: the server's second turns at T + 1,230 (watcher clock).
+      c.calibrate(reading(1_190, 4, 230)); // Date T: offset in [1_190 − 1_000, 1_194] = [190, 1_194]
+      c.calibrate(reading(1_240, 4, 230)); // Date T + 1 s: offset in [−760, 244]
+      // Bounds together: lower 1_190 − 0 − 1_000 = 190, upper 1_244 − 1_000 = 244.
+      assert.equal(c.highestBy(T + 60_000), 190);
+      assert.equal(c.tightestBy(T + 60_000), 244);
+      assert.equal(c.offsetMs, 217);
+      assert.equal(c.uncertaintyMs, 27);
+      assert.ok(Math.abs((c.offsetMs ?? 0) - 230) <= (c.uncertaintyMs ?? 0));
+    });
+
+    it('a stamp that errs late no longer sets the estimate: it fails without the lower bound', () => {
+      const c = new ClockOffset();
+      // The run's first write, stamped T, observed 787 ms into its second (delivered late).
+      c.sample(T + 787, T);
+      assert.equal(c.offsetFor(T + 787), 787);
+      // Readings show the offset is within [−20, 40].
+      c.calibrate({ sentAt: T + 980, receivedAt: T + 990, serverDate: T });
+      c.calibrate({ sentAt: T + 1_030, receivedAt: T + 1_040, serverDate: T + 1_000 });
+      assert.equal(c.highestBy(T + 2_000), -20);
+      assert.equal(c.tightestBy(T + 2_000), 40);
+      assert.equal(c.offsetFor(T + 787), 10);
+    });
+
+    it('stamps still tighten the upper bound, and the estimate follows', () => {
+      const c = new ClockOffset();
+      c.calibrate({ sentAt: T + 980, receivedAt: T + 990, serverDate: T });
+      c.calibrate({ sentAt: T + 1_030, receivedAt: T + 1_040, serverDate: T + 1_000 });
+      assert.equal(c.offsetMs, 10);
+      c.sample(T + 2_004, T + 2_000); // upper 4
+      assert.equal(c.offsetMs, -8);
+      assert.equal(c.uncertaintyMs, 12);
+    });
+
+    it('uses only the readings observed by LOOKAHEAD_MS after a delta, whatever the order they came in', () => {
+      const readings = [
+        { sentAt: T + 980, receivedAt: T + 990, serverDate: T },
+        { sentAt: T + 1_030, receivedAt: T + 1_040, serverDate: T + 1_000 },
+      ];
+      const run = (order: readonly ClockSample[]): (number | undefined)[] => {
+        const c = new ClockOffset();
+        c.sample(T - 500 + 300, T - 1_000); // upper 800, observed at T − 200
+        for (const r of order) c.calibrate(r);
+        return [T - 200, T - 11, T - 10, T + 40, T + 5_000].map((o) => c.offsetFor(o));
+      };
+      // Up to T − 11 no reading was received by a second later: the stamp's 800 alone.
+      // T − 10 sees the first reading (received T + 990: upper 990, lower −20): [−20, 800] → 390.
+      // From T + 40 both: [−20, 40] → 10.
+      const forward = run(readings);
+      assert.deepEqual(forward, [800, 800, 390, 10, 10]);
+      assert.deepEqual(run([...readings].reverse()), forward);
+    });
+
+    it('a constant shift of the watcher clock (readings and observations) shifts the estimate by as much', () => {
+      const run = (shift: number): number | undefined => {
+        const c = new ClockOffset();
+        c.sample(T + 640 + shift, T);
+        c.calibrate({ sentAt: T + 980 + shift, receivedAt: T + 990 + shift, serverDate: T });
+        c.calibrate({ sentAt: T + 1_030 + shift, receivedAt: T + 1_040 + shift, serverDate: T + 1_000 });
+        return c.offsetFor(T + 640 + shift);
+      };
+      assert.equal(run(0), 10);
+      for (const s of [-60_000, -3_000, 3_000, 60_000]) assert.equal(run(s), 10 + s);
+    });
+
+    it('where the bounds contradict each other (a clock stepped), the upper bound wins', () => {
+      const c = new ClockOffset();
+      c.sample(T + 100, T); // upper 100
+      c.calibrate({ sentAt: T + 5_500, receivedAt: T + 5_510, serverDate: T + 4_000 }); // lower 500
+      assert.equal(c.offsetMs, 100);
+      assert.equal(c.uncertaintyMs, undefined);
+    });
+
+    it('without readings there is no uncertainty to tell, and unusable readings are ignored', () => {
+      const c = new ClockOffset();
+      c.sample(T + 300, T);
+      assert.equal(c.uncertaintyMs, undefined);
+      c.calibrate({ sentAt: T + 990, receivedAt: T + 980, serverDate: T }); // received before sent
+      c.calibrate({ sentAt: T + 980, receivedAt: T + 990, serverDate: T + 500 }); // not a whole second
+      c.calibrate({ sentAt: Number.NaN, receivedAt: T + 990, serverDate: T });
+      assert.equal(c.highestBy(T + 60_000), undefined);
+      assert.equal(c.offsetMs, 300);
+    });
   });
 });

@@ -46,6 +46,7 @@ const stats = (o: Partial<EngineStats> = {}): EngineStats => ({
   openTraces: 0,
   pending: 0,
   clockOffsetMs: undefined,
+  clockOffsetUncertaintyMs: undefined,
   ...o,
 });
 
@@ -235,6 +236,9 @@ describe('metrics', () => {
     feed.engine(stats({ clockOffsetMs: -2_750 }));
     assert.deepEqual(await samples(metrics, 'kubetrail_clock_offset_seconds'), { '{}': -2.75 });
     assert.equal(await typeOf(metrics, 'kubetrail_clock_offset_seconds'), 'gauge');
+    assert.ok(Number.isNaN((await samples(metrics, 'kubetrail_clock_offset_uncertainty_seconds'))['{}']));
+    feed.engine(stats({ clockOffsetMs: -2_750, clockOffsetUncertaintyMs: 60 }));
+    assert.deepEqual(await samples(metrics, 'kubetrail_clock_offset_uncertainty_seconds'), { '{}': 0.06 });
   });
 
   it('kubetrail_evictions_total: a counter by bound, fed from the cumulative engine stats', async () => {

@@ -10,6 +10,7 @@ import {
   ATTR_K8S_EVENT_UID,
   ATTR_KUBETRAIL_GENERATION,
 } from '../../src/model/attributes.js';
+import type { ClockSample } from '../../src/model/clock-sample.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import { prng } from '../prng.js';
@@ -21,6 +22,16 @@ export const SKEWS_S: readonly number[] = [-60, -10, -3, 3, 10, 60];
 /** Every observation time shifted by `skewMs`: a watcher whose clock is that far off. */
 export function skewed(deltas: readonly Delta[], skewMs: number): Delta[] {
   return deltas.map((d) => ({ ...d, time: d.time + skewMs }));
+}
+
+/**
+ * The readings of the apiserver's clock a watcher `skewMs` off would have
+ * taken: their local times (sent, received) shift, the server's `Date` does not.
+ * A watch's delivery lag does not touch them: a direct request's delay is its
+ * own round trip, which a sample carries.
+ */
+export function skewedSamples(samples: readonly ClockSample[], skewMs: number): ClockSample[] {
+  return samples.map((s) => ({ ...s, sentAt: s.sentAt + skewMs, receivedAt: s.receivedAt + skewMs }));
 }
 
 function streamOf(d: Delta): string {

@@ -5,12 +5,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { replay } from '../../src/assembly/replay.js';
+import type { ClockSample } from '../../src/model/clock-sample.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { TraceRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { repoRoot, shuffleWithinWindows } from '../assembly/trees.js';
 import { recordings } from '../cli/replay-golden.js';
-import { compareVariant, lagged, SKEWS_S, skewed } from './clock-skew.js';
+import { compareVariant, lagged, SKEWS_S, skewed, skewedSamples } from './clock-skew.js';
 import { Observed, PROPERTIES, PROPERTY_NAMES, type PropertyName } from './properties.js';
 import { readFacts } from './recording-facts.js';
 
@@ -35,8 +36,8 @@ const KEEP = 8;
  */
 const LIMITS = { maxObjects: 20_000, maxTombstones: 5_000, maxOpenTraces: 2_000 } as const;
 
-function run(deltas: readonly Delta[]): TraceRecord[] {
-  return replay(deltas, { limits: LIMITS });
+function run(deltas: readonly Delta[], clockSamples: readonly ClockSample[]): TraceRecord[] {
+  return replay(deltas, { limits: LIMITS, clockSamples });
 }
 
 /** Every recording in the repository: fixtures, live recordings, kspan captures and the bundled examples. */
@@ -47,6 +48,15 @@ export function allRecordings(): string[] {
 /** The deltas of a recording, by its path from the repository root. */
 export function loadRecording(relative: string): Delta[] {
   return parseRecording(readFileSync(path.join(repoRoot(), relative), 'utf8'), relative);
+}
+
+/** The readings of the apiserver's clock (`CLOCK` lines) of a recording, by its path from the repository root. */
+export function loadClockSamples(relative: string): ClockSample[] {
+  const out: ClockSample[] = [];
+  parseRecording(readFileSync(path.join(repoRoot(), relative), 'utf8'), relative, {
+    onClock: (sample) => out.push(sample),
+  });
+  return out;
 }
 
 function propertyViolations(deltas: readonly Delta[], records: readonly TraceRecord[], label: string) {
@@ -61,26 +71,37 @@ function propertyViolations(deltas: readonly Delta[], records: readonly TraceRec
   return out;
 }
 
-/** Violations of every check on one recording; an empty list means it holds. */
-export function evaluate(deltas: readonly Delta[]): Map<CheckName, string[]> {
+/**
+ * Violations of every check on one recording (its deltas and its readings of
+ * the apiserver's clock); an empty list means it holds. A skewed variant shifts
+ * the samples' local times too; a lagged one leaves them (see skewedSamples).
+ */
+export function evaluate(
+  deltas: readonly Delta[],
+  clockSamples: readonly ClockSample[] = [],
+): Map<CheckName, string[]> {
   const result = new Map<CheckName, string[]>(CHECK_NAMES.map((n) => [n, []]));
   const add = (name: CheckName, lines: readonly string[]): void => {
     const list = result.get(name) ?? [];
     for (const l of lines) if (list.length < KEEP) list.push(l);
     result.set(name, list);
   };
-  const inOrder = run(deltas);
+  const inOrder = run(deltas, clockSamples);
   for (const [name, lines] of propertyViolations(deltas, inOrder, 'in order')) add(name, lines);
   for (let seed = 1; seed <= SHUFFLES; seed++) {
     const shuffled = shuffleWithinWindows(deltas, seed * 104729);
-    for (const [name, lines] of propertyViolations(shuffled, run(shuffled), `shuffle ${seed}`)) {
+    for (const [name, lines] of propertyViolations(
+      shuffled,
+      run(shuffled, clockSamples),
+      `shuffle ${seed}`,
+    )) {
       add(name, lines);
     }
   }
   for (const s of SKEWS_S) {
     add(
       'clock-skew',
-      compareVariant(inOrder, run(skewed(deltas, s * 1000))).map(
+      compareVariant(inOrder, run(skewed(deltas, s * 1000), skewedSamples(clockSamples, s * 1000))).map(
         (v) => `skew ${s > 0 ? '+' : ''}${s} s: ${v}`,
       ),
     );
@@ -88,7 +109,9 @@ export function evaluate(deltas: readonly Delta[]): Map<CheckName, string[]> {
   for (const seed of LAG_SEEDS) {
     add(
       'watch-lag',
-      compareVariant(inOrder, run(lagged(deltas, seed))).map((v) => `lag 0–2 s seed ${seed}: ${v}`),
+      compareVariant(inOrder, run(lagged(deltas, seed), clockSamples)).map(
+        (v) => `lag 0–2 s seed ${seed}: ${v}`,
+      ),
     );
   }
   return result;

@@ -8,7 +8,14 @@
 // `node dist/test/scenarios/property-table.js [--details]`.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allRecordings, CHECK_NAMES, type CheckName, evaluate, loadRecording } from './evaluate.js';
+import {
+  allRecordings,
+  CHECK_NAMES,
+  type CheckName,
+  evaluate,
+  loadClockSamples,
+  loadRecording,
+} from './evaluate.js';
 
 /** `<recording> <check>` → why it fails today (issue, property, one line). */
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {
@@ -52,7 +59,7 @@ describe('the known failures name real recordings and checks', () => {
 
 for (const recording of recordings) {
   describe(`properties of ${recording}`, () => {
-    const result = evaluate(loadRecording(recording));
+    const result = evaluate(loadRecording(recording), loadClockSamples(recording));
     for (const check of CHECK_NAMES) {
       const todo = KNOWN_FAILURES[`${recording} ${check}`];
       it(check, todo === undefined ? {} : { todo }, () => {

@@ -4,7 +4,7 @@
  *
  *   node dist/test/scenarios/property-table.js [--details] [RECORDING ...]
  */
-import { allRecordings, CHECK_NAMES, evaluate, loadRecording } from './evaluate.js';
+import { allRecordings, CHECK_NAMES, evaluate, loadClockSamples, loadRecording } from './evaluate.js';
 
 const args = process.argv.slice(2);
 const details = args.includes('--details');
@@ -17,7 +17,7 @@ console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 const notes: string[] = [];
 for (const r of recordings) {
-  const result = evaluate(loadRecording(r));
+  const result = evaluate(loadRecording(r), loadClockSamples(r));
   const cells = CHECK_NAMES.map((n) => ((result.get(n) ?? []).length === 0 ? 'ok' : '**FAIL**'));
   console.log(`| ${r.replace(/^test\/fixtures\//, '')} | ${cells.join(' | ')} |`);
   for (const n of CHECK_NAMES) {

@@ -50,6 +50,17 @@ export interface LineStream {
   forEachLine(onLine: (line: string) => boolean): Promise<void>;
 }
 
+/** The answer to a GET read for its `Date` header alone (see {@link HttpKubeTransport.readDate}). */
+export interface DateReading {
+  readonly status: number;
+  /** Watcher clock, epoch ms, just before the request went out (after its credentials were read). */
+  readonly sentAt: number;
+  /** Watcher clock, epoch ms, once the response's status line and headers arrived. */
+  readonly receivedAt: number;
+  /** The response's `Date` header, verbatim; undefined when it has none. */
+  readonly date: string | undefined;
+}
+
 /** How long a request may take, unless told otherwise: client-go's default REST timeout is similar. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -113,6 +124,7 @@ export class HttpKubeTransport implements KubeTransport {
     signal: AbortSignal,
     deadline: AbortController,
     write?: { method: 'POST' | 'PUT'; body: string },
+    onSend?: () => void,
   ): Promise<IncomingMessage> {
     const url = new URL(this.#server.pathname.replace(/\/$/, '') + path, this.#server);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
@@ -134,6 +146,7 @@ export class HttpKubeTransport implements KubeTransport {
         resolve,
       );
       req.on('error', (err) => reject(deadline.signal.aborted ? deadline.signal.reason : err));
+      onSend?.();
       req.end(write?.body);
     });
   }
@@ -174,6 +187,34 @@ export class HttpKubeTransport implements KubeTransport {
 
   sendJson(method: 'POST' | 'PUT', path: string, body: unknown, signal: AbortSignal): Promise<JsonResponse> {
     return this.#unary(method, path, {}, signal, JSON.stringify(body));
+  }
+
+  /**
+   * GET `path` for its `Date` header: when it went out and when its answer came,
+   * on `now` (the watcher's clock), with the body discarded. Rejects on network
+   * errors and timeouts only. A direct request, never a watch: its delay is its
+   * own round trip.
+   */
+  async readDate(path: string, signal: AbortSignal, now: () => number): Promise<DateReading> {
+    const { controller, disarm } = this.#deadline('GET', path);
+    try {
+      let sentAt = Number.NaN;
+      const res = await this.#request(path, {}, signal, controller, undefined, () => {
+        sentAt = now();
+      });
+      const receivedAt = now();
+      const date = res.headers.date;
+      res.resume();
+      await new Promise<void>((resolve, reject) => {
+        res.once('end', resolve);
+        res.once('error', reject);
+      });
+      return { status: res.statusCode ?? 0, sentAt, receivedAt, date };
+    } catch (err) {
+      throw controller.signal.aborted ? controller.signal.reason : err;
+    } finally {
+      disarm();
+    }
   }
 
   async stream(

@@ -2,9 +2,11 @@
  * `--record FILE`: writes every delta of a live run in the recording format of
  * the README's "Recordings" (JSON Lines; `initial` marks the startup list), so that
  * `kubetrail replay FILE` reproduces the same trace trees; with the tap on, the
- * received spans too, so that replay makes the same links.
+ * received spans too, so that replay makes the same links; and the readings of
+ * the apiserver's clock, so that replay converts times with the same offset.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import type { ClockSample } from '../../model/clock-sample.js';
 import type { Delta } from '../../model/delta.js';
 import type { TapBatch } from '../../model/tap-span.js';
 
@@ -68,6 +70,22 @@ export class Recorder {
   writeSpans(batch: TapBatch): void {
     if (this.#failed || batch.spans.length === 0) return;
     const line = { time: new Date(batch.time).toISOString(), type: 'SPANS', spans: batch.spans };
+    this.#out.write(`${JSON.stringify(line)}\n`);
+  }
+
+  /**
+   * Records a reading of the apiserver's clock as one `"type":"CLOCK"` line:
+   * `time` when its response arrived, `sent` when its request went out, `date`
+   * the response's `Date` (see the README's recording format).
+   */
+  writeClock(sample: ClockSample): void {
+    if (this.#failed) return;
+    const line = {
+      time: new Date(sample.receivedAt).toISOString(),
+      type: 'CLOCK',
+      sent: new Date(sample.sentAt).toISOString(),
+      date: new Date(sample.serverDate).toISOString().replace('.000Z', 'Z'),
+    };
     this.#out.write(`${JSON.stringify(line)}\n`);
   }
 

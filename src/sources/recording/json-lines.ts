@@ -1,7 +1,9 @@
+import type { ClockSample } from '../../model/clock-sample.js';
 import type { Delta, DeltaType } from '../../model/delta.js';
 import type { TapBatch } from '../../model/tap-span.js';
 import { isPlausibleObservation } from '../../normalise/plausible-time.js';
 import { parseRfc3339 } from '../../normalise/rfc3339.js';
+import { narrowClockLine } from './clock-line.js';
 import { RecordingError } from './recording-error.js';
 import { narrowTapSpans } from './tap-spans-line.js';
 
@@ -10,25 +12,33 @@ const TYPES: ReadonlySet<string> = new Set<DeltaType>(['ADDED', 'MODIFIED', 'DEL
 /**
  * Parses a JSON Lines recording one line at a time (the README's "Recordings"):
  * `{"time":RFC3339,"type":"ADDED|MODIFIED|DELETED","object":{…}}`,
- * optionally `"initial":true`; and `{"time":RFC3339,"type":"SPANS","spans":[…]}`
- * for spans the tap received, given to `onSpans` (skipped without it). Feed it
- * lines or arbitrary chunks; it counts lines so errors can name theirs.
+ * optionally `"initial":true`; `{"time":RFC3339,"type":"SPANS","spans":[…]}`
+ * for spans the tap received, given to `onSpans` (skipped without it); and
+ * `{"time":RFC3339,"type":"CLOCK","sent":RFC3339,"date":RFC3339}` for a reading of
+ * the apiserver's clock, given to `onClock` (skipped without it). Feed it lines
+ * or arbitrary chunks; it counts lines so errors can name theirs.
  */
 export class JsonLinesParser {
   readonly #source: string | undefined;
   readonly #now: number;
   readonly #onSpans: ((batch: TapBatch) => void) | undefined;
+  readonly #onClock: ((sample: ClockSample) => void) | undefined;
   #line = 0;
   #rest = '';
 
   /** `now` (default: the wall clock) bounds the plausible observation times. */
   constructor(
     source?: string,
-    options: { readonly now?: number; readonly onSpans?: (batch: TapBatch) => void } = {},
+    options: {
+      readonly now?: number;
+      readonly onSpans?: (batch: TapBatch) => void;
+      readonly onClock?: (sample: ClockSample) => void;
+    } = {},
   ) {
     this.#source = source;
     this.#now = options.now ?? Date.now();
     this.#onSpans = options.onSpans;
+    this.#onClock = options.onClock;
   }
 
   /** Lines consumed so far. */
@@ -39,7 +49,7 @@ export class JsonLinesParser {
   /** Parses one line (without its newline); undefined for a blank line. Throws a RecordingError. */
   parseLine(text: string): Delta | undefined {
     this.#line += 1;
-    return parseJsonLine(text, this.#line, this.#source, this.#now, this.#onSpans);
+    return parseJsonLine(text, this.#line, this.#source, this.#now, this.#onSpans, this.#onClock);
   }
 
   /** Counts a line without parsing it (one already reported, e.g. as too long). */
@@ -81,6 +91,7 @@ export function parseJsonLine(
   source?: string,
   now: number = Date.now(),
   onSpans?: (batch: TapBatch) => void,
+  onClock?: (sample: ClockSample) => void,
 ): Delta | undefined {
   // JSON.parse skips surrounding whitespace itself; only a blank line needs the check (and no copy).
   if (text.length === 0 || (isBlank(text.charCodeAt(0)) && text.trim().length === 0)) return undefined;
@@ -106,8 +117,14 @@ export function parseJsonLine(
     onSpans?.({ time, spans });
     return undefined;
   }
+  if (type === 'CLOCK') {
+    const sample = narrowClockLine(rec, now);
+    if (typeof sample === 'string') throw fail(sample);
+    onClock?.(sample);
+    return undefined;
+  }
   if (typeof type !== 'string' || !TYPES.has(type))
-    throw fail('"type" must be ADDED, MODIFIED, DELETED or SPANS');
+    throw fail('"type" must be ADDED, MODIFIED, DELETED, SPANS or CLOCK');
   if (typeof rec.time !== 'string') throw fail('"time" must be an RFC 3339 string');
   const time = parseRfc3339(rec.time);
   if (time === undefined) throw fail(`"time" is not an RFC 3339 timestamp: ${quote(rec.time)}`);

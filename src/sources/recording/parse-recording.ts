@@ -1,3 +1,4 @@
+import type { ClockSample } from '../../model/clock-sample.js';
 import type { Delta } from '../../model/delta.js';
 import type { TapBatch } from '../../model/tap-span.js';
 import { JsonLinesParser } from './json-lines.js';
@@ -14,6 +15,8 @@ export type ParseRecordingOptions = KspanCaptureOptions & {
    * came before it in the file, so that a replay can interleave them in file order.
    */
   readonly onSpans?: (batch: TapBatch, deltasBefore: number) => void;
+  /** Given each reading of the apiserver's clock (`CLOCK` lines; JSON Lines only) and how many deltas came before it. */
+  readonly onClock?: (sample: ClockSample, deltasBefore: number) => void;
 };
 
 /** Which format `text` is in: JSON Lines start with `{`, kspan captures with `---` or a `# {` header. */
@@ -34,10 +37,11 @@ export function detectRecordingFormat(text: string): RecordingFormat {
 export function parseRecording(text: string, source?: string, options: ParseRecordingOptions = {}): Delta[] {
   if (detectRecordingFormat(text) === 'kspan') return parseKspanCapture(text, source, options);
   const out: Delta[] = [];
-  const onSpans = options.onSpans;
+  const { onSpans, onClock } = options;
   const parser = new JsonLinesParser(source, {
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(onSpans === undefined ? {} : { onSpans: (batch: TapBatch) => onSpans(batch, out.length) }),
+    ...(onClock === undefined ? {} : { onClock: (sample: ClockSample) => onClock(sample, out.length) }),
   });
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

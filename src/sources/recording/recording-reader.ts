@@ -1,3 +1,4 @@
+import type { PositionedClockSample } from '../../model/clock-sample.js';
 import type { Delta } from '../../model/delta.js';
 import type { PositionedTapBatch } from '../../model/tap-span.js';
 import { JsonLinesParser } from './json-lines.js';
@@ -56,7 +57,11 @@ const NEWLINE = 0x0a;
  */
 export async function readRecording(
   input: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
-  onDeltas: (deltas: readonly Delta[], tapSpans: readonly PositionedTapBatch[]) => void | Promise<void>,
+  onDeltas: (
+    deltas: readonly Delta[],
+    tapSpans: readonly PositionedTapBatch[],
+    clockSamples: readonly PositionedClockSample[],
+  ) => void | Promise<void>,
   options: ReadRecordingOptions,
 ): Promise<RecordingSummary> {
   const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
@@ -64,9 +69,12 @@ export async function readRecording(
   // The deltas and tap spans (`SPANS` lines) of the chunk being read; `deltasBefore` places each batch among the deltas.
   let out: Delta[] = [];
   let spans: PositionedTapBatch[] = [];
+  // The readings of the apiserver's clock (`CLOCK` lines) of the chunk, placed alike.
+  let clock: PositionedClockSample[] = [];
   const parser = new JsonLinesParser(options.source, {
     ...(options.now === undefined ? {} : { now: options.now }),
     onSpans: (batch) => spans.push({ batch, deltasBefore: out.length }),
+    onClock: (sample) => clock.push({ sample, deltasBefore: out.length }),
   });
   let problems = 0;
   const problem = (e: RecordingError): void => {
@@ -129,13 +137,15 @@ export async function readRecording(
   };
 
   const handOn = async (): Promise<void> => {
-    if (out.length === 0 && spans.length === 0) return;
+    if (out.length === 0 && spans.length === 0 && clock.length === 0) return;
     const d = out;
     const s = spans;
+    const c = clock;
     out = [];
     spans = [];
+    clock = [];
     deltas += d.length;
-    await onDeltas(d, s);
+    await onDeltas(d, s, c);
   };
 
   for await (const piece of input) {
@@ -197,7 +207,7 @@ export async function readRecording(
     for (let i = 0; i < all.length; i += 1000) {
       const slice = all.slice(i, i + 1000);
       deltas += slice.length;
-      await onDeltas(slice, []);
+      await onDeltas(slice, [], []);
     }
     return { format, units: documents, deltas, problems };
   }

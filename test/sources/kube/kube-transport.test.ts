@@ -67,6 +67,26 @@ describe('HttpKubeTransport', () => {
     assert.equal(seen?.headers.authorization, 'Bearer t0ken');
   });
 
+  it('reads the Date of a GET, timed on the given clock, between sending and the answer', async () => {
+    let seenAt = Number.NaN;
+    handler = (req, res) => {
+      seenAt = Date.now() + 5_000;
+      assert.equal(req.url, '/version');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"major":"1"}');
+    };
+    const reading = await transport.readDate('/version', signal(), () => Date.now() + 5_000);
+    assert.equal(reading.status, 200);
+    // Node's server writes a Date header as Go's does: IMF-fixdate, whole seconds.
+    assert.match(reading.date ?? '', /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    assert.ok(
+      reading.sentAt <= seenAt && seenAt <= reading.receivedAt,
+      `${reading.sentAt} ${seenAt} ${reading.receivedAt}`,
+    );
+    const date = Date.parse(reading.date ?? '');
+    assert.ok(date <= seenAt - 5_000 && seenAt - 5_000 < date + 2_000);
+  });
+
   it('times out a GET that is never answered', async () => {
     handler = () => {};
     const started = Date.now();
