@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { type ActionFact, actionKeyOf, MAX_OCCURRENCES } from '../causality/action-fact.js';
 import { BUILTIN_RULES } from '../causality/builtin-rules.js';
 import type { CausalityRule } from '../causality/causality-rule.js';
-import { newReplicasHistory, recordReplicas } from '../causality/replicas-history.js';
+import { listedWriteOf, newReplicasHistory, recordReplicas } from '../causality/replicas-history.js';
 import { RuleTable } from '../causality/rule-table.js';
 import { lruBound } from '../graph/lru-bound.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
@@ -1204,6 +1204,7 @@ export class TraceEngine {
     const rv = numericRv(listed.resourceVersion);
     if (replicas === undefined || rv === undefined) return;
     member.replicas ??= newReplicasHistory(rv);
+    member.replicas.listed = listedWriteOf(listed, rv, replicas);
     if (listed.generation === 1) recordReplicas(member.replicas, 0, replicas, listed.specChange?.time);
     recordReplicas(member.replicas, rv, replicas, listed.specChange?.time);
   }

@@ -15,6 +15,8 @@ import type { ActionFact, Occurrence } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
 import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
 import {
+  type ListedWrite,
+  listedWriteOf,
   type ReplicasAt,
   type ReplicasHistory,
   replicasAt,
@@ -253,6 +255,8 @@ class ParentDecision {
   readonly #madeOf = new Map<ActionNode, readonly string[]>();
   /** The objects of its name each part of a scaling step scaled, by write order (see #scaledInWriteOrder). */
   readonly #scaledOf = new Map<ActionNode, readonly string[]>();
+  /** Steps inferred from the initial list (see #inferredSteps): parents only, never spans of their own. */
+  readonly #inferred = new Set<ActionNode>();
   /** Actions that answer a change: each hangs under its change's root. */
   readonly #claims = new Map<ActionNode, RootNode>();
   /**
@@ -300,7 +304,7 @@ class ParentDecision {
     const nodes: SpanNode[] = [];
     for (const a of this.#actions) {
       this.#decideActionParent(a);
-      nodes.push(a);
+      if (!this.#inferred.has(a)) nodes.push(a);
     }
     // Objects the group observed on their own watch, and the ones its actions name.
     for (const uid of group.members.keys()) {
@@ -325,6 +329,10 @@ class ParentDecision {
     this.#timeFromConditions();
     this.#timeStepsFromWrites();
 
+    for (const a of this.#inferred) {
+      a.intent = this.#resolveIntent(a);
+      a.spanId = actionSpanIdOf(a.fact);
+    }
     const perIntent = new Map<TracedIntent, SpanNode[]>();
     for (const intent of group.intents) perIntent.set(intent, []);
     for (const n of nodes) {
@@ -631,7 +639,10 @@ class ParentDecision {
   }
 
   #indexActions(): void {
-    for (const fact of this.#group.actions.values()) {
+    const inferred = this.#inferredSteps();
+    for (const fact of inferred.length === 0
+      ? this.#group.actions.values()
+      : [...this.#group.actions.values(), ...inferred]) {
       const ev = fact.event;
       const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
       const m = fact.match;
@@ -652,6 +663,7 @@ class ParentDecision {
           spanId: '',
         };
         this.#actions.push(node);
+        if (inferred.length > 0 && inferred.includes(fact)) this.#inferred.add(node);
         if (part.root !== undefined) this.#rootByOrder.set(node, part.root);
         const writes = scaled === undefined ? undefined : this.#writesOfPart(fact, scaled, part);
         const head = writes?.[0];
@@ -683,6 +695,133 @@ class ParentDecision {
     }
     // Deterministic iteration whatever the insertion order.
     this.#actions.sort(compareActions);
+  }
+
+  /**
+   * After a restart, the occurrence just before a listed occurrence of a
+   * Deployment's combined scaling Event, whose note the list no longer shows:
+   * the step that asked another of its ReplicaSets for the replicas the list
+   * shows it at. A rolling update alternates: it scales its new ReplicaSet up as
+   * far as the surge allows, then old ones down as far as availability allows,
+   * then the new one up again, each step one write and one occurrence, in
+   * order. So an occurrence that scaled one ReplicaSet down (from its size to a
+   * lower one, while the one scaled up is still short of the Deployment's
+   * replicas) came right after that one's last scale-up, and one that scaled a
+   * ReplicaSet up from a size above 0 came right after the last scale-down of
+   * another. Which other ReplicaSet: the only one there is, or the one whose
+   * listed state is its last spec write (its status had not observed it) and
+   * was written after every other's listed state. The Pods that step made or
+   * deleted after the restart hang under it (hash(event uid, count)), as a live
+   * run hangs them. Nothing when that is not settled, or the occurrence is held.
+   */
+  #inferredSteps(): ActionFact[] {
+    const group = this.#group;
+    if (group.root.kind !== 'Deployment') return [];
+    const out: ActionFact[] = [];
+    for (const f of group.actions.values()) {
+      const ev = f.event;
+      const m = f.match;
+      const n = ev.occurrence;
+      if (!f.listed || n === undefined || n < 2 || m?.actedOnKind !== 'ReplicaSet') continue;
+      if ((m.verb !== 'scale-up' && m.verb !== 'scale-down') || m.actedOnName === undefined) continue;
+      if (group.actions.has(`${ev.uid}/${n - 1}`)) continue;
+      const sizes = stepSizes(ev.message);
+      // A scale-up from 0 is a new ReplicaSet's first: the step before it may be anything.
+      if (sizes === undefined || sizes.from === 0 || sizes.from === sizes.to) continue;
+      const up = sizes.to > sizes.from;
+      const ns = ev.involved.namespace === '' ? ev.namespace : ev.involved.namespace;
+      const written = numericRv(ev.resourceVersion);
+      if (written === undefined) continue;
+      const other = this.#lastOtherStep(ns, m.actedOnName, up, written);
+      if (other === undefined) continue;
+      // Its listed write came before the occurrence's: the replicas that step asked for. Else
+      // it was written again since (a step whose occurrence came after the list): unknown.
+      const before = other.write.rv < written;
+      const at =
+        before && other.write.at !== undefined && other.write.at < f.start ? other.write.at : f.start;
+      const verb: ActionVerb = up ? 'scale-down' : 'scale-up';
+      const message = `Scaled ${up ? 'down' : 'up'} replica set ${other.name}${before ? ` to ${other.write.replicas}` : ''}`;
+      out.push({
+        event: {
+          ...ev,
+          // Written after every Event the recorder wrote before it, and before the listed
+          // occurrence: its write order among the reporter's Events (see writeOrderOf).
+          resourceVersion: String(written - 1),
+          note: message,
+          message,
+          occurrence: n - 1,
+          firstTime: at,
+          lastTime: at,
+          exactFirstTime: false,
+          count: n - 1,
+        },
+        match: { ...m, verb, actedOnName: other.name },
+        start: at,
+        lastTime: at,
+        count: n - 1,
+        minCount: n - 1,
+        occurrences: undefined,
+        spanId: undefined,
+        listed: true,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The ReplicaSet of the root, other than the one named `not`, whose last
+   * spec write (as listed) came right before a step of `not` (see
+   * {@link #inferredSteps}): scaled down when that step was a scale-up, else up.
+   */
+  #lastOtherStep(
+    ns: string,
+    not: string,
+    up: boolean,
+    written: number,
+  ): { readonly name: string; readonly write: ListedWrite } | undefined {
+    const group = this.#group;
+    const desired = group.root.status.specReplicas;
+    const found: { name: string; write: ListedWrite }[] = [];
+    const seen = new Set<string>();
+    const consider = (uid: string | undefined): void => {
+      if (uid === undefined || seen.has(uid)) return;
+      seen.add(uid);
+      const p = this.#graph.peek(uid);
+      if (p?.kind !== 'ReplicaSet' || p.namespace !== ns || p.name === not) return;
+      if (p.controllerUid !== group.rootUid) return;
+      const member = group.members.get(uid);
+      let write: ListedWrite | undefined;
+      if (member !== undefined) write = member.replicas?.listed;
+      else {
+        // No delta since the list: the graph holds the listed state.
+        const rv = numericRv(p.resourceVersion);
+        const replicas = p.status.specReplicas;
+        if (rv !== undefined && replicas !== undefined) write = listedWriteOf(p, rv, replicas);
+      }
+      if (write !== undefined) found.push({ name: p.name, write });
+    };
+    for (const uid of group.members.keys()) consider(uid);
+    for (const f of group.actions.values()) {
+      const m = f.match;
+      if (m?.actedOnKind === 'ReplicaSet' && m.actedOnName !== undefined)
+        consider(this.#graph.uidByName('ReplicaSet', ns, m.actedOnName));
+    }
+    let last: { name: string; write: ListedWrite } | undefined;
+    if (found.length === 1) last = found[0];
+    // Of several, each listed before the occurrence was written (else it may have been
+    // written after the step, and what it was before is not shown).
+    else if (found.every((o) => o.write.rv < written)) {
+      for (const c of found) {
+        if (!c.write.specWrite) continue;
+        if (found.every((o) => o === c || o.write.rv < c.write.rv)) last = c;
+      }
+    }
+    if (last === undefined) return undefined;
+    const w = last.write;
+    if (up) return (w.generation ?? 1) > 1 ? last : undefined;
+    // Scaled up before a scale-down: still short of the Deployment's replicas, or the
+    // scale-down may have been one of several in a row once it was not.
+    return w.replicas > 0 && desired !== undefined && w.replicas < desired ? last : undefined;
   }
 
   #addTarget(kind: string, namespace: string, name: string, node: ActionNode): void {

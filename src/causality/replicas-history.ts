@@ -31,6 +31,24 @@ export interface ReplicasHistory {
   readonly writes: number[];
   /** The newest resourceVersion seen, whether or not it changed the replicas. */
   newestRv: number;
+  /** The object came with the initial list: its listed state's write (see {@link ListedWrite}). */
+  listed?: ListedWrite;
+}
+
+/** What the initial list showed of an object's replicas: the write it was listed at. */
+export interface ListedWrite {
+  /** The listed state's numeric resourceVersion: its latest write before the list. */
+  readonly rv: number;
+  readonly replicas: number;
+  /** Its generation: how many times its spec was written, its create included. */
+  readonly generation: number | undefined;
+  /**
+   * Its status had not observed its generation yet (`observedGeneration < generation`):
+   * the listed write is the spec write itself, no later status write came before the list.
+   */
+  readonly specWrite: boolean;
+  /** Its `f:spec` managedFields time, as listed (the start of its second). */
+  readonly at: number | undefined;
 }
 
 /** Numbers per write in {@link ReplicasHistory.writes}. */
@@ -150,4 +168,25 @@ export function stepWrites(
     if (was === from) out.push({ rv, replicas: to, at: stampAt(w, b) });
   }
   return out;
+}
+
+/** The {@link ListedWrite} of a listed state `p` at resourceVersion `rv`, asking for `replicas`. */
+export function listedWriteOf(
+  p: {
+    readonly generation: number | undefined;
+    readonly observedGeneration: number | undefined;
+    readonly specChange: { readonly time: number | undefined } | undefined;
+  },
+  rv: number,
+  replicas: number,
+): ListedWrite {
+  const g = p.generation;
+  const og = p.observedGeneration;
+  return {
+    rv,
+    replicas,
+    generation: g,
+    specWrite: g !== undefined && og !== undefined && og < g,
+    at: p.specChange?.time,
+  };
 }

@@ -359,3 +359,52 @@ describe('a restart after an update whose ReplicaSet was made by the rollout bef
     for (const s of sent) assert.equal(s.parentSpanId, root.spanId, String(s.attributes['k8s.event.note']));
   });
 });
+
+describe("a restart after a combined Event's listed occurrence hid the step before it", () => {
+  // The list shows a combined scaling Event at its last occurrence only. A rolling update
+  // alternates between scaling its new ReplicaSet up and old ones down, so the occurrence
+  // before a scale-down was the last scale-up of the other ReplicaSet, and the occurrence
+  // before a scale-up from 1 the last scale-down of another: the Pods those steps made or
+  // deleted after the restart hang under them, hash(event uid, count), as live.
+  const spanOf = (records: readonly TraceRecord[], note: string): SpanRecord | undefined =>
+    records.flatMap((r) => r.spans).find((s) => s.attributes['k8s.event.note'] === note);
+  const noteOf = (records: readonly TraceRecord[], spanId: string | undefined): string =>
+    String(records.flatMap((r) => r.spans).find((s) => s.spanId === spanId)?.attributes['k8s.event.note']);
+
+  it('thirty-replica-rollout: a Created pod after the Events ran out hangs under the last scale-up (count 15, not listed)', () => {
+    // Stopped right after the combined Event's 16th occurrence, "Scaled down replica set
+    // web-575b656585 from 19 to 18": client-go's burst of 25 Events about the Deployment was
+    // spent, so the rollout's later steps have none.
+    const deltas = load('thirty-replica-rollout.jsonl');
+    const cut =
+      deltas.findIndex((d) =>
+        /Scaled down replica set web-575b656585 from 19 to 18$/.test(
+          String((d.object as { note?: string }).note),
+        ),
+      ) + 1;
+    assert.equal((deltas[cut - 1]?.object as { deprecatedCount?: number } | undefined)?.deprecatedCount, 16);
+    const note = '(combined from similar events): Created pod: web-596b6d847b-8z5jf';
+    const live = replay(deltas);
+    const expected = spanOf(live, note)?.parentSpanId;
+    assert.match(noteOf(live, expected), /Scaled up replica set web-596b6d847b from 11 to 12$/);
+    const restarted = replay(restartAt(deltas, cut).after, { listIsHistory: true });
+    assert.equal(spanOf(restarted, note)?.parentSpanId, expected);
+  });
+
+  it('three-rollouts: a Deleted pod answering the folded scale-down hangs under it (count 6, listed at 7)', () => {
+    const deltas = load('three-rollouts.jsonl');
+    const live = replay(deltas);
+    const note = 'Deleted pod: web-744ffd794c-mtqwl';
+    const expected = spanOf(live, note)?.parentSpanId;
+    assert.match(noteOf(live, expected), /Scaled down replica set web-744ffd794c from 3 to 2$/);
+    const { after } = restartAt(deltas, 176);
+    const listed = after.find(
+      (d) =>
+        d.initial === true &&
+        /combined from similar events/.test(String((d.object as { note?: string }).note)),
+    );
+    assert.equal((listed?.object as { deprecatedCount?: number } | undefined)?.deprecatedCount, 7);
+    const restarted = replay(after, { listIsHistory: true });
+    assert.equal(spanOf(restarted, note)?.parentSpanId, expected);
+  });
+});
