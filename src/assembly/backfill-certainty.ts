@@ -134,6 +134,7 @@ function podsOfJoins(
     graph,
     rootUid: group.rootUid,
     deletedAt: (): undefined => undefined,
+    goingRv: (): undefined => undefined,
     deletedByController: (): boolean => false,
     specStartAt: (t: number): number | undefined => {
       let start: number | undefined;

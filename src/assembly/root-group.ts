@@ -133,7 +133,7 @@ export interface MemberFact {
   replicas: ReplicasHistory | undefined;
   /** The numeric resourceVersion of its ADDED (its create), when watched. */
   addedRv: number | undefined;
-  /** The lowest numeric resourceVersion that showed it deleted or evicted (the request's write). */
+  /** The lowest numeric resourceVersion that showed it deleted or evicted (the request's write, else its DELETED). */
   goingRv: number | undefined;
   /** Its latest write with a stamp of its own, which bounds its DELETED (see own-write.ts). */
   ownWrite: OwnWrite | undefined;

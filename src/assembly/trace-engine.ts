@@ -1172,7 +1172,9 @@ export class TraceEngine {
       }
       if (type === 'ADDED') member.addedRv = rv;
       if (
-        (p.deletionTimestamp !== undefined || conditionOf(p, 'DisruptionTarget')?.status === 'True') &&
+        (type === 'DELETED' ||
+          p.deletionTimestamp !== undefined ||
+          conditionOf(p, 'DisruptionTarget')?.status === 'True') &&
         (member.goingRv === undefined || rv < member.goingRv)
       ) {
         member.goingRv = rv;

@@ -48,6 +48,11 @@ export interface ChangeContext {
   readonly rootUid: string;
   /** When the DELETED of `uid` was observed, if it was. */
   deletedAt(uid: string): number | undefined;
+  /**
+   * The lowest numeric resourceVersion that showed `uid` deleted or evicted (its delete
+   * request's write, else its DELETED; the root's: the first delta that showed its delete), if known.
+   */
+  goingRv(uid: string): number | undefined;
   /** True when a controller's delete action (a rule with verb `delete`) names this object near `t`. */
   deletedByController(kind: string, namespace: string, name: string, t: number): boolean;
   /** The start of the spec intent in force at `t` (the latest started by then); undefined when none had. */
@@ -165,12 +170,21 @@ function runOf(p: ObjectProjection, ctx: ChangeContext): ChangeTrigger | undefin
   };
 }
 
-/** True when the controller owner of `p` was being deleted at `t` (a cascade, the garbage collector's). */
+/**
+ * True when the controller owner of `p` was being deleted at `t` (a cascade, the
+ * garbage collector's): by the order of their writes when both are known (the
+ * owner's delete written before `p`'s; every object of a cluster is written to
+ * one etcd, whose revision orders them, and the watches may deliver them in any
+ * order and late), else by time.
+ */
 function ownerDeleting(p: ObjectProjection, ctx: ChangeContext, t: number): boolean {
   const ownerUid = p.controllerUid;
   if (ownerUid === undefined) return false;
   const owner = ctx.graph.peek(ownerUid);
   if (owner === undefined) return true;
+  const going = ctx.goingRv(p.uid);
+  const ownerGoing = going === undefined ? undefined : ctx.goingRv(ownerUid);
+  if (going !== undefined && ownerGoing !== undefined) return ownerGoing < going;
   const d = deletionRequestedAt(owner) ?? ctx.deletedAt(ownerUid) ?? ctx.graph.tombstone(ownerUid)?.deletedAt;
   return d !== undefined && d <= t + 1_000;
 }

@@ -451,6 +451,10 @@ class ParentDecision {
       graph: this.#graph,
       rootUid: group.rootUid,
       deletedAt: (uid) => group.members.get(uid)?.deletedAt ?? this.#graph.tombstone(uid)?.deletedAt,
+      goingRv: (uid) =>
+        uid === group.rootUid
+          ? group.intents.find((i) => i.key === 'delete')?.firstRv
+          : group.members.get(uid)?.goingRv,
       deletedByController: (kind, namespace, name, t) => {
         deletes ??= deleteActionTimes(group.actions.values());
         const times = deletes.get(`${kind}/${namespace}/${name}`);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
-import { lagged } from '../scenarios/clock-skew.js';
+import { eventPlacements, lagged } from '../scenarios/clock-skew.js';
 import { Forest, replayWithEngine, repoRoot, shuffleWithinWindows } from './trees.js';
 
 // A Deployment deleted in the background is gone at once; the garbage collector then
@@ -31,6 +31,33 @@ describe('a delete whose cascade outlasts the deleted object', () => {
         assert.ok(s.startTime <= root.endTime, `${s.name} starts after its root ended`);
     });
   }
+});
+
+describe('a background delete whose cascade a lagged watch delivers first, each delta lagged 0–2 s', () => {
+  it('keeps the cascade and its Killing Events in the Delete trace, by the order of the writes, for 30 seeds', () => {
+    // The Deployment goes straight to DELETED; the garbage collector's delete of its ReplicaSet,
+    // written after it, can be delivered up to 2 s earlier: by time, more than a second before the
+    // owner's delete, it was a ReplicaSet.Delete of its own (or, by its refined time, the Create's).
+    const inOrder = eventPlacements(replayWithEngine(deltas).records);
+    for (let seed = 1; seed <= 30; seed++) {
+      const records = replayWithEngine(lagged(deltas, seed)).records;
+      assert.deepEqual(eventPlacements(records), inOrder, `seed ${seed}`);
+      const forest = new Forest(records);
+      assert.deepEqual(
+        forest.traces.map((t) => t.root.name),
+        ['Deployment.Delete'],
+        `seed ${seed}: one trace`,
+      );
+      assert.deepEqual(
+        forest.traces[0]?.spans
+          .map((s) => s.name)
+          .filter((n) => n.endsWith('.Termination'))
+          .sort(),
+        ['Pod.Termination', 'Pod.Termination', 'ReplicaSet.Termination'],
+        `seed ${seed}: the cascade in the Delete trace`,
+      );
+    }
+  });
 });
 
 // The live suite's "Deployment deleted" scenario, recorded from the local stack:

@@ -109,12 +109,20 @@ function ctx(
     rootUid?: string;
     controllerDeletes?: number[];
     spec?: { start: number; end: number | undefined };
+    /** Per uid: the resourceVersion of the first write that showed it deleted. */
+    goingRv?: Record<string, number>;
+    /** Per uid: when its DELETED was observed (seconds after T0). */
+    deletedAt?: Record<string, number>;
   } = {},
 ): ChangeContext {
   return {
     graph,
     rootUid: opts.rootUid ?? 'dep',
-    deletedAt: () => undefined,
+    deletedAt: (uid) => {
+      const d = opts.deletedAt?.[uid];
+      return d === undefined ? undefined : at(d);
+    },
+    goingRv: (uid) => opts.goingRv?.[uid],
     deletedByController: (_kind, _ns, _name, t) =>
       (opts.controllerDeletes ?? []).some((d) => Math.abs(at(d) - t) <= 10_000),
     specStartAt: (t) => {
@@ -147,6 +155,29 @@ describe('decideChange', () => {
     const p = pod({ deleted: 60 });
     const rs = replicaSet({ deletionTimestamp: iso(59), deletionGracePeriodSeconds: 0 });
     assert.equal(decideChange('pod', ctx(graphOf(deployment, rs, p))), undefined);
+  });
+
+  it("a ReplicaSet deleted after its Deployment's delete was written is the cascade, however late either was seen", () => {
+    // A Deployment deleted in the background goes straight to DELETED; the garbage collector then
+    // deletes its ReplicaSet. Lagged watches put the ReplicaSet's DELETED 1.5 s before the Deployment's.
+    const g = graphOf(deployment, replicaSet());
+    const seen = { dep: 61.5, rs: 60 };
+    assert.equal(
+      decideChange('rs', ctx(g, { deletedAt: seen, goingRv: { dep: 1005, rs: 1006 } })),
+      undefined,
+    );
+    // Without resourceVersions, time decides: 1.5 s apart is no cascade.
+    assert.equal(decideChange('rs', ctx(g, { deletedAt: seen }))?.kind, 'delete');
+  });
+
+  it("a ReplicaSet deleted before its Deployment's delete was written is a delete of its own, however close in time", () => {
+    const g = graphOf(deployment, replicaSet());
+    const seen = { dep: 60.2, rs: 60 };
+    assert.equal(decideChange('rs', ctx(g, { deletedAt: seen }))?.kind, undefined, 'by time: the cascade');
+    assert.equal(
+      decideChange('rs', ctx(g, { deletedAt: seen, goingRv: { dep: 1006, rs: 1005 } }))?.kind,
+      'delete',
+    );
   });
 
   it('a Pod deleted during an open intent is still a delete here: causality keeps it only with a replacement', () => {
