@@ -137,16 +137,20 @@ interface Aligning {
   readonly delta: Delta;
   readonly time: number;
   /** For an object's watch delta: its uid and numeric resourceVersion (see #applyInObjectOrder). */
-  readonly uid?: string;
-  readonly rv?: number;
+  readonly uid: string | undefined;
+  readonly rv: number | undefined;
   /** Applied already, ahead of its place (see #applyInObjectOrder). */
-  applied?: boolean;
+  applied: boolean;
 }
 
-const EMPTY_ALIGNING: Aligning = Object.freeze({
+/** A released slot; every entry has the same fields, so the queue's code sees one shape. */
+const EMPTY_ALIGNING: Aligning = {
   delta: Object.freeze({ time: 0, type: 'ADDED' as const, object: null }),
   time: 0,
-});
+  uid: undefined,
+  rv: undefined,
+  applied: true,
+};
 
 /** Distinct kinds counted by name in stats; beyond this they count as `other`. */
 const MAX_COUNTED_KINDS = 256;
@@ -333,7 +337,7 @@ export class TraceEngine {
         const held = this.#aligningByUid.get(uid);
         if (held === undefined) this.#aligningByUid.set(uid, [entry]);
         else held.push(entry);
-      } else this.#aligning.push({ delta, time });
+      } else this.#aligning.push({ delta, time, uid: undefined, rv: undefined, applied: false });
       // Bounded: beyond the pending bound, the oldest is applied early.
       if (this.#aligning.length - this.#aligningHead > this.#limits.maxPending) {
         this.#evictions.add('aligning');
@@ -404,7 +408,11 @@ export class TraceEngine {
   #applyInObjectOrder(entry: Aligning, now: number, all: boolean): void {
     const uid = entry.uid;
     const queued = uid === undefined ? undefined : this.#aligningByUid.get(uid);
-    if (uid !== undefined && queued !== undefined) {
+    if (uid !== undefined && queued !== undefined && queued.length === 1 && queued[0] === entry) {
+      // The usual case: no other delta of the object waits.
+      entry.applied = true;
+      this.#aligningByUid.delete(uid);
+    } else if (uid !== undefined && queued !== undefined) {
       const rv = entry.rv ?? 0;
       const earlier = queued
         .filter(

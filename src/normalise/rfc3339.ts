@@ -56,7 +56,23 @@ export function parseUtcStamp(value: string): number | undefined {
     if (n === 22) ms *= 100;
     else if (n === 23) ms *= 10;
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return (
+    daysSinceEpoch(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms
+  );
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (years from 1970), as
+ * `Date.UTC` counts them: plain arithmetic (H. Hinnant's days_from_civil), as
+ * `Date.UTC` is a call into the runtime and this runs for every stamp of every delta.
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 const RFC3339 =

@@ -1,4 +1,4 @@
-import { asArray, asInteger, asRecord, asTime, ignoreIssues, MAX_INT32 } from './narrow.js';
+import { asInteger, asRecord, asTime, ignoreIssues, MAX_INT32 } from './narrow.js';
 
 /**
  * The newest time the cluster stamped on an object or Event: its creation, each
@@ -14,17 +14,24 @@ export function newestWriteStamp(raw: unknown, observedAt: number): number | und
   const meta = asRecord(obj?.metadata);
   if (obj === undefined || meta === undefined) return undefined;
   let newest = asTime(meta.creationTimestamp, ignoreIssues, observedAt);
-  const newer = (t: number | undefined): void => {
-    if (t !== undefined && (newest === undefined || t > newest)) newest = t;
-  };
-  for (const item of asArray(meta.managedFields))
-    newer(asTime(asRecord(item)?.time, ignoreIssues, observedAt));
+  // Plain loops, no closure: this runs for every watch delta.
+  const managed = meta.managedFields;
+  if (Array.isArray(managed)) {
+    for (let i = 0; i < managed.length; i++) {
+      const t = asTime(asRecord(managed[i])?.time, ignoreIssues, observedAt);
+      if (t !== undefined && (newest === undefined || t > newest)) newest = t;
+    }
+  }
   const deletion = asTime(meta.deletionTimestamp, ignoreIssues, observedAt);
   if (deletion !== undefined) {
     const grace = asInteger(meta.deletionGracePeriodSeconds, 0, MAX_INT32, ignoreIssues, '') ?? 0;
-    newer(deletion - grace * 1000);
+    const t = deletion - grace * 1000;
+    if (newest === undefined || t > newest) newest = t;
   }
-  if (obj.kind === 'Event') newer(asTime(obj.eventTime, ignoreIssues, observedAt));
+  if (obj.kind === 'Event') {
+    const t = asTime(obj.eventTime, ignoreIssues, observedAt);
+    if (t !== undefined && (newest === undefined || t > newest)) newest = t;
+  }
   return newest;
 }
 

@@ -18,6 +18,20 @@ describe('parseUtcStamp', () => {
     }
   });
 
+  it('counts days as Date.parse does on the first and last day it reads of every month, 1970–9999', () => {
+    // The day count is plain arithmetic: leap years (1972, 2000 but not 2100) and eras must agree.
+    const pad = (v: number, w: number): string => String(v).padStart(w, '0');
+    for (let year = 1970; year <= 9999; year++) {
+      for (let month = 1; month <= 12; month++) {
+        for (const day of [1, 28]) {
+          const s = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T23:59:59.999Z`;
+          const fast = parseUtcStamp(s);
+          if (fast !== Date.parse(s)) assert.equal(fast, Date.parse(s), s);
+        }
+      }
+    }
+  });
+
   it('leaves everything else to Date.parse', () => {
     for (const s of [
       '2026-02-29T10:00:01Z',
