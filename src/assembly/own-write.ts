@@ -15,7 +15,9 @@
  * (`creationTimestamp`), a delete request (`deletionTimestamp` less the grace
  * period, at the write that set it or shortened the grace period: some
  * apiservers stamp a shortened one with its own time, others keep the first
- * request's, which the excess bound below then tells apart), a spec change (a new generation: its writer's
+ * request's, which the excess bound below then tells apart; one in the
+ * request's second is refined by its own delta, while the object's projection
+ * keeps the request's refinement), a spec change (a new generation: its writer's
  * managedFields time) and a status write (a status that changed, or a newer
  * status managedFields time: the apiserver stamps the entry of the manager
  * whose write changed a field). Other writes (a finalizer removed, a label, a
@@ -26,7 +28,7 @@ import { REORDER_MS } from '../model/clock-offset.js';
 import type { DeltaType } from '../model/delta.js';
 import type { ObjectProjection, StatusNumbers } from '../model/projection.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
-import { sameSecond } from '../normalise/refine-time.js';
+import { refineTime, sameSecond } from '../normalise/refine-time.js';
 
 /**
  * How far (ms) a write's observation may be past its own stamp's second and the
@@ -67,25 +69,31 @@ function statusMoved(a: StatusNumbers, b: StatusNumbers): boolean {
 
 /**
  * The stamp the write shown by `p` set itself (refined), given the state held
- * before it (`previous`); undefined when it set none that can be told.
+ * before it (`previous`); undefined when it set none that can be told. `at`:
+ * the write's observation in cluster time, which refines the stamp of a write
+ * that shortened the grace period within the second of the request before it.
  */
 export function ownWriteStamp(
   p: ObjectProjection,
   previous: ObjectProjection | undefined,
   type: DeltaType,
+  at?: number,
 ): number | undefined {
   if (type === 'DELETED') return undefined;
   if (type === 'ADDED') return p.creationTimestamp;
   if (previous === undefined) return undefined;
   const requested = deletionRequestedAt(p);
   const grace = p.deletionGracePeriodSeconds ?? 0;
-  if (
-    requested !== undefined &&
-    (requested !== deletionRequestedAt(previous) ||
-      previous.deletionTimestamp === undefined ||
-      grace < (previous.deletionGracePeriodSeconds ?? 0))
-  )
-    return requested;
+  if (requested !== undefined) {
+    const before = deletionRequestedAt(previous);
+    const shortened =
+      previous.deletionTimestamp !== undefined && grace < (previous.deletionGracePeriodSeconds ?? 0);
+    // Shortened within the request's second (now plus the new grace, as the request was): the projection
+    // keeps the request's earliest refinement, which is the request's, not this write's.
+    if (shortened && requested === before && at !== undefined)
+      return refineTime(Math.floor(requested / 1000) * 1000, at);
+    if (requested !== before || previous.deletionTimestamp === undefined || shortened) return requested;
+  }
   if (p.generation !== undefined && p.generation !== previous.generation && p.specChange?.time !== undefined)
     return p.specChange.time;
   const status = p.statusWrittenAt;

@@ -14,13 +14,11 @@ export function keepEarliest(
   if (earlier === undefined || earlier.uid !== next.uid) return next;
   const creation = earliestOf(next.creationTimestamp, earlier.creationTimestamp);
   let deletion = next.deletionTimestamp;
-  let grace = next.deletionGracePeriodSeconds;
   const a = requestOf(next);
   const b = requestOf(earlier);
-  if (a !== undefined && b !== undefined && b < a && sameSecond(a, b)) {
-    deletion = earlier.deletionTimestamp;
-    grace = earlier.deletionGracePeriodSeconds;
-  }
+  // The request's earliest refinement, with `next`'s own grace period (which may have been shortened).
+  if (a !== undefined && b !== undefined && b < a && sameSecond(a, b))
+    deletion = b + (next.deletionGracePeriodSeconds ?? 0) * 1000;
   const conditions = earliestConditions(next.conditions, earlier.conditions);
   if (
     creation === next.creationTimestamp &&
@@ -33,7 +31,6 @@ export function keepEarliest(
     ...next,
     creationTimestamp: creation,
     deletionTimestamp: deletion,
-    deletionGracePeriodSeconds: grace,
     conditions,
   };
 }

@@ -88,7 +88,7 @@ export function projectObject(
   const spec = asRecord(obj.spec);
   const status = asRecord(obj.status);
   const annotations = asRecord(meta.annotations);
-  let grace = asInteger(meta.deletionGracePeriodSeconds, 0, MAX_INT32, sink, 'invalid-number');
+  const grace = asInteger(meta.deletionGracePeriodSeconds, 0, MAX_INT32, sink, 'invalid-number');
   const rawDeletion = asTime(meta.deletionTimestamp, sink, observedAt);
   const rawCreation = asTime(meta.creationTimestamp, sink, observedAt);
   const managed = scanManagedFields(meta.managedFields, sink, observedAt);
@@ -103,10 +103,9 @@ export function projectObject(
   if (prior?.deletionTimestamp !== undefined && deletion !== undefined) {
     const mine = deletion - (grace ?? 0) * 1000;
     const theirs = prior.deletionTimestamp - (prior.deletionGracePeriodSeconds ?? 0) * 1000;
-    if (theirs < mine && sameSecond(theirs, mine)) {
-      deletion = prior.deletionTimestamp;
-      grace = prior.deletionGracePeriodSeconds;
-    }
+    // The request's earliest refinement, with this write's grace period: a write that shortened it
+    // (now plus the new grace, in the request's second) must still show that it did (see own-write.ts).
+    if (theirs < mine && sameSecond(theirs, mine)) deletion = theirs + (grace ?? 0) * 1000;
   }
 
   return {

@@ -9,7 +9,7 @@ import {
   recordOwnWrite,
 } from '../../src/assembly/own-write.js';
 import type { ObjectProjection } from '../../src/model/projection.js';
-import { projectObject } from '../../src/normalise/project-object.js';
+import { deletionRequestedAt, projectObject } from '../../src/normalise/project-object.js';
 import { isRejected } from '../../src/normalise/rejection.js';
 
 const sink = { issue: () => {} };
@@ -86,6 +86,44 @@ describe('own write stamps', () => {
     // A later request that stamped its own time (deletionTimestamp less the grace period moved).
     const later = deployment(13, { status: '2026-11-22T04:25:05Z', deletion: '2026-11-22T04:25:14Z' });
     assert.equal(ownWriteStamp(later, again, 'MODIFIED'), at('2026-11-22T04:25:14Z'));
+  });
+
+  it("a grace period shortened within the request's second is a write of its own, refined by its own delta", () => {
+    // kwok: the garbage collector asks for a 30 s grace (deletionTimestamp 04:25:42), and a moment later
+    // the grace is cut to 0, stamped with its own time (deletionTimestamp 04:25:12, grace 0): both
+    // requests fall in the second 04:25:12. The projection keeps the request's earliest refinement (its
+    // own delta's), and the shortening write's own stamp is refined by the shortening's delta: a Pod
+    // watch that delivered it 1.2 s late puts it at the end of its second, not at the request's time.
+    const pod = (rv: number, deletion: string, grace: number) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        uid: 'p-1',
+        name: 'web-1',
+        namespace: 'ns',
+        resourceVersion: String(rv),
+        creationTimestamp: '2026-11-22T04:25:00Z',
+        deletionTimestamp: deletion,
+        deletionGracePeriodSeconds: grace,
+      },
+      status: { phase: 'Running' },
+    });
+    const requestSeen = at('2026-11-22T04:25:12.300Z');
+    const request = projectObject(pod(863, '2026-11-22T04:25:42Z', 30), sink, requestSeen);
+    if (isRejected(request)) throw new Error(request.rejected);
+    const shortenedSeen = at('2026-11-22T04:25:13.500Z');
+    const shortened = projectObject(pod(868, '2026-11-22T04:25:12Z', 0), sink, shortenedSeen, request);
+    if (isRejected(shortened)) throw new Error(shortened.rejected);
+    assert.equal(deletionRequestedAt(shortened), requestSeen, "the request's earliest refinement");
+    assert.equal(shortened.deletionGracePeriodSeconds, 0, 'the grace period this write set');
+    assert.equal(
+      ownWriteStamp(shortened, request, 'MODIFIED', shortenedSeen),
+      at('2026-11-22T04:25:12.999Z'),
+    );
+    // Kept as it was: a write that changes nothing of the request sets no stamp.
+    const again = projectObject(pod(870, '2026-11-22T04:25:12Z', 0), sink, shortenedSeen, shortened);
+    if (isRejected(again)) throw new Error(again.rejected);
+    assert.equal(ownWriteStamp(again, shortened, 'MODIFIED', shortenedSeen), undefined);
   });
 
   it('a status write sets its status stamp when the status moved or its stamp is newer', () => {
