@@ -3,7 +3,10 @@ import type { SpanNode, SpanTree, TreeNode } from '../causality/parent-decision.
 /**
  * The tree cut to at most `maxSpans` spans, its root included: nodes are kept
  * breadth first from the root, earliest start first among siblings, so every
- * kept span's parent is kept. Returns the tree itself when it fits.
+ * kept span's parent is kept. A parent that is not a node of this tree (a step
+ * inferred after a restart, which the previous run sent) counts as a child of
+ * the root: its children are kept at the root's level. Returns the tree itself
+ * when it fits.
  */
 export function boundTree(tree: SpanTree, maxSpans: number): { tree: SpanTree; dropped: number } {
   const room = Math.max(0, maxSpans - 1);
@@ -15,8 +18,11 @@ export function boundTree(tree: SpanTree, maxSpans: number): { tree: SpanTree; d
     if (list === undefined) children.set(parent, [n]);
     else list.push(n);
   }
+  const inTree = new Set<TreeNode>(tree.nodes);
+  inTree.add(tree.root);
   const kept: SpanNode[] = [];
   const queue: TreeNode[] = [tree.root];
+  for (const parent of children.keys()) if (!inTree.has(parent)) queue.push(parent);
   for (let head = 0; head < queue.length && kept.length < room; head++) {
     const node = queue[head];
     if (node === undefined) break;

@@ -48,4 +48,17 @@ describe('boundTree', () => {
       assert.equal(out.dropped, 5 - ids.length);
     }
   });
+
+  it('keeps the children of a parent outside the tree (a step inferred after a restart)', () => {
+    const outside = node('sent-before', 0, root);
+    const c1 = node('c1', 7, outside);
+    const c2 = node('c2', 8, outside);
+    const withOutside: SpanTree = { root, nodes: [a, b, c1, c2] };
+    const out = boundTree(withOutside, 4);
+    assert.deepEqual(
+      out.tree.nodes.map((n) => n.spanId),
+      ['b', 'a', 'c1'],
+    );
+    assert.equal(out.dropped, 1);
+  });
 });
