@@ -229,9 +229,45 @@ export class IntentBook {
     const outcome = outcomeOf(p);
     if (outcome.state === 'done') {
       intent.end = { reason: 'converged', time: undefined, observedAt: now, message: undefined };
+      const rv = numericRv(p.resourceVersion);
+      if (rv !== undefined) {
+        intent.heldDone = { rv, setAside: false };
+        this.reconsiderHeldDone(group);
+      }
     } else if (outcome.state === 'failed') {
       intent.end = { reason: 'error', time: undefined, observedAt: now, message: outcome.message };
     }
+  }
+
+  /**
+   * An intent opened from its consequences took its end from the root state held then: a
+   * "done" that state showed (see openCurrent). A controller that acted on a later write of
+   * the root (an Event naming a higher resourceVersion of it) shows that state was overtaken:
+   * a StatefulSet whose rolling update deletes and creates Pods is not done, whatever a list
+   * taken before the update showed. While the engine holds no root state as new as that write,
+   * the held "done" is set aside (the intent stays open, unless a newer state of the root ends
+   * it); once it holds one, the held "done" stands again, as it would have had that state
+   * come first: the result does not depend on the arrival order.
+   */
+  reconsiderHeldDone(group: RootGroup): void {
+    const acted = group.rootActedRv;
+    const held = numericRv(group.root.resourceVersion);
+    const overtaken = acted !== undefined && held !== undefined && held < acted;
+    let changed = false;
+    for (const i of group.intents) {
+      const h = i.heldDone;
+      if (h === undefined || i.emitted !== undefined) continue;
+      const end = i.end;
+      if (overtaken && !h.setAside && h.rv < acted && end?.reason === 'converged' && end.time === undefined) {
+        h.setAside = true;
+        i.end = undefined;
+        changed = true;
+      } else if (!overtaken && h.setAside && (end === undefined || end.reason === 'superseded')) {
+        h.setAside = false;
+        i.end = { reason: 'converged', time: undefined, observedAt: this.#clock.now(), message: undefined };
+      }
+    }
+    if (changed) this.#supersede(group);
   }
 
   /**

@@ -61,6 +61,12 @@ export interface Intent {
    */
   endRv: number | undefined;
   /**
+   * Opened from its consequences while the root state held showed it done (see
+   * IntentBook.openCurrent): that state's numeric resourceVersion, and whether its "done" is
+   * set aside because a controller acted on a later write of the root. Undefined otherwise.
+   */
+  heldDone?: { readonly rv: number; setAside: boolean };
+  /**
    * The lowest resourceVersion (where numeric) of the root's deltas that showed
    * this intent: the write that made it, or one soon after. Undefined when none
    * was seen (an intent opened from its consequences).
@@ -187,6 +193,11 @@ export class RootGroup implements Schedulable {
    * letGoOfOldIntents): still claimed, so they are not sent again. Undefined until one is.
    */
   letGo: Set<string> | undefined = undefined;
+  /**
+   * The highest numeric resourceVersion of the root that an Event about it names (the write its
+   * reporter acted on); undefined until one does.
+   */
+  rootActedRv: number | undefined = undefined;
   /** Events before this time (data time) belonged to intents let go of: dropped. */
   closedBefore = Number.NEGATIVE_INFINITY;
   /** Clock time of the last new fact. */

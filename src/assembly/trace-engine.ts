@@ -945,6 +945,12 @@ export class TraceEngine {
           this.#openListedRun(group, this.#graph.uidByName('Job', ns, match.actedOnName), at);
       }
     }
+    // The write of the root its reporter acted on: a "done" read off an older state was overtaken.
+    const acted = ev.involved.uid === group.rootUid ? numericRv(ev.involved.resourceVersion) : undefined;
+    if (acted !== undefined && (group.rootActedRv === undefined || acted > group.rootActedRv)) {
+      group.rootActedRv = acted;
+      this.#intents.reconsiderHeldDone(group);
+    }
     this.#schedule.touch(group);
   }
 
@@ -1136,6 +1142,7 @@ export class TraceEngine {
     recordOwnWrite(self, numericRv(p.resourceVersion), ownAt, time);
     recordTransitions(self, p);
     this.#intents.recordOutcome(group, p, time, now, offset);
+    if (group.rootActedRv !== undefined) this.#intents.reconsiderHeldDone(group);
     const gone = letGoOfOldIntents(group, MAX_INTENTS_PER_ROOT, this.#limits.maxSpansPerTrace);
     if (gone.length > 0) {
       this.#closed.close(group.rootUid, gone);

@@ -33,8 +33,8 @@ function signature(records: readonly TraceRecord[]): string[] {
 }
 
 describe('what a settled trace keeps for late spans', () => {
-  // A short settle window makes many traces settle before their last facts arrive.
-  const settleMs = 500;
+  // Short settle windows make many traces settle before their last facts arrive.
+  const settleWindowsMs = [500, 300, 200];
   const variants: [string, (d: readonly Delta[]) => Delta[]][] = [
     ['file order', (d) => [...d]],
     ['shuffled (seed 1)', (d) => shuffleWithinWindows(d, 1)],
@@ -49,15 +49,22 @@ describe('what a settled trace keeps for late spans', () => {
       const deltas = loadRecording(recording);
       for (const [variant, reorder] of variants) {
         const input = reorder(deltas);
-        const kept = replay(input, { settleMs, keepSettledFacts: true });
-        const slim = replay(input, { settleMs });
-        assert.deepEqual(signature(slim), signature(kept), `${recording}, ${variant}`);
-        late += kept.filter((r) => r.late === true).length;
+        for (const settleMs of settleWindowsMs) {
+          const kept = replay(input, { settleMs, keepSettledFacts: true });
+          const slim = replay(input, { settleMs });
+          assert.deepEqual(
+            signature(slim),
+            signature(kept),
+            `${recording}, ${variant}, settle ${settleMs} ms`,
+          );
+          late += kept.filter((r) => r.late === true).length;
+        }
       }
     }
-    // The comparison means something only if late records came after traces settled (46 since
-    // captures that list no Events are no longer read as a restart, whose spans all came late).
-    assert.ok(late >= 40, `only ${late} late records`);
+    // The comparison means something only if late records came after traces settled: 60, from 8
+    // recordings (13 with the 500 ms window alone, since kspan's statefulset-rollout-flux.yaml, which
+    // gave 32 more, no longer converges on a list taken before its rollout).
+    assert.ok(late >= 50, `only ${late} late records`);
   });
 
   it('rejects a keepSettledFacts that is not a boolean', () => {

@@ -33,8 +33,6 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     'issue 9: a capture begun mid-rollout: the first step and the ReplicaSet.Lifecycle start 15 and 5 ms before the Deployment.Update root (both timed by refined whole-second stamps, which do not bound the root)',
   'test/oracles/kspan/deployment-2-pods.yaml no-span-before-root':
     'issue 9: a capture begun mid-rollout: the first step and the ReplicaSet.Lifecycle start 15 and 5 ms before the Deployment.Update root (both timed by refined whole-second stamps, which do not bound the root)',
-  'test/oracles/kspan/statefulset-rollout-flux.yaml no-span-after-convergence':
-    'issue 12: the StatefulSet.Update converges 32 s before ingester-3 is re-created',
   'test/fixtures/tap/deployment-lifecycle.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seed 3), the Create root lasts 1.1 s longer: its ADDED, the run's first delta, is delivered 150 ms late and converted with an estimate of 557 ms (a Pod's ADDED, 527 ms late and 30 ms into its second), so the start refines 377 ms early; its done status write, 1.4 s late, refines 762 ms late (its second's end). Both ends are converted with one offset estimate, so the root lengthens by the difference of the two deltas' lags, limited only by the stamps' seconds; that is the explanation of the observations with the least lag, and no stamp, exact Event time or write order rules it out (README, The watcher's clock)",
   'test/fixtures/tap/untimed-scale.jsonl watch-lag':
