@@ -10,6 +10,7 @@ import type {
   SpanStatus,
 } from '../model/span-record.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
+import { isWholeSecond } from '../normalise/refine-time.js';
 import { convergedAfterWrites } from './converged-after-writes.js';
 import { outcomeOf } from './outcome.js';
 import type { Intent, RootGroup, Transition } from './root-group.js';
@@ -64,9 +65,11 @@ export class SpanRenderer {
         lastChildStart.set(id, n.start);
     }
     let minExact = Number.POSITIVE_INFINITY;
+    let minRefined = Number.POSITIVE_INFINITY;
     for (const n of nodes) {
       const s = n.start;
       if (s < minStart) minStart = s;
+      if (s < minRefined && !isWholeSecond(s)) minRefined = s;
       if (n.kind === 'action' && s < minExact && isExactStart(n)) minExact = s;
       const end = n.kind === 'action' ? undefined : this.#objectEnd(n, intent, lastChildStart.get(n.spanId));
       ends.push(end);
@@ -78,7 +81,7 @@ export class SpanRenderer {
     }
     const root =
       tree.change === undefined
-        ? this.#renderRoot(intent, tree.root.spanId, nodes, minStart, minExact, maxEnd, stuck)
+        ? this.#renderRoot(intent, tree.root.spanId, nodes, minStart, minExact, minRefined, maxEnd, stuck)
         : this.#renderChangeRoot(intent, tree.change, tree.root.spanId, maxEnd);
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
@@ -144,6 +147,7 @@ export class SpanRenderer {
     nodes: readonly SpanNode[],
     minStart: number,
     minExact: number,
+    minRefined: number,
     maxEnd: number,
     stuck: string | undefined,
   ): SpanRecord {
@@ -154,7 +158,7 @@ export class SpanRenderer {
         ? minStart === Number.POSITIVE_INFINITY
           ? (end?.time ?? intent.openedAt)
           : minStart
-        : rootStart(intent, intent.start, minStart, minExact);
+        : rootStart(intent, intent.start, minStart, minExact, minRefined);
     let endTime: number;
     if (end?.time !== undefined) {
       // A delete converged when its cascade did: a Deployment deleted in the background is gone at

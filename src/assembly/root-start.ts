@@ -7,8 +7,15 @@ import type { Intent } from './root-group.js';
  * as much as the root's watch delivered late. The change came before everything it caused,
  * so within the stamp's second the earliest consequence whose time the reporter wrote
  * exactly (a Scheduled's eventTime) bounds it too; never before that second. Consequences
- * timed by their own refined stamps do not: converted with an offset estimated from late
- * deltas, they may be early.
+ * timed by their own refined stamps do not, as a rule: converted with an offset estimated
+ * from late deltas, they may be early (a lagged watch's first deltas).
+ *
+ * An intent opened from its consequences (lazy: a capture begun mid-rollout, whose root came
+ * with the capture's first list, after the Events it caused) is the exception: the delta that
+ * refined its stamp is the list, not the change's delivery, and says only that the change came
+ * before the list. There the earliest consequence refined by its own delivery bounds it too
+ * (`minRefinedSpanStart`: spans whose start is not their stamp's second start, which a delta
+ * converted to before its stamp leaves without a bound).
  *
  * The delta that showed the change was converted with the tightest offset bound observed by
  * a second after it (see ClockOffset); in a run's first second that may be its own stamp's
@@ -16,16 +23,22 @@ import type { Intent } from './root-group.js';
  * intent converged was converted with a tighter bound, the start is refined again with that
  * one, as the end was: no earlier than before, and never after a span of its trace.
  */
-export function rootStart(intent: Intent, start: number, minSpanStart: number, minExact: number): number {
-  const first = changeStart(start, minExact);
+export function rootStart(
+  intent: Intent,
+  start: number,
+  minSpanStart: number,
+  minExact: number,
+  minRefinedSpanStart = Number.POSITIVE_INFINITY,
+): number {
+  const first = changeStart(start, intent.lazy ? Math.min(minExact, minRefinedSpanStart) : minExact);
   const later = refinedWithEndOffset(intent, start);
   if (later === undefined || later <= first) return first;
   return Math.max(first, Math.min(later, minSpanStart, minExact));
 }
 
-function changeStart(refined: number, earliestExact: number): number {
-  if (earliestExact >= refined) return refined;
-  return Math.max(earliestExact, Math.floor(refined / 1000) * 1000);
+function changeStart(refined: number, earliestBound: number): number {
+  if (earliestBound >= refined) return refined;
+  return Math.max(earliestBound, Math.floor(refined / 1000) * 1000);
 }
 
 /**
