@@ -1,38 +1,35 @@
-// Readings of the apiserver's clock (HTTP Date) on a real recording: with a
-// lower bound, a lagged watch no longer lengthens a root by more than a second.
-// The recording was made with the apiserver on the same machine, so the true
-// offset is 0; the readings are what a burst at the start would have read.
+// Readings of the apiserver's clock (HTTP Date, a recording's CLOCK lines) on
+// real recordings: with a lower bound of the offset, a lagged watch no longer
+// moves Events between intents nor lengthens a root by more than a second.
+// Every recording here was made with the apiserver on the same machine, so the
+// true offset is 0.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { replay } from '../../src/assembly/replay.js';
 import type { TraceEngine } from '../../src/assembly/trace-engine.js';
 import type { ClockSample } from '../../src/model/clock-sample.js';
 import { compareVariant, lagged, skewed, skewedSamples } from '../scenarios/clock-skew.js';
-import { loadRecording } from '../scenarios/evaluate.js';
+import { loadClockSamples, loadRecording } from '../scenarios/evaluate.js';
 
-const deltas = loadRecording('test/fixtures/live/deployment-rollout.jsonl');
+describe('five-image-changes.jsonl, lagged by 0–2 s, with the clock readings it was recorded with', () => {
+  const file = 'test/fixtures/live/five-image-changes.jsonl';
+  const deltas = loadRecording(file);
+  const readings = loadClockSamples(file);
 
-/** A burst of readings (50 ms apart over 1.1 s, 2 ms round trips) just before `start`, by a server on the watcher's clock. */
-function burst(start: number): ClockSample[] {
-  const out: ClockSample[] = [];
-  for (let i = 0; i <= 22; i++) {
-    const sentAt = start - 1_200 + i * 50;
-    out.push({ sentAt, receivedAt: sentAt + 2, serverDate: Math.floor((sentAt + 1) / 1000) * 1000 });
-  }
-  return out;
-}
-
-describe('clock readings against a lagged watch (deployment-rollout, lag seed 3)', () => {
-  const first = deltas[0]?.time ?? 0;
-  const readings = burst(first);
-
-  it('without readings the Update root lasts 1.4 s longer than unlagged (the offset estimate errs late)', () => {
-    const diff = compareVariant(replay(deltas), replay(lagged(deltas, 3)));
-    assert.equal(diff.length, 1, diff.join('\n'));
-    assert.match(diff[0] ?? '', /^root Deployment\.Update \w+ lasts \d+ ms, not \d+ ms \(\+14\d\d ms\)$/);
+  it('has a burst of readings', () => {
+    assert.equal(readings.length, 23);
   });
 
-  it('with them every root lasts within a second of unlagged, and the Events stay where they were', () => {
+  it('without them (stamps alone), lag seed 1 moves Events of the sixth generation to the fifth', () => {
+    const diff = compareVariant(replay(deltas), replay(lagged(deltas, 1)));
+    assert.ok(diff.length > 0);
+    assert.ok(
+      diff.every((d) => d.startsWith('placement ')),
+      diff.join('\n'),
+    );
+  });
+
+  it('with them every Event stays where it was and every root lasts within a second of unlagged', () => {
     const original = replay(deltas, { clockSamples: readings });
     for (const seed of [1, 2, 3]) {
       const diff = compareVariant(original, replay(lagged(deltas, seed), { clockSamples: readings }));
@@ -47,20 +44,56 @@ describe('clock readings against a lagged watch (deployment-rollout, lag seed 3)
       assert.deepEqual(compareVariant(original, variant), [], `skew ${skew}`);
     }
   });
+});
 
-  it('the engine reports the offset the readings pin, and how far it can be off', () => {
+describe('tap/deployment-lifecycle.jsonl (recorded before readings), with the burst a start would have read', () => {
+  const deltas = loadRecording('test/fixtures/tap/deployment-lifecycle.jsonl');
+  /** Readings 50 ms apart over 1.1 s, 2 ms round trips, just before the first delta, by a server on the watcher's clock. */
+  const start = deltas[0]?.time ?? 0;
+  const readings: ClockSample[] = [];
+  for (let i = 0; i <= 22; i++) {
+    const sentAt = start - 1_200 + i * 50;
+    readings.push({ sentAt, receivedAt: sentAt + 2, serverDate: Math.floor((sentAt + 1) / 1000) * 1000 });
+  }
+
+  it('without them the Create root lasts 1.1 s longer at lag seed 3 (the offset estimate errs late)', () => {
+    const diff = compareVariant(replay(deltas), replay(lagged(deltas, 3)));
+    assert.equal(diff.length, 1, diff.join('\n'));
+    assert.match(diff[0] ?? '', /^root Deployment\.Create \w+ lasts \d+ ms, not \d+ ms \(\+11\d\d ms\)$/);
+  });
+
+  it('with them every root lasts within a second of unlagged', () => {
+    const original = replay(deltas, { clockSamples: readings });
+    for (const seed of [1, 2, 3]) {
+      const diff = compareVariant(original, replay(lagged(deltas, seed), { clockSamples: readings }));
+      assert.deepEqual(diff, [], `seed ${seed}`);
+    }
+  });
+});
+
+describe('the engine’s offset with the readings of deployment-rollout.jsonl', () => {
+  const file = 'test/fixtures/live/deployment-rollout.jsonl';
+  const deltas = loadRecording(file);
+  const readings = loadClockSamples(file);
+  const statsOf = (skew: number) => {
     let engine: TraceEngine | undefined;
-    replay(skewed(deltas, 10_000), {
-      clockSamples: skewedSamples(readings, 10_000),
+    replay(skewed(deltas, skew), {
+      clockSamples: skewedSamples(readings, skew),
       onEngine: (e) => {
         engine = e;
       },
     });
-    const stats = engine?.stats();
-    const offset = stats?.clockOffsetMs ?? Number.NaN;
-    const uncertainty = stats?.clockOffsetUncertaintyMs ?? Number.NaN;
-    // Readings 50 ms apart with 2 ms round trips: within 26 ms of the true 10 s.
-    assert.ok(uncertainty > 0 && uncertainty <= 26, `uncertainty ${uncertainty}`);
-    assert.ok(Math.abs(offset - 10_000) <= uncertainty, `offset ${offset}`);
+    return engine?.stats();
+  };
+
+  it('is the middle of the readings’ lower bound and the tightest upper bound, for any skew', () => {
+    // Readings: [−30, 33] ms (one sent 20:53:06.970, Date :06; one received 20:53:07.033, Date :07). The
+    // tightest stamp bound is 7 ms (a Scheduled eventTime): [−30, 7], so −11.5 ± 18.5 ms; the true
+    // offset, 0, inside.
+    for (const skew of [0, 10_000, -60_000]) {
+      const stats = statsOf(skew);
+      assert.equal(stats?.clockOffsetMs, -11.5 + skew, `skew ${skew}`);
+      assert.equal(stats?.clockOffsetUncertaintyMs, 18.5, `skew ${skew}`);
+    }
   });
 });

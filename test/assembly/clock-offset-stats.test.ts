@@ -21,7 +21,8 @@ function offsetAfter(input: readonly Delta[]): number | undefined {
 describe('the engine estimates the watcher clock offset', () => {
   it('from the tightest observed-minus-stamped of fresh writes: 7 ms on a recording made beside its cluster', () => {
     // Recorded on the machine that ran the control plane: the true offset is 0; the tightest
-    // bound is a ReplicaSet write stamped 04:24:59 and observed at 04:24:59.007.
+    // bound is a Scheduled Event's eventTime 20:53:07.603715 (read to the millisecond) observed at
+    // 20:53:07.610. Only the stamps count here: the recording's clock readings are not given.
     assert.equal(offsetAfter(deltas), 7);
   });
 
@@ -37,9 +38,9 @@ describe('the engine estimates the watcher clock offset', () => {
   });
 
   it('converts the first writes of a run with the bounds observed right after them, whatever the skew', () => {
-    // The Deployment was created in the second 04:24:55 and observed at .637; the first tight bound
-    // comes 54 ms later (a Scheduled Event's eventTime .682229, observed at .691): 8.771 ms. Before,
-    // a skewed watcher moved the root by the skew (its end) or within its second (its start).
+    // The Deployment was created in the second 20:53:07 and observed at .215; the tightest bound
+    // comes 395 ms later (above): 7 ms. Before, a skewed watcher moved the root by the skew (its
+    // end) or within its second (its start).
     const roots = (input: readonly Delta[]): string[] =>
       mergeTraceRecords(replayWithEngine(input).records).map(
         (t) => `${t.root.name} ${t.root.startTime} ${t.root.endTime}`,
@@ -47,7 +48,7 @@ describe('the engine estimates the watcher clock offset', () => {
     const expected = roots(deltas);
     assert.equal(
       expected[0],
-      `Deployment.Create ${Date.UTC(2026, 10, 22, 4, 24, 55, 628)} ${Date.UTC(2026, 10, 22, 4, 24, 55, 727)}`,
+      `Deployment.Create ${Date.UTC(2026, 10, 30, 20, 53, 7, 208)} ${Date.UTC(2026, 10, 30, 20, 53, 7, 438)}`,
     );
     for (const s of [-60, -10, -3, 3, 10, 60])
       assert.deepEqual(roots(skewed(deltas, s * 1000)), expected, `${s} s`);

@@ -67,7 +67,7 @@ async function record(
   scratch: string,
 ): Promise<void> {
   const started = Date.now();
-  const ns = scenario.name;
+  const ns = scenario.namespace ?? scenario.name;
   await freshNamespace(cluster, ns);
   const files = [join(out, `${scenario.name}.jsonl`)];
   const launch = (file: string): Promise<KubetrailProcess> =>
@@ -82,6 +82,10 @@ async function record(
       join(scratch, `${scenario.name}-${files.length}.json`),
       '--settle-ms',
       '2000',
+      // Each delta observed as it arrives: the read window would hold the busy watches' deltas up
+      // to 50 ms and observe them together, blurring the order within a second the tests read.
+      '--watch-read-window-ms',
+      '0',
     ]);
   let kt = await launch(files[0] ?? '');
   const ctx: ScenarioContext = {

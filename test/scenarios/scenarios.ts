@@ -20,8 +20,10 @@ export interface ScenarioContext {
 
 /** One recorded scenario. */
 export interface Scenario {
-  /** Also the namespace and the recording's file name (`<name>.jsonl`). */
+  /** Also the recording's file name (`<name>.jsonl`), and the namespace unless `namespace` says otherwise. */
   readonly name: string;
+  /** The namespace, where an older recording of the scenario used another one. */
+  readonly namespace?: string;
   /** What happens, for the README of the fixtures and the test names. */
   readonly story: string;
   run(ctx: ScenarioContext): Promise<void>;
@@ -110,6 +112,18 @@ const oneAtATime = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurg
 
 /** Every scenario, in recording order. */
 export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'deployment-rollout',
+    // The namespace of its first recording, which examples/rollout.jsonl (a copy) shows in the README.
+    namespace: 'rec-roll',
+    story: 'apply 3, kubectl set image (examples/rollout.jsonl is a copy)',
+    async run(ctx) {
+      await apply(ctx, deployment('web', 3, image('web', 1)));
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
+      await rollout(ctx, 'deployment/web');
+    },
+  },
   {
     name: 'pause-two-changes-resume',
     story: 'apply 3, rollout pause, set image, set env, rollout resume',
