@@ -130,6 +130,8 @@ export class EmissionSchedule {
   }
 
   #dueOf(group: RootGroup): number {
+    // Settled, every intent emitted: due when its retain period is over.
+    if (group.frozen) return group.lastActivity + this.#retainMs;
     let due = Number.POSITIVE_INFINITY;
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
@@ -158,6 +160,15 @@ export class EmissionSchedule {
     out: TraceRecord[],
     forcedEnd: 'shutdown' | 'cut-off' = 'shutdown',
   ): boolean {
+    if (!force && group.frozen) {
+      // Settled, and nothing came since: nothing to emit, and its facts stay frozen.
+      if (now >= group.lastActivity + this.#retainMs) {
+        this.#queue.cancel(group);
+        return true;
+      }
+      this.#queue.schedule(group, Math.max(now + 1, this.#dueOf(group)));
+      return false;
+    }
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
       if (i.emitted !== undefined || i.end !== undefined) continue;

@@ -6,9 +6,8 @@ import type { ObjectProjection } from '../model/projection.js';
 import type { TraceEnd } from '../model/span-record.js';
 import { sameSecond } from '../normalise/refine-time.js';
 import type { Schedulable } from './due-queue.js';
+import { freezeFacts, frozenIntentKeys, thawFacts } from './frozen-facts.js';
 import type { OwnWrite } from './own-write.js';
-import { PackedActions } from './packed-actions.js';
-import { PackedMembers } from './packed-members.js';
 import type { SpanKeys } from './span-keys.js';
 
 /** Why and when an intent's root span ended. */
@@ -156,6 +155,9 @@ export const MAX_TRANSITIONS = 32;
 export const NO_TRANSITIONS: readonly Transition[] = Object.freeze([]);
 export const NO_DONE_TIMES: readonly number[] = Object.freeze([]);
 
+/** The intents of a frozen group, never handed out: a read thaws the group first. */
+const NO_INTENTS: Intent[] = Object.freeze([]) as unknown as Intent[];
+
 /** Records that `m` was seen "done" at `at`: sorted, distinct, bounded (the first kept, then the latest). */
 export function recordDone(m: MemberFact, at: number): void {
   if (m.doneAt === undefined || at < m.doneAt) m.doneAt = at;
@@ -177,22 +179,16 @@ export function recordDone(m: MemberFact, at: number): void {
 export class RootGroup implements Schedulable {
   readonly rootUid: string;
   root: ObjectProjection;
-  readonly intents: Intent[] = [];
-  /** Undefined while packed. */
+  /** Empty while frozen. */
+  #intents: Intent[] = [];
+  /** Undefined while frozen. */
   #actions: Map<string, ActionFact> | undefined = new Map();
-  /** The actions, packed while the group is settled (see {@link packActions}); undefined otherwise. */
-  #packed: PackedActions | undefined = undefined;
-  /** Undefined while packed. */
+  /** Undefined while frozen. */
   #members: Map<string, MemberFact> | undefined = new Map();
-  /** The members, packed while the group is settled (see {@link packMembers}); undefined otherwise. */
-  #packedMembers: PackedMembers | undefined = undefined;
-  /** Actions let go of once their spans went out (see slimSettled); undefined until one is. */
-  retired: RetiredActions | undefined = undefined;
-  /**
-   * Span keys sent by intents let go of for the intents-per-root bound (see
-   * letGoOfOldIntents): still claimed, so they are not sent again. Undefined until one is.
-   */
-  letGo: Set<string> | undefined = undefined;
+  #retired: RetiredActions | undefined = undefined;
+  #letGo: Set<string> | undefined = undefined;
+  /** The facts above, frozen while the group is settled (see {@link freeze}); undefined otherwise. */
+  #frozen: string | undefined = undefined;
   /**
    * The highest numeric resourceVersion of the root that an Event about it names (the write its
    * reporter acted on); undefined until one does.
@@ -218,70 +214,101 @@ export class RootGroup implements Schedulable {
     this.lastActivity = now;
   }
 
-  /** The group's actions (Events) by key, in the order they came; unpacked on first use after {@link packActions}. */
+  /** The intents, ordered by start (unknown starts first); thawed on first use after {@link freeze}. */
+  get intents(): Intent[] {
+    if (this.#frozen !== undefined) this.#thaw();
+    return this.#intents;
+  }
+
+  /** The group's actions (Events) by key, in the order they came; thawed on first use after {@link freeze}. */
   get actions(): Map<string, ActionFact> {
-    const packed = this.#packed;
-    if (packed !== undefined) {
-      this.#actions = packed.unpack();
-      this.#packed = undefined;
-    }
+    if (this.#frozen !== undefined) this.#thaw();
     this.#actions ??= new Map();
     return this.#actions;
   }
 
-  /** Actions held, without unpacking them. */
-  get actionCount(): number {
-    return this.#packed?.size ?? this.#actions?.size ?? 0;
-  }
-
-  /** True while the actions are packed. */
-  get actionsPacked(): boolean {
-    return this.#packed !== undefined;
-  }
-
-  /** What the group learnt of each object from its own watch, by uid, in the order first seen; unpacked on first use after {@link packMembers}. */
+  /** What the group learnt of each object from its own watch, by uid, in the order first seen; thawed on first use after {@link freeze}. */
   get members(): Map<string, MemberFact> {
-    const packed = this.#packedMembers;
-    if (packed !== undefined) {
-      this.#members = packed.unpack();
-      this.#packedMembers = undefined;
-    }
+    if (this.#frozen !== undefined) this.#thaw();
     this.#members ??= new Map();
     return this.#members;
   }
 
-  /** True while the members are packed. */
-  get membersPacked(): boolean {
-    return this.#packedMembers !== undefined;
+  /** Actions let go of once their spans went out (see slimSettled); undefined until one is. */
+  get retired(): RetiredActions | undefined {
+    if (this.#frozen !== undefined) this.#thaw();
+    return this.#retired;
   }
 
-  /** Members held, without unpacking them. */
-  get memberCount(): number {
-    return this.#packedMembers?.size ?? this.#members?.size ?? 0;
+  set retired(retired: RetiredActions | undefined) {
+    if (this.#frozen !== undefined) this.#thaw();
+    this.#retired = retired;
   }
 
-  /** Packs the members of a settled group until they are next used (see PackedMembers). */
-  packMembers(): void {
-    const members = this.#members;
-    if (members === undefined || members.size === 0) return;
-    const packed = PackedMembers.pack(members);
-    if (packed === undefined) return;
-    this.#packedMembers = packed;
-    this.#members = undefined;
+  /**
+   * Span keys sent by intents let go of for the intents-per-root bound (see
+   * letGoOfOldIntents): still claimed, so they are not sent again. Undefined until one is.
+   */
+  get letGo(): Set<string> | undefined {
+    if (this.#frozen !== undefined) this.#thaw();
+    return this.#letGo;
   }
 
-  /** Packs the actions of a settled group until they are next used (see PackedActions). */
-  packActions(): void {
-    const actions = this.#actions;
-    if (actions === undefined || actions.size === 0) return;
-    const packed = PackedActions.pack(actions);
-    if (packed === undefined) return;
-    this.#packed = packed;
+  set letGo(letGo: Set<string> | undefined) {
+    if (this.#frozen !== undefined) this.#thaw();
+    this.#letGo = letGo;
+  }
+
+  /** True while the facts are frozen: the group is settled, and nothing used them since. */
+  get frozen(): boolean {
+    return this.#frozen !== undefined;
+  }
+
+  /** The keys of the intents, without thawing them. */
+  intentKeys(): IntentKey[] {
+    const frozen = this.#frozen;
+    return frozen !== undefined ? frozenIntentKeys(frozen) : this.#intents.map((i) => i.key);
+  }
+
+  /**
+   * Freezes the facts of a settled group (see frozen-facts.ts) until they are
+   * next used: any read of its intents, actions, members, retired actions or
+   * span keys let go of, and any new activity, thaws them first.
+   */
+  freeze(): void {
+    if (this.#frozen !== undefined) return;
+    const facts = {
+      intents: this.#intents,
+      actions: this.#actions ?? new Map<string, ActionFact>(),
+      members: this.#members ?? new Map<string, MemberFact>(),
+      retired: this.#retired,
+      letGo: this.#letGo,
+    };
+    const frozen = freezeFacts(this.rootUid, facts);
+    if (frozen === undefined) return;
+    this.#frozen = frozen;
+    this.#intents = NO_INTENTS;
     this.#actions = undefined;
+    this.#members = undefined;
+    this.#retired = undefined;
+    this.#letGo = undefined;
+  }
+
+  #thaw(): void {
+    const frozen = this.#frozen;
+    if (frozen === undefined) return;
+    const facts = thawFacts(this.rootUid, frozen);
+    this.#frozen = undefined;
+    this.#intents = facts.intents;
+    this.#actions = facts.actions;
+    this.#members = facts.members;
+    this.#retired = facts.retired;
+    this.#letGo = facts.letGo;
   }
 
   /** Records new activity at clock time `now`. */
   touch(now: number): void {
+    if (this.#frozen !== undefined) this.#thaw();
     if (now > this.lastActivity) this.lastActivity = now;
     this.version += 1;
   }
@@ -327,6 +354,8 @@ export class RootGroup implements Schedulable {
 
   /** True when every intent is emitted and nothing arrived since. */
   get settled(): boolean {
+    // Frozen only once settled, and thawed by any new fact.
+    if (this.#frozen !== undefined) return true;
     for (const i of this.intents)
       if (i.emitted === undefined || i.emittedVersion !== this.version) return false;
     return true;

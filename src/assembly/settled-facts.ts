@@ -45,9 +45,10 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     for (const i of group.intents) if (i.emitted?.has(key) === true) return true;
     return false;
   };
+  // Frozen: slimmed already, and nothing came since (a new fact thaws them).
+  if (group.frozen) return;
   let retiredNow = 0;
-  // Packed: slimmed already, and nothing came since (a new fact unpacks them).
-  const actions = group.actionsPacked ? new Map<string, ActionFact>() : group.actions;
+  const actions = group.actions;
   for (const [key, fact] of actions) {
     if (fact.spanId === undefined || !claimed(fact.spanId)) continue;
     const match = fact.match;
@@ -74,9 +75,6 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     for (const [key, fact] of kept) group.actions.set(key, fact);
   }
   for (const i of group.intents) i.emitted?.compact();
-  group.packActions();
-  // Packed: slimmed already, and nothing came since (a new fact unpacks them).
-  if (group.membersPacked) return;
   slimRootTransitions(group);
   for (const m of group.members.values()) {
     if (m.doneTimes.length + m.transitions.length === 0 || m.uid === group.rootUid) continue;
@@ -85,7 +83,7 @@ export function slimSettled(group: RootGroup, graph: ObjectGraph): void {
     m.doneAt = undefined;
     m.doneTimes = NO_DONE_TIMES;
   }
-  group.packMembers();
+  group.freeze();
 }
 
 function retire(group: RootGroup, fact: ActionFact): void {

@@ -1,5 +1,13 @@
 const NO_KEYS: readonly string[] = Object.freeze([]);
 
+/** What {@link SpanKeys.frozenParts} gives: span id records, indexes of known span ids, object keys, other keys. */
+export interface FrozenSpanKeys {
+  readonly ids: string;
+  readonly known: readonly number[];
+  readonly objects: readonly string[];
+  readonly keys: readonly string[];
+}
+
 /** UTF-16 code units per span id record: 16 hex digits, 16 bits a unit. */
 const ID_UNITS = 4;
 /** Code units per object record: the kind (lifecycle, termination), then the 128 bits of a uuid. */
@@ -60,6 +68,54 @@ export class SpanKeys implements Iterable<string> {
     set.add(key);
   }
 
+  /**
+   * What it holds, for a frozen root group (see frozen-facts.ts), once compacted:
+   * the span id records other than those of the span ids `known` (by span id,
+   * their index), the indexes of those it holds, and the object and other keys as
+   * keys. Undefined when keys were added since the last compaction.
+   */
+  frozenParts(known: ReadonlyMap<string, number>): FrozenSpanKeys | undefined {
+    if (this.#set !== undefined) return undefined;
+    const byRecord = new Map<string, number>();
+    for (const [id, index] of known) {
+      const record = idRecord(id);
+      if (record !== undefined) byRecord.set(record, index);
+    }
+    let ids = '';
+    const indexes: number[] = [];
+    for (let at = 0; at < this.#ids.length; at += ID_UNITS) {
+      const record = this.#ids.slice(at, at + ID_UNITS);
+      const index = byRecord.get(record);
+      if (index === undefined) ids += record;
+      else indexes.push(index);
+    }
+    const objects: string[] = [];
+    for (let at = 0; at < this.#objects.length; at += OBJECT_UNITS)
+      objects.push(objectKeyAt(this.#objects, at));
+    return { ids, known: indexes, objects, keys: this.#keys };
+  }
+
+  /** The keys {@link frozenParts} gave, compacted again: the same records; `known` by index as given there. */
+  static fromFrozenParts(parts: FrozenSpanKeys, known: readonly (string | undefined)[]): SpanKeys {
+    const ids = records(parts.ids, ID_UNITS);
+    for (const index of parts.known) {
+      const id = known[index];
+      const record = id === undefined ? undefined : idRecord(id);
+      if (record === undefined) throw new TypeError('a frozen span key names no span id');
+      ids.push(record);
+    }
+    const objects = parts.objects.map((key) => {
+      const record = objectRecord(key);
+      if (record === undefined) throw new TypeError('a frozen object key is not one');
+      return record;
+    });
+    const keys = new SpanKeys();
+    keys.#ids = ids.sort(compareKeys).join('');
+    keys.#objects = objects.sort(compareKeys).join('');
+    keys.#keys = parts.keys.length === 0 ? NO_KEYS : [...parts.keys];
+    return keys;
+  }
+
   /** Keeps what is held in its smallest form (see the class). */
   compact(): void {
     const set = this.#set;
@@ -102,15 +158,17 @@ export class SpanKeys implements Iterable<string> {
 
   *[Symbol.iterator](): Iterator<string> {
     for (let at = 0; at < this.#ids.length; at += ID_UNITS) yield hexOfUnits(this.#ids, at, ID_UNITS);
-    for (let at = 0; at < this.#objects.length; at += OBJECT_UNITS) {
-      const hex = hexOfUnits(this.#objects, at + 1, OBJECT_UNITS - 1);
-      let uuid = hex;
-      for (const d of UUID_DASHES) uuid = `${uuid.slice(0, d)}-${uuid.slice(d)}`;
-      yield `${OBJECT_KINDS[this.#objects.charCodeAt(at)] ?? ''} ${uuid}`;
-    }
+    for (let at = 0; at < this.#objects.length; at += OBJECT_UNITS) yield objectKeyAt(this.#objects, at);
     yield* this.#keys;
     if (this.#set !== undefined) yield* this.#set;
   }
+}
+
+/** The key of the object record at `at`. */
+function objectKeyAt(records: string, at: number): string {
+  let uuid = hexOfUnits(records, at + 1, OBJECT_UNITS - 1);
+  for (const d of UUID_DASHES) uuid = `${uuid.slice(0, d)}-${uuid.slice(d)}`;
+  return `${OBJECT_KINDS[records.charCodeAt(at)] ?? ''} ${uuid}`;
 }
 
 /** The record of a span id (16 lowercase hex digits); undefined for any other key. */

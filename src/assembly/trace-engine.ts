@@ -1091,10 +1091,7 @@ export class TraceEngine {
   /** Lets go of a group whose intents are all emitted. */
   #forget(group: RootGroup): void {
     this.#groups.delete(group.rootUid);
-    this.#closed.close(
-      group.rootUid,
-      group.intents.map((i) => i.key),
-    );
+    this.#closed.close(group.rootUid, group.intentKeys());
   }
 
   #rootDelta(
@@ -1234,7 +1231,7 @@ export class TraceEngine {
    */
   #roomForFact(group: RootGroup): boolean {
     const retired = group.retired?.objects.size ?? 0;
-    if (group.actionCount + group.memberCount + retired < this.#limits.maxSpansPerTrace) return true;
+    if (group.actions.size + group.members.size + retired < this.#limits.maxSpansPerTrace) return true;
     this.#evictions.add('factsPerRoot');
     group.incomplete = true;
     return false;
