@@ -7,7 +7,7 @@ import type { NormalEvent } from '../model/projection.js';
 import { packingDictionary, packValues, unpackHead, unpackValues } from './packed-values.js';
 import { type Intent, type MemberFact, NO_DONE_TIMES, NO_TRANSITIONS } from './root-group.js';
 import { SettledEvent, SettledRef } from './settled-event.js';
-import { type FrozenSpanKeys, SpanKeys } from './span-keys.js';
+import { type FrozenSpanKeys, knownSpanIds, SpanKeys } from './span-keys.js';
 
 /** The facts of a root group that a settled group keeps frozen: all of them but its root and its clock. */
 export interface GroupFacts {
@@ -17,6 +17,14 @@ export interface GroupFacts {
   readonly retired: RetiredActions | undefined;
   readonly letGo: Set<string> | undefined;
 }
+
+/**
+ * What was hashed when facts were thawed, by the fact or intent it was hashed
+ * for: an action's Event uid, occurrence and span id; an intent's key and trace
+ * id. Freezing them again then compares instead of hashing again. Held only
+ * as long as the thawed objects are.
+ */
+const hashedAtThaw = new WeakMap<object, readonly unknown[]>();
 
 /** The layout of a frozen form; a form of another layout is refused. */
 const LAYOUT = 1;
@@ -164,7 +172,7 @@ export function freezeFacts(rootUid: string, facts: GroupFacts): string | undefi
   for (const [key, f] of facts.actions) {
     const ev = f.event;
     if (ev instanceof SettledEvent && !(ev.involved instanceof SettledRef)) return undefined;
-    const own = f.spanId !== undefined && f.spanId === spanIdOf(ev.uid, ev.occurrence);
+    const own = f.spanId !== undefined && isOwnSpanId(f, f.spanId);
     if (f.spanId !== undefined) spanIds.set(f.spanId, a / ACTION_VALUES);
     actions[a++] = key === actionKeyOf(ev) ? null : key;
     actions[a++] = ev instanceof SettledEvent ? settledTuple(ev) : ev;
@@ -178,10 +186,11 @@ export function freezeFacts(rootUid: string, facts: GroupFacts): string | undefi
     actions[a++] = f.listed;
   }
   const intents: FrozenIntent[] = [];
+  const known = knownSpanIds(spanIds);
   for (const i of facts.intents) {
-    const emitted = i.emitted?.frozenParts(spanIds);
+    const emitted = i.emitted?.frozenParts(known);
     if (i.emitted !== undefined && emitted === undefined) return undefined;
-    intents.push({ ...i, traceId: i.traceId === traceIdOf(rootUid, i.key) ? null : i.traceId, emitted });
+    intents.push({ ...i, traceId: isOwnTraceId(rootUid, i) ? null : i.traceId, emitted });
   }
   try {
     const keys = facts.intents.map((i) => i.key);
@@ -232,7 +241,7 @@ export function thawFacts(rootUid: string, frozen: string): GroupFacts {
     spanIds.push(spanId);
     const start = actionValues[a + 3] as number;
     const count = actionValues[a + 5] as number;
-    actions.set((actionValues[a] as string | null) ?? actionKeyOf(event), {
+    const fact: ActionFact = {
       event,
       match: actionValues[a + 2] as ActionFact['match'],
       start,
@@ -242,13 +251,18 @@ export function thawFacts(rootUid: string, frozen: string): GroupFacts {
       occurrences: actionValues[a + 7] as ActionFact['occurrences'],
       spanId,
       listed: actionValues[a + 9] as boolean,
-    });
+    };
+    if (frozenSpanId === true) hashedAtThaw.set(fact, [event.uid, event.occurrence, spanId]);
+    actions.set((actionValues[a] as string | null) ?? actionKeyOf(event), fact);
   }
   const intents = frozenIntents as unknown as Intent[];
   for (const frozenIntent of frozenIntents) {
     const i = frozenIntent as unknown as Intent;
     const keys = frozenIntent.emitted;
-    i.traceId = frozenIntent.traceId ?? traceIdOf(rootUid, i.key);
+    if (frozenIntent.traceId === null) {
+      i.traceId = traceIdOf(rootUid, i.key);
+      hashedAtThaw.set(i, [rootUid, i.key, i.traceId]);
+    }
     i.emitted = keys === undefined ? undefined : SpanKeys.fromFrozenParts(keys, spanIds);
   }
   return { intents, actions, members, retired, letGo };
@@ -285,6 +299,23 @@ function settledEvent(t: SettledTuple): SettledEvent {
     new SettledRef(t[6], t[7], t[8], t[9], t[10]),
     t[11],
   );
+}
+
+/** True when `spanId` is the hash of the fact's Event (see {@link hashedAtThaw}). */
+function isOwnSpanId(f: ActionFact, spanId: string): boolean {
+  const ev = f.event;
+  const hashed = hashedAtThaw.get(f);
+  if (hashed !== undefined && hashed[0] === ev.uid && hashed[1] === ev.occurrence && hashed[2] === spanId)
+    return true;
+  return spanId === spanIdOf(ev.uid, ev.occurrence);
+}
+
+/** True when the intent's trace id is its own: the hash of its root and key (see {@link hashedAtThaw}). */
+function isOwnTraceId(rootUid: string, i: Intent): boolean {
+  const hashed = hashedAtThaw.get(i);
+  if (hashed !== undefined && hashed[0] === rootUid && hashed[1] === i.key && hashed[2] === i.traceId)
+    return true;
+  return i.traceId === traceIdOf(rootUid, i.key);
 }
 
 /** The action span id of an Event, or of its occurrence (as parent-decision hashes it). */

@@ -20,7 +20,8 @@
  *   the time written before it is that difference;
  * - a small integer (0–127) is one byte.
  *
- * Object identity is not kept: an object referred to twice is written twice.
+ * Object identity is not kept: an object referred to twice is written twice,
+ * and only an object's own enumerable string keys are (facts have no others).
  * A value of any other kind (a class instance, an object without a prototype,
  * a function, a symbol, a sparse array) is refused with a TypeError, so
  * nothing comes back different.
@@ -51,7 +52,7 @@ const T_NEAR_MICROS = 21;
 const T_PREFIXED = 22;
 const T_WORD = 23;
 /** Tags from here to {@link T_SMALL} are references to the first strings written, one byte each. */
-const T_NEAR_REF = 32;
+const T_SHORT_REF = 32;
 /** Tags from here on are the integers 0–127 themselves. */
 const T_SMALL = 128;
 
@@ -101,9 +102,12 @@ const NO_DICTIONARY = packingDictionary([]);
 
 class Writer {
   at = 0;
-  /** Strings written, by index: the dictionary's words come first. */
+  /** Strings written, by the order they were first written in. */
   readonly strings = new Map<string, number>();
+  /** Keys of the objects written, joined, by index (the dictionary's shapes first). */
   readonly shapes = new Map<string, number>();
+  /** The shapes written, after the dictionary's, in order. */
+  readonly shapeList: (readonly string[])[] = [];
 
   constructor(readonly dictionary: PackingDictionary) {}
 
@@ -111,11 +115,7 @@ class Writer {
   near = 0;
 
   byte(b: number): void {
-    if (this.at >= scratch.length) {
-      const grown = new Uint8Array(scratch.length * 2);
-      grown.set(scratch);
-      scratch = grown;
-    }
+    if (this.at >= scratch.length) this.room(1);
     scratch[this.at++] = b;
   }
 
@@ -193,7 +193,11 @@ class Writer {
     if (this.reference(s)) return;
     if (isUuid(s, 0)) {
       this.byte(T_UUID);
-      this.hexBytes(s.replaceAll('-', ''));
+      this.hexBytes(s, 0, 8);
+      this.hexBytes(s, 9, 13);
+      this.hexBytes(s, 14, 18);
+      this.hexBytes(s, 19, 23);
+      this.hexBytes(s, 24, 36);
     } else if (s.length > UUID_LENGTH && isUuid(s, s.length - UUID_LENGTH)) {
       this.byte(T_UUID_SUFFIX);
       this.string(s.slice(0, s.length - UUID_LENGTH));
@@ -203,11 +207,12 @@ class Writer {
     } else if (s.length > 0 && s.length % 2 === 0 && isLowerHex(s)) {
       this.byte(T_HEX);
       this.varint(s.length / 2);
-      this.hexBytes(s);
+      this.hexBytes(s, 0, s.length);
     } else if (isOneByte(s)) {
       this.byte(T_LATIN1);
       this.varint(s.length);
-      for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+      this.room(s.length);
+      for (let i = 0; i < s.length; i++) scratch[this.at++] = s.charCodeAt(i);
     } else {
       this.byte(T_UTF16);
       this.varint(s.length);
@@ -225,7 +230,7 @@ class Writer {
   reference(s: string): boolean {
     const known = this.strings.get(s);
     if (known !== undefined) {
-      if (known < T_SMALL - T_NEAR_REF) this.byte(T_NEAR_REF + known);
+      if (known < T_SMALL - T_SHORT_REF) this.byte(T_SHORT_REF + known);
       else {
         this.byte(T_REF);
         this.varint(known);
@@ -252,8 +257,20 @@ class Writer {
     return false;
   }
 
-  hexBytes(hex: string): void {
-    for (let i = 0; i < hex.length; i += 2) this.byte(hexDigit(hex, i) * 16 + hexDigit(hex, i + 1));
+  /** The hex digits of `hex` from `from` to `to` (an even count), two a byte. */
+  hexBytes(hex: string, from: number, to: number): void {
+    this.room((to - from) / 2);
+    for (let i = from; i < to; i += 2) scratch[this.at++] = hexDigit(hex, i) * 16 + hexDigit(hex, i + 1);
+  }
+
+  /** Makes room for `n` more bytes. */
+  room(n: number): void {
+    if (this.at + n <= scratch.length) return;
+    let size = scratch.length * 2;
+    while (size < this.at + n) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(scratch);
+    scratch = grown;
   }
 
   object(o: object): void {
@@ -261,8 +278,9 @@ class Writer {
       this.byte(T_ARRAY);
       this.varint(o.length);
       for (let i = 0; i < o.length; i++) {
-        if (!(i in o)) throw new TypeError('cannot pack a sparse array');
-        this.value(o[i]);
+        const v: unknown = o[i];
+        if (v === undefined && !(i in o)) throw new TypeError('cannot pack a sparse array');
+        this.value(v);
       }
     } else if (o instanceof Set) {
       this.byte(T_SET);
@@ -278,12 +296,12 @@ class Writer {
     } else {
       const proto = Object.getPrototypeOf(o);
       if (proto !== Object.prototype) throw new TypeError('cannot pack a class instance');
-      if (Object.getOwnPropertySymbols(o).length > 0) throw new TypeError('cannot pack symbol keys');
       const keys = Object.keys(o);
       const record = o as Record<string, unknown>;
       const shape = keys.join('\n');
       const known = this.dictionary.shapeIndex.get(shape) ?? this.shapes.get(shape);
-      if (known !== undefined) {
+      // The same joined keys are the same keys unless a key holds the separator.
+      if (known !== undefined && sameKeys(this.shapeAt(known), keys)) {
         this.byte(T_SHAPED);
         this.varint(known);
         for (const k of keys) this.value(record[k]);
@@ -296,9 +314,22 @@ class Writer {
         this.value(record[k]);
       }
       // Registered once written, as the reader meets it.
-      this.shapes.set(shape, this.dictionary.shapes.length + this.shapes.size);
+      const index = this.dictionary.shapes.length + this.shapeList.length;
+      this.shapeList.push(keys);
+      if (!this.shapes.has(shape)) this.shapes.set(shape, index);
     }
   }
+
+  shapeAt(index: number): readonly string[] | undefined {
+    const shapes = this.dictionary.shapes;
+    return index < shapes.length ? shapes[index] : this.shapeList[index - shapes.length];
+  }
+}
+
+function sameKeys(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 class Reader {
@@ -340,7 +371,7 @@ class Reader {
   value(): unknown {
     const tag = this.byte();
     if (tag >= T_SMALL) return tag - T_SMALL;
-    if (tag >= T_NEAR_REF) return this.known(tag - T_NEAR_REF);
+    if (tag >= T_SHORT_REF) return this.known(tag - T_SHORT_REF);
     switch (tag) {
       case T_UNDEFINED:
         return undefined;

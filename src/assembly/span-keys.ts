@@ -1,5 +1,20 @@
 const NO_KEYS: readonly string[] = Object.freeze([]);
 
+/** Span ids by index, as {@link SpanKeys.frozenParts} looks them up: made once for all the intents of a group. */
+export interface KnownSpanIds {
+  readonly byRecord: ReadonlyMap<string, number>;
+}
+
+/** `ids` (span id → index) as {@link SpanKeys.frozenParts} looks them up. */
+export function knownSpanIds(ids: ReadonlyMap<string, number>): KnownSpanIds {
+  const byRecord = new Map<string, number>();
+  for (const [id, index] of ids) {
+    const record = idRecord(id);
+    if (record !== undefined) byRecord.set(record, index);
+  }
+  return { byRecord };
+}
+
 /** What {@link SpanKeys.frozenParts} gives: span id records, indexes of known span ids, object keys, other keys. */
 export interface FrozenSpanKeys {
   readonly ids: string;
@@ -70,17 +85,13 @@ export class SpanKeys implements Iterable<string> {
 
   /**
    * What it holds, for a frozen root group (see frozen-facts.ts), once compacted:
-   * the span id records other than those of the span ids `known` (by span id,
-   * their index), the indexes of those it holds, and the object and other keys as
-   * keys. Undefined when keys were added since the last compaction.
+   * the span id records other than those of the span ids `known` (see
+   * {@link knownSpanIds}), the indexes of those it holds, and the object and
+   * other keys as keys. Undefined when keys were added since the last compaction.
    */
-  frozenParts(known: ReadonlyMap<string, number>): FrozenSpanKeys | undefined {
+  frozenParts(known: KnownSpanIds): FrozenSpanKeys | undefined {
     if (this.#set !== undefined) return undefined;
-    const byRecord = new Map<string, number>();
-    for (const [id, index] of known) {
-      const record = idRecord(id);
-      if (record !== undefined) byRecord.set(record, index);
-    }
+    const byRecord = known.byRecord;
     let ids = '';
     const indexes: number[] = [];
     for (let at = 0; at < this.#ids.length; at += ID_UNITS) {
@@ -211,9 +222,14 @@ function unitsOfHex(text: string, from: number, digits: number): string | undefi
   return String.fromCharCode(...units);
 }
 
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function hexOfUnits(records: string, at: number, units: number): string {
   let hex = '';
-  for (let i = at; i < at + units; i++) hex += records.charCodeAt(i).toString(16).padStart(4, '0');
+  for (let i = at; i < at + units; i++) {
+    const unit = records.charCodeAt(i);
+    hex += (HEX_PAIRS[unit >> 8] ?? '') + (HEX_PAIRS[unit & 255] ?? '');
+  }
   return hex;
 }
 

@@ -110,7 +110,7 @@ describe('the frozen facts of a settled root group', () => {
       replay(shuffleWithinWindows(deltas, 1), { settleMs: 100 });
     }
     const groups = hook.checked.groups - start.groups;
-    // 43 groups, 169 Events whose span went out and 513 span keys at b60fac4.
+    // 43 groups, 169 Events whose span went out and 513 span keys when this was written.
     assert.ok(groups >= 35, `only ${groups} groups frozen`);
     assert.ok(hook.checked.settledEvents - start.settledEvents >= 120);
     assert.ok(hook.checked.spanKeys - start.spanKeys >= 400);
@@ -123,7 +123,7 @@ describe('the frozen facts of a settled root group', () => {
     const deltas = lines.flatMap((l) => parser.parseLine(l) ?? []);
     replay(deltas);
     const groups = hook.checked.groups - start.groups;
-    // 318 groups frozen, 118 of them again after a late fact thawed them, at b60fac4.
+    // 318 groups frozen, 118 of them again after a late fact thawed them, when this was written.
     assert.ok(groups >= 250, `only ${groups} groups frozen`);
     const again = hook.checked.again - start.again;
     assert.ok(again >= 80, `only ${again} groups thawed and frozen again`);
