@@ -8,8 +8,9 @@ import {
 } from '../../src/assembly/frozen-facts.js';
 import { replay } from '../../src/assembly/replay.js';
 import { NO_DONE_TIMES, NO_TRANSITIONS, RootGroup } from '../../src/assembly/root-group.js';
-import { SettledEvent } from '../../src/assembly/settled-event.js';
+import { SettledEvent, SettledRef } from '../../src/assembly/settled-event.js';
 import { SpanKeys } from '../../src/assembly/span-keys.js';
+import type { ActionFact } from '../../src/causality/action-fact.js';
 import { JsonLinesParser } from '../../src/sources/recording/json-lines.js';
 import { generateClusterRecording } from '../bench/cluster-generator.js';
 import { allRecordings, loadRecording } from '../scenarios/evaluate.js';
@@ -130,6 +131,59 @@ describe('the frozen facts of a settled root group', () => {
     // About 14 Events, 8 objects and 4 intents with 50 span keys a group (3,548 bytes deflated at level 1).
     const perGroup = (hook.checked.bytes - start.bytes) / groups;
     assert.ok(perGroup < 2_000, `${Math.round(perGroup)} bytes a group`);
+  });
+
+  it("keeps a scaling step's message, which names the sizes of the write it reports", () => {
+    const step = new SettledEvent(
+      {
+        uid: 'ev-step',
+        namespace: 'shop',
+        reason: 'ScalingReplicaSet',
+        type: 'Normal',
+        occurrence: undefined,
+        controller: 'deployment-controller',
+      },
+      new SettledRef('Deployment', 'shop', 'web', 'dep', undefined),
+      'Scaled up replica set web-1 from 0 to 1',
+    );
+    const other = new SettledEvent(
+      {
+        uid: 'ev-a',
+        namespace: 'shop',
+        reason: 'SuccessfulCreate',
+        type: 'Normal',
+        occurrence: 3,
+        controller: 'replicaset-controller',
+      },
+      new SettledRef('ReplicaSet', 'shop', 'web-1', 'rs', '17'),
+    );
+    const fact = (event: SettledEvent): ActionFact => ({
+      event,
+      match: { verb: 'scale-up', actedOnKind: 'ReplicaSet', actedOnName: 'web-1', stuck: false },
+      start: 1_764_000_000_123.25,
+      lastTime: 1_764_000_001_000,
+      count: 3,
+      minCount: 3,
+      occurrences: undefined,
+      spanId: undefined,
+      listed: false,
+    });
+    const facts: GroupFacts = {
+      intents: [],
+      actions: new Map([
+        ['ev-step', fact(step)],
+        ['ev-a/3', fact(other)],
+      ]),
+      members: new Map(),
+      retired: undefined,
+      letGo: undefined,
+    };
+    const frozen = freezeFacts('dep', facts);
+    assert.ok(frozen !== undefined);
+    const back = thawFacts('dep', frozen);
+    assert.equal(back.actions.get('ev-step')?.event.message, 'Scaled up replica set web-1 from 0 to 1');
+    assert.equal(back.actions.get('ev-a/3')?.event.message, '');
+    assert.deepStrictEqual(comparable(back), comparable(facts));
   });
 
   it('refuses a string that is not a frozen group', () => {
