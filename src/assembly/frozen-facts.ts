@@ -43,6 +43,7 @@ const INTENT_KEYS = [
   'seenAt',
   'startOffset',
   'endOffset',
+  'endRv',
   'openedAt',
   'manager',
   'managerOperation',
@@ -54,6 +55,16 @@ const INTENT_KEYS = [
 ];
 const SPEC_INTENT = [...INTENT_KEYS, 'backfill', 'emitted', 'emittedVersion', 'leftOut', 'firstRv'];
 const CHANGE_INTENT = [...INTENT_KEYS, 'emitted', 'emittedVersion', 'leftOut', 'firstRv', 'backfill'];
+/**
+ * The keys of an intent as the intent book makes them, in order (an eviction in its drain's
+ * trace gets its root's parent after): a test checks every intent frozen has one of these.
+ */
+export const INTENT_SHAPES: readonly (readonly string[])[] = [
+  SPEC_INTENT,
+  CHANGE_INTENT,
+  [...SPEC_INTENT, 'parentSpanId'],
+  [...CHANGE_INTENT, 'parentSpanId'],
+];
 
 /**
  * What every frozen group repeats: the keys of its plain objects, in the orders
@@ -79,17 +90,14 @@ const DICTIONARY = packingDictionary(
     ],
     ...['converged', 'error', 'cut-off', 'shutdown', 'superseded', 'Normal', 'Warning'],
     ...['kubectl-client-side-apply', 'kubectl', 'kube-controller-manager', 'kubelet', 'default-scheduler'],
+    ...['Scaled up replica set ', 'Scaled down replica set '],
     ...['Pod', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Node', 'default'],
     ...['True', 'False', 'Unknown', 'Ready', 'Available', 'Progressing', 'PodScheduled', 'Initialized'],
     ...['ContainersReady', 'PodReadyToStartContainers', 'KubeletReady', 'Complete', 'Failed'],
     ...['MinimumReplicasAvailable', 'Deployment has minimum availability.', 'NewReplicaSetAvailable'],
   ],
   [
-    SPEC_INTENT,
-    CHANGE_INTENT,
-    // An eviction in its drain's trace: its root's parent set after it was made.
-    [...SPEC_INTENT, 'parentSpanId'],
-    [...CHANGE_INTENT, 'parentSpanId'],
+    ...INTENT_SHAPES,
     ['reason', 'time', 'observedAt', 'message'],
     ['ids', 'known', 'objects', 'keys'],
     ['verb', 'actedOnKind', 'actedOnName', 'stuck'],
@@ -104,7 +112,8 @@ const DICTIONARY = packingDictionary(
 
 /**
  * A {@link SettledEvent} as a tuple: uid, namespace, reason, type, occurrence, controller,
- * its object's kind, namespace, name, uid, resourceVersion, then its message (a scaling step's).
+ * its object's kind, namespace, name, uid, resourceVersion, then its message (a scaling step's),
+ * or the text around the name of the object acted on in it.
  */
 type SettledTuple = [
   string,
@@ -118,7 +127,7 @@ type SettledTuple = [
   string,
   string,
   string | undefined,
-  string,
+  string | [string, string],
 ];
 
 /** An intent as plain data: its trace id null where it is its own, its span keys as their parts. */
@@ -175,7 +184,7 @@ export function freezeFacts(rootUid: string, facts: GroupFacts): string | undefi
     const own = f.spanId !== undefined && isOwnSpanId(f, f.spanId);
     if (f.spanId !== undefined) spanIds.set(f.spanId, a / ACTION_VALUES);
     actions[a++] = key === actionKeyOf(ev) ? null : key;
-    actions[a++] = ev instanceof SettledEvent ? settledTuple(ev) : ev;
+    actions[a++] = ev instanceof SettledEvent ? settledTuple(ev, f.match?.actedOnName) : ev;
     actions[a++] = f.match;
     actions[a++] = f.start;
     actions[a++] = f.lastTime === f.start ? null : f.lastTime;
@@ -235,7 +244,10 @@ export function thawFacts(rootUid: string, frozen: string): GroupFacts {
   const spanIds: (string | undefined)[] = [];
   for (let a = 0; a < actionValues.length; a += ACTION_VALUES) {
     const value = actionValues[a + 1];
-    const event = Array.isArray(value) ? settledEvent(value as SettledTuple) : (value as NormalEvent);
+    const match = actionValues[a + 2] as ActionFact['match'];
+    const event = Array.isArray(value)
+      ? settledEvent(value as SettledTuple, match?.actedOnName)
+      : (value as NormalEvent);
     const frozenSpanId = actionValues[a + 8] as string | true | undefined;
     const spanId = frozenSpanId === true ? spanIdOf(event.uid, event.occurrence) : frozenSpanId;
     spanIds.push(spanId);
@@ -243,7 +255,7 @@ export function thawFacts(rootUid: string, frozen: string): GroupFacts {
     const count = actionValues[a + 5] as number;
     const fact: ActionFact = {
       event,
-      match: actionValues[a + 2] as ActionFact['match'],
+      match,
       start,
       lastTime: (actionValues[a + 4] as number | null) ?? start,
       count,
@@ -275,8 +287,14 @@ export function frozenIntentKeys(frozen: string): IntentKey[] {
   return keys as IntentKey[];
 }
 
-function settledTuple(ev: SettledEvent): SettledTuple {
+/**
+ * A {@link SettledEvent} as a tuple. A message that names the object acted on
+ * (a scaling step's: "Scaled up replica set X from 1 to 2") is the text before
+ * and after that name, which the rule's match holds.
+ */
+function settledTuple(ev: SettledEvent, actedOnName: string | undefined): SettledTuple {
   const inv = ev.involved;
+  const at = actedOnName === undefined || actedOnName === '' ? -1 : ev.message.indexOf(actedOnName);
   return [
     ev.uid,
     ev.namespace,
@@ -289,15 +307,18 @@ function settledTuple(ev: SettledEvent): SettledTuple {
     inv.name,
     inv.uid,
     inv.resourceVersion,
-    ev.message,
+    at < 0 || actedOnName === undefined
+      ? ev.message
+      : [ev.message.slice(0, at), ev.message.slice(at + actedOnName.length)],
   ];
 }
 
-function settledEvent(t: SettledTuple): SettledEvent {
+function settledEvent(t: SettledTuple, actedOnName: string | undefined): SettledEvent {
+  const message = t[11];
   return new SettledEvent(
     { uid: t[0], namespace: t[1], reason: t[2], type: t[3], occurrence: t[4], controller: t[5] },
     new SettledRef(t[6], t[7], t[8], t[9], t[10]),
-    t[11],
+    typeof message === 'string' ? message : message[0] + (actedOnName ?? '') + message[1],
   );
 }
 

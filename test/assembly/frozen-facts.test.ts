@@ -4,6 +4,7 @@ import {
   freezeFacts,
   frozenIntentKeys,
   type GroupFacts,
+  INTENT_SHAPES,
   thawFacts,
 } from '../../src/assembly/frozen-facts.js';
 import { replay } from '../../src/assembly/replay.js';
@@ -76,6 +77,12 @@ function checkingFreezes(): { checked: Checked; restore: () => void } {
         if (f.event instanceof SettledEvent) checked.settledEvents += 1;
         assert.equal(back.actions.get(key)?.event instanceof SettledEvent, f.event instanceof SettledEvent);
       }
+      // The dictionary knows the keys of every intent, in order: else each group writes them once more.
+      for (const i of facts.intents)
+        assert.ok(
+          INTENT_SHAPES.some((keys) => keys.join() === Object.keys(i).join()),
+          `an intent with keys ${Object.keys(i).join()} is not in INTENT_SHAPES`,
+        );
       for (const i of back.intents) {
         assert.ok(i.emitted === undefined || i.emitted instanceof SpanKeys);
         checked.spanKeys += i.emitted?.size ?? 0;
