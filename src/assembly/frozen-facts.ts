@@ -57,14 +57,16 @@ const SPEC_INTENT = [...INTENT_KEYS, 'backfill', 'emitted', 'emittedVersion', 'l
 const CHANGE_INTENT = [...INTENT_KEYS, 'emitted', 'emittedVersion', 'leftOut', 'firstRv', 'backfill'];
 /**
  * The keys of an intent as the intent book makes them, in order (an eviction in its drain's
- * trace gets its root's parent after): a test checks every intent frozen has one of these.
+ * trace gets its root's parent after, an intent opened while the root showed done its held
+ * "done" before): a test checks every intent frozen has one of these.
  */
-export const INTENT_SHAPES: readonly (readonly string[])[] = [
-  SPEC_INTENT,
-  CHANGE_INTENT,
-  [...SPEC_INTENT, 'parentSpanId'],
-  [...CHANGE_INTENT, 'parentSpanId'],
-];
+export const INTENT_SHAPES: readonly (readonly string[])[] = [SPEC_INTENT, CHANGE_INTENT].flatMap((keys) => [
+  keys,
+  [...keys, 'parentSpanId'],
+  // Opened from its consequences while the root held showed it done.
+  [...keys, 'heldDone'],
+  [...keys, 'heldDone', 'parentSpanId'],
+]);
 
 /**
  * What every frozen group repeats: the keys of its plain objects, in the orders
@@ -105,6 +107,7 @@ const DICTIONARY = packingDictionary(
     ['type', 'status', 'reason', 'message', 'time'],
     ['writes', 'newestRv'],
     ['rv', 'at', 'seenAt'],
+    ['rv', 'setAside'],
     ['earliestStart', 'objects'],
     ['count', 'time'],
   ],

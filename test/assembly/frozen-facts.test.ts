@@ -118,10 +118,11 @@ describe('the frozen facts of a settled root group', () => {
       replay(shuffleWithinWindows(deltas, 1), { settleMs: 100 });
     }
     const groups = hook.checked.groups - start.groups;
-    // 43 groups, 169 Events whose span went out and 513 span keys when this was written.
-    assert.ok(groups >= 35, `only ${groups} groups frozen`);
-    assert.ok(hook.checked.settledEvents - start.settledEvents >= 120);
-    assert.ok(hook.checked.spanKeys - start.spanKeys >= 400);
+    // 31 groups, 142 Events whose span went out and 410 span keys when this was written (43, 169
+    // and 513 before main's 2241538 and c297511 changed which roots of the recordings settle).
+    assert.ok(groups >= 25, `only ${groups} groups frozen`);
+    assert.ok(hook.checked.settledEvents - start.settledEvents >= 100);
+    assert.ok(hook.checked.spanKeys - start.spanKeys >= 300);
   });
 
   it('thaw equal on the bench generator, and take about a fifth of the objects they replace', () => {
