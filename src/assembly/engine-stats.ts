@@ -28,12 +28,12 @@ export interface EngineStats {
   readonly pending: number;
   /**
    * Gauge: the estimate of the watcher's clock minus the cluster's, ms (the
-   * tightest bound of observed minus stamped, or with clock samples the middle
-   * of their bounds); undefined until one is known.
+   * tightest upper bound: observed minus stamped, and with clock samples their
+   * upper bounds too); undefined until one is known.
    */
   readonly clockOffsetMs: number | undefined;
   /**
-   * Gauge: how far that estimate can be off, ms (half the interval between its
+   * Gauge: how far that estimate can be off, ms (the interval between its
    * bounds); undefined without a clock sample, or when the bounds contradict each other.
    */
   readonly clockOffsetUncertaintyMs: number | undefined;

@@ -12,11 +12,14 @@
  * the start of a run), and a stamp's refinement never leaves its second.
  *
  * Readings of the apiserver's clock ({@link ClockSample}: the HTTP `Date` of a
- * direct request) bound it from both sides. With a lower bound, the estimate
- * is the middle of `[highest lower bound, tightest upper bound]`, stamps' bounds
- * included, so it errs by at most half that interval either way; where the
- * bounds contradict each other (a clock stepped, a proxy's `Date`), the upper
- * bound wins, as without samples.
+ * direct request) bound it from both sides. Their upper bounds tighten the
+ * estimate like stamps' (a burst across a `Date` second pins it to its spacing
+ * plus a round trip); the estimate stays the tightest upper bound, never below
+ * the true offset, so a converted time is never later than its write can have
+ * been (the middle of the bounds would put a refined create after its exact
+ * `Scheduled` eventTime). The lower bounds tell how far it can be off
+ * ({@link ClockOffset.uncertaintyMs}); where they contradict the upper ones (a
+ * clock stepped, a proxy's `Date`), the upper bound still wins.
  *
  * A delta observed at `o` is converted with the tightest bound observed up to
  * {@link LOOKAHEAD_MS} after it ({@link tightestBy}), so the first writes of a
@@ -85,13 +88,11 @@ const below = (a: number, b: number): boolean => a < b;
 const above = (a: number, b: number): boolean => a > b;
 
 /**
- * The estimate within the bounds: the middle of `[lower, upper]`; the upper
- * bound alone when there is no lower one, or when they contradict each other.
+ * The estimate within the bounds: the upper bound, which the true offset never
+ * exceeds; the lower one only before any upper bound is known.
  */
 function estimate(lower: number | undefined, upper: number | undefined): number | undefined {
-  if (lower === undefined) return upper;
-  if (upper === undefined) return lower;
-  return lower > upper ? upper : (lower + upper) / 2;
+  return upper ?? lower;
 }
 
 /** The running estimate of the watcher's clock minus the cluster's. */
@@ -111,14 +112,14 @@ export class ClockOffset {
   }
 
   /**
-   * How far the estimate can be off (ms): half the interval between the bounds
-   * seen. Undefined without a lower bound (no clock sample) or when the bounds
-   * contradict each other.
+   * How far the estimate can be off (ms): the interval between the bounds seen
+   * (the estimate is the upper one). Undefined without a lower bound (no clock
+   * sample) or when the bounds contradict each other.
    */
   get uncertaintyMs(): number | undefined {
     const lower = this.#floors[this.#floors.length - 1]?.bound;
     const upper = this.#steps[this.#steps.length - 1]?.bound;
-    return lower === undefined || upper === undefined || lower > upper ? undefined : (upper - lower) / 2;
+    return lower === undefined || upper === undefined || lower > upper ? undefined : upper - lower;
   }
 
   /**

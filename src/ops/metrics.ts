@@ -111,13 +111,13 @@ export class KubetrailMetrics {
   });
   readonly clockOffset = new Gauge({
     name: 'kubetrail_clock_offset_seconds',
-    help: "The watcher's clock minus the cluster's, estimated: the middle of the bounds the apiserver's HTTP Date readings give (--clock-calibration-ms), tightened by the bounds of observed minus stamped (apiserver stamps of fresh writes and Events' eventTime); without readings the tightest of those (includes the fastest watch delivery). Span times are converted with it. NaN until a bound has counted.",
+    help: "The watcher's clock minus the cluster's, estimated: the tightest upper bound of the apiserver's HTTP Date readings (--clock-calibration-ms) and of observed minus stamped (apiserver stamps of fresh writes and Events' eventTime); without readings the tightest of the stamps' (includes the fastest watch delivery). Span times are converted with it. NaN until a bound has counted.",
     registers: [this.registry],
     collect: this.#collect,
   });
   readonly clockOffsetUncertainty = new Gauge({
     name: 'kubetrail_clock_offset_uncertainty_seconds',
-    help: 'How far kubetrail_clock_offset_seconds can be off: half the interval between its bounds. NaN without an HTTP Date reading of the apiserver, or while the bounds contradict each other (a clock stepped).',
+    help: 'How far kubetrail_clock_offset_seconds can be off: the interval between its bounds (it is the upper one). NaN without an HTTP Date reading of the apiserver, or while the bounds contradict each other (a clock stepped).',
     registers: [this.registry],
     collect: this.#collect,
   });

@@ -60,14 +60,18 @@ describe("the apiserver's clock, read through its HTTP Date", { skip, timeout: 3
       });
       const uncertainty = await kt.metric('kubetrail_clock_offset_uncertainty_seconds');
       const offset = await kt.metric('kubetrail_clock_offset_seconds');
-      assert.ok(Math.abs(offset) <= uncertainty, `offset ${offset} s, uncertainty ${uncertainty} s`);
+      // The estimate is the upper bound: at or above the true 0, by no more than the uncertainty.
+      assert.ok(
+        offset >= -0.0005 && offset <= uncertainty + 0.0005,
+        `offset ${offset} s, uncertainty ${uncertainty} s`,
+      );
       // The engine's interval is the burst's, or tighter where stamps tightened it.
       assert.ok(burst.offsetLowerMs <= 0 && 0 <= burst.offsetUpperMs, JSON.stringify(burst));
       assert.ok(
-        uncertainty * 1000 <= (burst.offsetUpperMs - burst.offsetLowerMs) / 2 + 0.5,
+        uncertainty * 1000 <= burst.offsetUpperMs - burst.offsetLowerMs + 0.5,
         `uncertainty ${uncertainty} s, burst ${JSON.stringify(burst)}`,
       );
-      assert.ok(uncertainty < 0.5, `uncertainty ${uncertainty} s: no better than whole-second stamps`);
+      assert.ok(uncertainty < 1, `uncertainty ${uncertainty} s: no better than whole-second stamps`);
     } finally {
       await kt.stop();
     }

@@ -107,12 +107,14 @@ describe('ClockOffset', () => {
       // Bounds together: lower 1_190 − 0 − 1_000 = 190, upper 1_244 − 1_000 = 244.
       assert.equal(c.highestBy(T + 60_000), 190);
       assert.equal(c.tightestBy(T + 60_000), 244);
-      assert.equal(c.offsetMs, 217);
-      assert.equal(c.uncertaintyMs, 27);
-      assert.ok(Math.abs((c.offsetMs ?? 0) - 230) <= (c.uncertaintyMs ?? 0));
+      // The estimate is the upper bound: never below the true offset, so no converted time is later than it can be.
+      assert.equal(c.offsetMs, 244);
+      assert.equal(c.uncertaintyMs, 54);
+      assert.ok((c.offsetMs ?? 0) >= 230);
+      assert.ok((c.offsetMs ?? 0) - 230 <= (c.uncertaintyMs ?? 0));
     });
 
-    it('a stamp that errs late no longer sets the estimate: it fails without the lower bound', () => {
+    it('a stamp that errs late no longer sets the estimate: the readings bound it tighter', () => {
       const c = new ClockOffset();
       // The run's first write, stamped T, observed 787 ms into its second (delivered late).
       c.sample(T + 787, T);
@@ -122,17 +124,18 @@ describe('ClockOffset', () => {
       c.calibrate({ sentAt: T + 1_030, receivedAt: T + 1_040, serverDate: T + 1_000 });
       assert.equal(c.highestBy(T + 2_000), -20);
       assert.equal(c.tightestBy(T + 2_000), 40);
-      assert.equal(c.offsetFor(T + 787), 10);
+      assert.equal(c.offsetFor(T + 787), 40);
     });
 
     it('stamps still tighten the upper bound, and the estimate follows', () => {
       const c = new ClockOffset();
       c.calibrate({ sentAt: T + 980, receivedAt: T + 990, serverDate: T });
       c.calibrate({ sentAt: T + 1_030, receivedAt: T + 1_040, serverDate: T + 1_000 });
-      assert.equal(c.offsetMs, 10);
+      assert.equal(c.offsetMs, 40);
+      assert.equal(c.uncertaintyMs, 60);
       c.sample(T + 2_004, T + 2_000); // upper 4
-      assert.equal(c.offsetMs, -8);
-      assert.equal(c.uncertaintyMs, 12);
+      assert.equal(c.offsetMs, 4);
+      assert.equal(c.uncertaintyMs, 24);
     });
 
     it('uses only the readings observed by LOOKAHEAD_MS after a delta, whatever the order they came in', () => {
@@ -147,10 +150,10 @@ describe('ClockOffset', () => {
         return [T - 200, T - 11, T - 10, T + 40, T + 5_000].map((o) => c.offsetFor(o));
       };
       // Up to T − 11 no reading was received by a second later: the stamp's 800 alone.
-      // T − 10 sees the first reading (received T + 990: upper 990, lower −20): [−20, 800] → 390.
-      // From T + 40 both: [−20, 40] → 10.
+      // T − 10 sees the first reading (received T + 990: upper 990, lower −20): the stamp's 800 is tighter.
+      // From T + 40 both: [−20, 40] → 40.
       const forward = run(readings);
-      assert.deepEqual(forward, [800, 800, 390, 10, 10]);
+      assert.deepEqual(forward, [800, 800, 800, 40, 40]);
       assert.deepEqual(run([...readings].reverse()), forward);
     });
 
@@ -162,8 +165,8 @@ describe('ClockOffset', () => {
         c.calibrate({ sentAt: T + 1_030 + shift, receivedAt: T + 1_040 + shift, serverDate: T + 1_000 });
         return c.offsetFor(T + 640 + shift);
       };
-      assert.equal(run(0), 10);
-      for (const s of [-60_000, -3_000, 3_000, 60_000]) assert.equal(run(s), 10 + s);
+      assert.equal(run(0), 40);
+      for (const s of [-60_000, -3_000, 3_000, 60_000]) assert.equal(run(s), 40 + s);
     });
 
     it('where the bounds contradict each other (a clock stepped), the upper bound wins', () => {
