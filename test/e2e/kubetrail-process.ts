@@ -22,8 +22,11 @@ export interface KubetrailProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
+/** Ports this process has handed out: the kernel gives a port just closed again, so two asks could get one port. */
+const handedOut = new Set<number>();
+
+/** A port the kernel reports free on 127.0.0.1, closed again at once. */
+function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -33,6 +36,22 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A free TCP port on 127.0.0.1, never one this process was given before: a
+ * test that asks for several ports (an ops endpoint and a tap receiver) gets
+ * different ones, even before it listens on any of them.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await closedPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port on 127.0.0.1 that was not handed out already, after 50 tries');
 }
 
 /** Starts kubetrail with `args` against `cluster`; resolves when /readyz says ready (unless `waitReady` is false). */
