@@ -455,7 +455,8 @@ class Reader {
   string(tag: number): string {
     let s: string;
     switch (tag) {
-      case T_PREFIXED: {
+      case T_PREFIXED:
+      case T_UUID_SUFFIX: {
         const prefix = this.value();
         const rest = this.value();
         if (typeof prefix !== 'string' || typeof rest !== 'string') throw new TypeError('bad packed string');
@@ -472,13 +473,6 @@ class Reader {
       case T_UUID: {
         const hex = this.hex(16);
         s = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-        break;
-      }
-      case T_UUID_SUFFIX: {
-        const prefix = this.value();
-        const uuid = this.value();
-        if (typeof prefix !== 'string' || typeof uuid !== 'string') throw new TypeError('bad packed string');
-        s = prefix + uuid;
         break;
       }
       case T_HEX:
