@@ -6,48 +6,28 @@ import type { Delta } from '../../src/model/delta.js';
 import type { SpanRecord } from '../../src/model/span-record.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { Forest, replayWithEngine, repoRoot, shuffleWithinWindows } from './trees.js';
+import {
+  coreEvent,
+  delta as d,
+  deployment,
+  iso,
+  pod as podOf,
+  replicaSet,
+  replicaSetRef,
+  T0,
+  WEB,
+} from './watch-fixture.js';
 
 // A ReplicaSet controller's Events are written by an asynchronous recorder, and the
 // occurrences of a combined Event when the recorder gets to them: in
 // thirty-replica-rollout.jsonl up to 1.3 s after the Pod they report was created. The
 // Pod's own stamps say when the controller acted: its creationTimestamp, its delete
 // request, each refined by the delta that first showed it.
-const T0 = Date.parse('2026-11-22T10:00:00Z');
-const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
-const d = (s: number, type: Delta['type'], object: unknown): Delta => ({ time: T0 + s * 1000, type, object });
-
-const deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'default', uid: 'dep', generation: 1, creationTimestamp: iso(0) },
-  spec: { replicas: 2 },
-};
-const replicaSet = {
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  metadata: {
-    name: 'web-a',
-    namespace: 'default',
-    uid: 'rs',
-    generation: 1,
-    creationTimestamp: iso(0),
-    ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'dep', controller: true }],
-  },
-  spec: { replicas: 2 },
-};
-const pod = (uid: string, name: string, deleting?: number): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid,
-    creationTimestamp: iso(0),
-    ...(deleting === undefined ? {} : { deletionTimestamp: iso(deleting), deletionGracePeriodSeconds: 0 }),
-    ownerReferences: [{ kind: 'ReplicaSet', name: 'web-a', uid: 'rs', controller: true }],
-  },
-  status: { phase: 'Pending' },
-});
+const WEB_A = replicaSetRef('web-a', 'rs');
+const web = deployment({ replicas: 2 });
+const webA = replicaSet({ name: 'web-a', uid: 'rs', created: 0, replicas: 2 });
+const pod = (uid: string, name: string, deleting?: number): unknown =>
+  podOf({ uid, name, owner: WEB_A, created: 0, deleting, grace: 0 });
 const rsEvent = (
   uid: string,
   first: number,
@@ -55,49 +35,22 @@ const rsEvent = (
   reason: string,
   message: string,
   count = 1,
-): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Event',
-  metadata: { name: `web-a.${uid}`, namespace: 'default', uid },
-  involvedObject: {
-    kind: 'ReplicaSet',
-    name: 'web-a',
-    namespace: 'default',
-    uid: 'rs',
-    apiVersion: 'apps/v1',
-  },
-  reason,
-  message,
-  source: { component: 'replicaset-controller' },
-  count,
-  firstTimestamp: iso(first),
-  lastTimestamp: iso(at),
-  type: 'Normal',
-});
+): unknown =>
+  coreEvent({ uid, about: WEB_A, component: 'replicaset-controller', reason, message, at, first, count });
 const step = {
-  apiVersion: 'v1',
-  kind: 'Event',
-  metadata: { name: 'web.step', namespace: 'default', uid: 'step' },
-  involvedObject: {
-    kind: 'Deployment',
-    name: 'web',
-    namespace: 'default',
-    uid: 'dep',
-    apiVersion: 'apps/v1',
-  },
+  uid: 'step',
+  about: WEB,
+  component: 'deployment-controller',
   reason: 'ScalingReplicaSet',
   message: 'Scaled up replica set web-a from 0 to 2',
-  source: { component: 'deployment-controller' },
-  count: 1,
-  firstTimestamp: iso(0),
-  lastTimestamp: iso(0),
-  type: 'Normal',
-};
+  first: 0,
+  at: 0,
+} as const;
 
 const deltas: Delta[] = [
-  d(0, 'ADDED', deployment),
-  d(0.01, 'ADDED', replicaSet),
-  d(0.015, 'ADDED', step),
+  d(0, 'ADDED', web),
+  d(0.01, 'ADDED', webA),
+  d(0.015, 'ADDED', coreEvent(step)),
   d(0.1, 'ADDED', pod('p1', 'web-a-1')),
   d(0.2, 'ADDED', pod('p2', 'web-a-2')),
   // Created pod web-a-1: stamped in the Pod's second, observed 0.25 s later.
@@ -172,17 +125,14 @@ describe('an Event that reports its object’s condition (a rule’s `condition`
 // A scaling step is the ReplicaSet write that asked for its replicas: here the second step
 // comes as an occurrence of a combined Event stamped a second after that write.
 describe('a scaling step', () => {
-  const rsAt = (rv: number, replicas: number, written: number): unknown => ({
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
+  const rsAt = (rv: number, replicas: number, written: number): unknown =>
+    replicaSet({
       name: 'web-a',
-      namespace: 'default',
       uid: 'rs',
-      resourceVersion: String(rv),
+      created: 0,
+      rv: String(rv),
       generation: replicas,
-      creationTimestamp: iso(0),
-      ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'dep', controller: true }],
+      replicas,
       managedFields: [
         {
           manager: 'kube-controller-manager',
@@ -191,18 +141,17 @@ describe('a scaling step', () => {
           fieldsV1: { 'f:spec': { 'f:replicas': {} } },
         },
       ],
-    },
-    spec: { replicas },
-  });
-  const stepEvent = (count: number, at: number, message: string): unknown => ({
-    ...step,
-    metadata: { name: 'web.step', namespace: 'default', uid: 'step', resourceVersion: String(100 + count) },
-    message: count > 1 ? `(combined from similar events): ${message}` : message,
-    count,
-    lastTimestamp: iso(at),
-  });
+    });
+  const stepEvent = (count: number, at: number, message: string): unknown =>
+    coreEvent({
+      ...step,
+      rv: String(100 + count),
+      message: count > 1 ? `(combined from similar events): ${message}` : message,
+      count,
+      at,
+    });
   const scaled: Delta[] = [
-    d(0, 'ADDED', { ...deployment, spec: { replicas: 1 } }),
+    d(0, 'ADDED', deployment()),
     d(0.01, 'ADDED', rsAt(10, 1, 0)),
     d(0.02, 'ADDED', stepEvent(1, 0, 'Scaled up replica set web-a from 0 to 1')),
     d(2.05, 'MODIFIED', rsAt(20, 2, 2)),

@@ -1,98 +1,46 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Delta } from '../../src/model/delta.js';
 import { eventOccurrenceSpanIdOf, eventSpanIdOf } from '../../src/model/ids.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import { replayWithEngine } from './trees.js';
+import {
+  coreEvent,
+  delta as d,
+  deployment,
+  pod as podOf,
+  replicaSet,
+  replicaSetRef,
+  T0,
+  WEB,
+} from './watch-fixture.js';
 
 // A Deployment whose deployment-controller Events were combined by client-go's
 // correlator (as after ten similar ones): one Event, `ec`, whose note and count
 // change with every occurrence. The same message comes twice (occurrences 1 and 3).
-const T0 = Date.parse('2026-11-22T10:00:00Z');
-const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
-const d = (s: number, type: Delta['type'], object: unknown): Delta => ({ time: T0 + s * 1000, type, object });
-
-const deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'default', uid: 'dep', generation: 1, creationTimestamp: iso(0) },
-  spec: { replicas: 1 },
-};
-const replicaSet = {
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  metadata: {
-    name: 'web-a',
-    namespace: 'default',
-    uid: 'rs',
-    generation: 1,
-    creationTimestamp: iso(1),
-    ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'dep', controller: true }],
-  },
-  spec: { replicas: 1 },
-};
-const pod = (uid: string, name: string, created: number, deleting?: number): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid,
-    creationTimestamp: iso(created),
-    ...(deleting === undefined ? {} : { deletionTimestamp: iso(deleting) }),
-    ownerReferences: [{ kind: 'ReplicaSet', name: 'web-a', uid: 'rs', controller: true }],
-  },
-  status: { phase: 'Pending' },
-});
-const combined = (count: number, at: number, message: string): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Event',
-  metadata: {
-    name: 'web.18ecc86f4bb8a1d5',
-    namespace: 'default',
+const WEB_A = replicaSetRef('web-a', 'rs');
+const pod = (uid: string, name: string, created: number, deleting?: number): unknown =>
+  podOf({ uid, name, owner: WEB_A, created, deleting });
+const combined = (count: number, at: number, message: string): unknown =>
+  coreEvent({
     uid: 'ec',
-    resourceVersion: String(100 + count),
-  },
-  involvedObject: {
-    kind: 'Deployment',
-    name: 'web',
-    namespace: 'default',
-    uid: 'dep',
-    apiVersion: 'apps/v1',
-  },
-  reason: 'ScalingReplicaSet',
-  message: `(combined from similar events): ${message}`,
-  source: { component: 'deployment-controller' },
-  count,
-  firstTimestamp: iso(1),
-  lastTimestamp: iso(at),
-  type: 'Normal',
-});
-const rsEvent = (uid: string, at: number, reason: string, message: string): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Event',
-  metadata: { name: `web-a.${uid}`, namespace: 'default', uid },
-  involvedObject: {
-    kind: 'ReplicaSet',
-    name: 'web-a',
-    namespace: 'default',
-    uid: 'rs',
-    apiVersion: 'apps/v1',
-  },
-  reason,
-  message,
-  source: { component: 'replicaset-controller' },
-  count: 1,
-  firstTimestamp: iso(at),
-  lastTimestamp: iso(at),
-  type: 'Normal',
-});
+    name: 'web.18ecc86f4bb8a1d5',
+    rv: String(100 + count),
+    about: WEB,
+    component: 'deployment-controller',
+    reason: 'ScalingReplicaSet',
+    message: `(combined from similar events): ${message}`,
+    count,
+    first: 1,
+    at,
+  });
+const rsEvent = (uid: string, at: number, reason: string, message: string): unknown =>
+  coreEvent({ uid, about: WEB_A, component: 'replicaset-controller', reason, message, at });
 
 const UP = 'Scaled up replica set web-a from 0 to 1';
 const DOWN = 'Scaled down replica set web-a from 1 to 0';
 const objects = [
-  d(0, 'ADDED', deployment),
-  d(1, 'ADDED', replicaSet),
+  d(0, 'ADDED', deployment()),
+  d(1, 'ADDED', replicaSet({ name: 'web-a', uid: 'rs', created: 1 })),
   d(1, 'ADDED', pod('p1', 'web-a-1', 1)),
   d(3, 'MODIFIED', pod('p1', 'web-a-1', 1, 3)),
   d(3.1, 'DELETED', pod('p1', 'web-a-1', 1, 3)),

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { MergedTrace } from '../../src/assembly/merge-records.js';
 import type { Delta } from '../../src/model/delta.js';
 import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
+import { delta as d, iso, ms, specWrite, statusWrite } from './watch-fixture.js';
 
 // A StatefulSet created in second S with one replica. The statefulset controller created its
 // Pod (resourceVersion 10) and, once the Pod was ready (11), wrote the status that shows it done
@@ -10,10 +11,7 @@ import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
 // Pod's writes 50 ms later (as in statefulset-scale-partition.jsonl, where the scale to 4
 // converged 17–21 ms before its Pods' creates). The stamps are whole seconds; the ADDED of the
 // StatefulSet, observed 5 ms into S, makes the offset estimate 5 ms.
-const T0 = Date.parse('2026-11-22T10:00:00Z');
 const S = 10;
-const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
-const d = (s: number, type: Delta['type'], object: unknown): Delta => ({ time: T0 + s * 1000, type, object });
 
 const statefulSet = (rv: number, done: boolean): unknown => ({
   apiVersion: 'apps/v1',
@@ -25,20 +23,7 @@ const statefulSet = (rv: number, done: boolean): unknown => ({
     resourceVersion: String(rv),
     generation: 1,
     creationTimestamp: iso(S),
-    managedFields: [
-      { manager: 'kubectl-client-side-apply', operation: 'Update', time: iso(S), fieldsV1: { 'f:spec': {} } },
-      ...(done
-        ? [
-            {
-              manager: 'kube-controller-manager',
-              operation: 'Update',
-              time: iso(S),
-              subresource: 'status',
-              fieldsV1: { 'f:status': {} },
-            },
-          ]
-        : []),
-    ],
+    managedFields: [specWrite('kubectl-client-side-apply', S), ...(done ? [statusWrite(S)] : [])],
   },
   spec: { replicas: 1 },
   status: done
@@ -87,8 +72,6 @@ function createTrace(deltas: readonly Delta[]): MergedTrace {
   if (trace === undefined) throw new Error('no StatefulSet.Create trace');
   return trace;
 }
-
-const ms = (s: number): number => T0 + s * 1000;
 
 describe('a root converged at a status write delivered before the writes it counted', () => {
   for (const [label, deltas] of [

@@ -4,156 +4,61 @@ import type { Delta } from '../../src/model/delta.js';
 import { traceIdOf } from '../../src/model/ids.js';
 import type { SpanRecord } from '../../src/model/span-record.js';
 import { replayWithEngine } from './trees.js';
+import {
+  coreEvent,
+  delta as d,
+  deployment,
+  type ObjectRef,
+  pod,
+  replicaSet,
+  replicaSetRef,
+  specWrite,
+  WEB,
+} from './watch-fixture.js';
 
 // client-go sends at most 25 Events about one object in a burst (then one every
 // 5 minutes): the deployment controller's scaling steps of a later rollout can
 // be missing while the ReplicaSet controller's "Deleted pod" Events are not
 // (five-image-changes.jsonl). Here generation 2 scales the old ReplicaSet down
 // with no step on record.
-const T0 = Date.parse('2026-11-22T10:00:00Z');
-const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
-const d = (s: number, type: Delta['type'], object: unknown): Delta => ({ time: T0 + s * 1000, type, object });
-
-const deployment = (generation: number): unknown => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: {
-    name: 'web',
-    namespace: 'default',
-    uid: 'dep',
+const web = (generation: number): unknown =>
+  deployment({
     generation,
-    creationTimestamp: iso(0),
     managedFields: [
-      { manager: 'kubectl-client-side-apply', operation: 'Update', time: iso(0), fieldsV1: { 'f:spec': {} } },
-      ...(generation > 1
-        ? [{ manager: 'kubectl-set', operation: 'Update', time: iso(10), fieldsV1: { 'f:spec': {} } }]
-        : []),
+      specWrite('kubectl-client-side-apply', 0),
+      ...(generation > 1 ? [specWrite('kubectl-set', 10)] : []),
     ],
-  },
-  spec: { replicas: 1 },
-});
-const replicaSet = (name: string, uid: string, created: number): unknown => ({
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid,
-    generation: 1,
-    creationTimestamp: iso(created),
-    ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'dep', controller: true }],
-  },
-  spec: { replicas: 1 },
-});
-const pod = (
-  uid: string,
-  name: string,
-  rs: string,
-  rsUid: string,
-  created: number,
-  deleting?: number,
-): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'default',
-    uid,
-    creationTimestamp: iso(created),
-    ...(deleting === undefined ? {} : { deletionTimestamp: iso(deleting) }),
-    ownerReferences: [{ kind: 'ReplicaSet', name: rs, uid: rsUid, controller: true }],
-  },
-  status: { phase: 'Pending' },
-});
-const event = (
-  uid: string,
-  kind: string,
-  name: string,
-  objUid: string,
-  component: string,
-  reason: string,
-  message: string,
-  at: number,
-): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Event',
-  metadata: { name: `${name}.${uid}`, namespace: 'default', uid },
-  involvedObject: { kind, name, namespace: 'default', uid: objUid, apiVersion: 'apps/v1' },
-  reason,
-  message,
-  source: { component },
-  count: 1,
-  firstTimestamp: iso(at),
-  lastTimestamp: iso(at),
-  type: 'Normal',
-});
+  });
+const WEB_A = replicaSetRef('web-a', 'rsa');
+const WEB_B = replicaSetRef('web-b', 'rsb');
+const rsEvent = (uid: string, rs: ObjectRef, reason: string, message: string, at: number): unknown =>
+  coreEvent({ uid, about: rs, component: 'replicaset-controller', reason, message, at });
 
 const deltas: Delta[] = [
-  d(0, 'ADDED', deployment(1)),
-  d(1, 'ADDED', replicaSet('web-a', 'rsa', 1)),
+  d(0, 'ADDED', web(1)),
+  d(1, 'ADDED', replicaSet({ name: 'web-a', uid: 'rsa', created: 1 })),
   d(
     1,
     'ADDED',
-    event(
-      's1',
-      'Deployment',
-      'web',
-      'dep',
-      'deployment-controller',
-      'ScalingReplicaSet',
-      'Scaled up replica set web-a from 0 to 1',
-      1,
-    ),
+    coreEvent({
+      uid: 's1',
+      about: WEB,
+      component: 'deployment-controller',
+      reason: 'ScalingReplicaSet',
+      message: 'Scaled up replica set web-a from 0 to 1',
+      at: 1,
+    }),
   ),
-  d(1, 'ADDED', pod('p1', 'web-a-1', 'web-a', 'rsa', 1)),
-  d(
-    1,
-    'ADDED',
-    event(
-      'c1',
-      'ReplicaSet',
-      'web-a',
-      'rsa',
-      'replicaset-controller',
-      'SuccessfulCreate',
-      'Created pod: web-a-1',
-      1,
-    ),
-  ),
-  d(10, 'MODIFIED', deployment(2)),
-  d(11, 'ADDED', replicaSet('web-b', 'rsb', 11)),
-  d(11, 'ADDED', pod('p2', 'web-b-1', 'web-b', 'rsb', 11)),
-  d(
-    11,
-    'ADDED',
-    event(
-      'c2',
-      'ReplicaSet',
-      'web-b',
-      'rsb',
-      'replicaset-controller',
-      'SuccessfulCreate',
-      'Created pod: web-b-1',
-      11,
-    ),
-  ),
+  d(1, 'ADDED', pod({ uid: 'p1', name: 'web-a-1', owner: WEB_A, created: 1 })),
+  d(1, 'ADDED', rsEvent('c1', WEB_A, 'SuccessfulCreate', 'Created pod: web-a-1', 1)),
+  d(10, 'MODIFIED', web(2)),
+  d(11, 'ADDED', replicaSet({ name: 'web-b', uid: 'rsb', created: 11 })),
+  d(11, 'ADDED', pod({ uid: 'p2', name: 'web-b-1', owner: WEB_B, created: 11 })),
+  d(11, 'ADDED', rsEvent('c2', WEB_B, 'SuccessfulCreate', 'Created pod: web-b-1', 11)),
   // No "Scaled down replica set web-a": its Event was dropped.
-  d(12, 'MODIFIED', pod('p1', 'web-a-1', 'web-a', 'rsa', 1, 12)),
-  d(
-    12,
-    'ADDED',
-    event(
-      'd1',
-      'ReplicaSet',
-      'web-a',
-      'rsa',
-      'replicaset-controller',
-      'SuccessfulDelete',
-      'Deleted pod: web-a-1',
-      12,
-    ),
-  ),
-  d(12.5, 'DELETED', pod('p1', 'web-a-1', 'web-a', 'rsa', 1, 12)),
+  d(12, 'MODIFIED', pod({ uid: 'p1', name: 'web-a-1', owner: WEB_A, created: 1, deleting: 12 })),
+  d(12, 'ADDED', rsEvent('d1', WEB_A, 'SuccessfulDelete', 'Deleted pod: web-a-1', 12)),
+  d(12.5, 'DELETED', pod({ uid: 'p1', name: 'web-a-1', owner: WEB_A, created: 1, deleting: 12 })),
 ];
 
 describe('a delete whose scaling step was never sent', () => {

@@ -3,6 +3,18 @@ import { describe, it } from 'node:test';
 import type { Delta } from '../../src/model/delta.js';
 import type { SpanRecord } from '../../src/model/span-record.js';
 import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
+import {
+  delta as d,
+  deployment,
+  iso,
+  ms,
+  pod,
+  replicaSet,
+  replicaSetRef,
+  scheduled,
+  specWrite,
+  statusWrite,
+} from './watch-fixture.js';
 
 // A run's first delta: a Deployment created 890 ms into second S (the watcher's clock on
 // the cluster's), observed 10 ms later. No other offset bound is observed within the
@@ -11,97 +23,39 @@ import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
 // delivers a second late; the scheduler's Event, exactly timed and observed 10 ms after,
 // bounds the offset to 10 ms, and the Deployment's done status write is converted with
 // that (as tap/node-drain.jsonl lagged: its Create root started 920 ms early).
-const T0 = Date.parse('2026-11-22T10:00:00Z');
 const S = 10;
-const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
-const micro = (s: number): string => iso(s).replace('Z', '000Z');
-const at = (s: number): number => Math.round(T0 + s * 1000);
-const d = (s: number, type: Delta['type'], object: unknown): Delta => ({ time: at(s), type, object });
 
-const deployment = (done: boolean): unknown => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: {
-    name: 'web',
-    namespace: 'default',
-    uid: 'dep',
-    generation: 1,
-    resourceVersion: done ? '20' : '10',
-    creationTimestamp: iso(S),
-    managedFields: [
-      { manager: 'kubectl-create', operation: 'Update', time: iso(S), fieldsV1: { 'f:spec': {} } },
-      ...(done
-        ? [
-            {
-              manager: 'kube-controller-manager',
-              operation: 'Update',
-              subresource: 'status',
-              time: iso(S + 2),
-              fieldsV1: { 'f:status': {} },
-            },
-          ]
-        : []),
-    ],
-  },
-  spec: { replicas: 1 },
-  status: done
-    ? {
-        observedGeneration: 1,
-        replicas: 1,
-        updatedReplicas: 1,
-        availableReplicas: 1,
-        readyReplicas: 1,
-        conditions: [{ type: 'Available', status: 'True', lastTransitionTime: iso(S + 2) }],
-      }
-    : {},
+const web = (done: boolean): unknown =>
+  deployment({
+    rv: done ? '20' : '10',
+    created: S,
+    managedFields: [specWrite('kubectl-create', S), ...(done ? [statusWrite(S + 2)] : [])],
+    status: done
+      ? {
+          observedGeneration: 1,
+          replicas: 1,
+          updatedReplicas: 1,
+          availableReplicas: 1,
+          readyReplicas: 1,
+          conditions: [{ type: 'Available', status: 'True', lastTransitionTime: iso(S + 2) }],
+        }
+      : {},
+  });
+const webA = replicaSet({ name: 'web-a', uid: 'rs1', rv: '11', created: S });
+const webA1 = pod({
+  uid: 'p1',
+  name: 'web-a-1',
+  owner: replicaSetRef('web-a', 'rs1'),
+  rv: '12',
+  created: S + 2,
 });
-const replicaSet = {
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  metadata: {
-    name: 'web-a',
-    namespace: 'default',
-    uid: 'rs1',
-    generation: 1,
-    resourceVersion: '11',
-    creationTimestamp: iso(S),
-    ownerReferences: [{ kind: 'Deployment', name: 'web', uid: 'dep', controller: true }],
-  },
-  spec: { replicas: 1 },
-};
-const pod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name: 'web-a-1',
-    namespace: 'default',
-    uid: 'p1',
-    resourceVersion: '12',
-    creationTimestamp: iso(S + 2),
-    ownerReferences: [{ kind: 'ReplicaSet', name: 'web-a', uid: 'rs1', controller: true }],
-  },
-  status: { phase: 'Pending' },
-};
-const scheduled = {
-  apiVersion: 'events.k8s.io/v1',
-  kind: 'Event',
-  metadata: { name: 'web-a-1.s1', namespace: 'default', uid: 's1', creationTimestamp: iso(S + 2) },
-  eventTime: micro(S + 2.1),
-  reportingController: 'default-scheduler',
-  reportingInstance: 'default-scheduler-1',
-  action: 'Binding',
-  reason: 'Scheduled',
-  regarding: { kind: 'Pod', namespace: 'default', name: 'web-a-1', uid: 'p1', apiVersion: 'v1' },
-  note: 'Successfully assigned default/web-a-1 to node-1',
-  type: 'Normal',
-};
 
 const deltas: Delta[] = [
-  d(S + 0.9, 'ADDED', deployment(false)),
-  d(S + 2.0, 'ADDED', replicaSet),
-  d(S + 2.06, 'ADDED', pod),
-  d(S + 2.11, 'ADDED', scheduled),
-  d(S + 2.2, 'MODIFIED', deployment(true)),
+  d(S + 0.9, 'ADDED', web(false)),
+  d(S + 2.0, 'ADDED', webA),
+  d(S + 2.06, 'ADDED', webA1),
+  d(S + 2.11, 'ADDED', scheduled('s1', 'web-a-1', 'p1', S + 2.1)),
+  d(S + 2.2, 'MODIFIED', web(true)),
 ];
 
 function createRoot(forest: Forest): SpanRecord {
@@ -121,9 +75,9 @@ describe("a root whose start was converted with its own stamp's bound alone", ()
       const forest = new Forest(replayWithEngine(input).records);
       const root = createRoot(forest);
       // The end: the status write's second, refined by its delta less 10 ms.
-      assert.equal(root.endTime, at(S + 2.19));
+      assert.equal(root.endTime, ms(S + 2.19));
       // The start: the creation's second, refined by its delta less the same 10 ms, not S.
-      assert.equal(root.startTime, at(S + 0.89));
+      assert.equal(root.startTime, ms(S + 0.89));
       const trace = forest.traces.find((t) => t.traceId === root.traceId);
       assert.ok(trace !== undefined && trace.spans.length > 1);
       for (const s of trace.spans) assert.ok(s.startTime >= root.startTime, `${s.name} before its root`);
@@ -134,12 +88,12 @@ describe("a root whose start was converted with its own stamp's bound alone", ()
     // The ReplicaSet observed promptly this time, 50 ms after the Deployment: converted with
     // the same 900 ms, its creation refines to 50 ms into S, before where the end's offset
     // puts the Deployment's (890 ms). The root starts with it, still later than S.
-    const prompt = deltas.map((x) => (x.object === replicaSet ? { ...x, time: at(S + 0.95) } : x));
+    const prompt = deltas.map((x) => (x.object === webA ? { ...x, time: ms(S + 0.95) } : x));
     const forest = new Forest(replayWithEngine(prompt).records);
     const root = createRoot(forest);
     const trace = forest.traces.find((t) => t.traceId === root.traceId);
     const lifecycle = trace?.spans.find((s) => s.name === 'ReplicaSet.Lifecycle');
-    assert.equal(lifecycle?.startTime, at(S + 0.05));
-    assert.equal(root.startTime, at(S + 0.05));
+    assert.equal(lifecycle?.startTime, ms(S + 0.05));
+    assert.equal(root.startTime, ms(S + 0.05));
   });
 });
