@@ -9,11 +9,10 @@
  */
 import { parseArgs } from 'node:util';
 import { TraceEngine } from '../../src/assembly/trace-engine.js';
-import { OtlpJsonEncoder } from '../../src/export/otlp-json-encoder.js';
 import { ManualClock } from '../../src/model/clock.js';
 import { ALIGN_DELAY_MS } from '../../src/model/clock-offset.js';
-import { JsonLinesParser } from '../../src/sources/recording/json-lines.js';
 import { generateClusterRecording } from './cluster-generator.js';
+import { type PipelineCounts, runPipeline } from './pipeline-run.js';
 import { syntheticPod } from './synthetic-pod.js';
 
 const { values } = parseArgs({
@@ -65,40 +64,12 @@ function floorRun(): number {
   return best;
 }
 
-interface PipelineResult {
-  readonly ms: number;
-  readonly traces: number;
-  readonly spans: number;
-  readonly outputBytes: number;
-  readonly rejected: Readonly<Record<string, number>>;
-}
-
-/** The full pipeline, the way `kubetrail replay --exporter json` runs it. */
-function pipelineRun(): PipelineResult {
+/** The full pipeline, the way `kubetrail replay --exporter json` runs it, timed. */
+function pipelineRun(): PipelineCounts & { readonly ms: number } {
   collect();
   const start = performance.now();
-  const clock = new ManualClock();
-  const engine = new TraceEngine({ clock });
-  const parser = new JsonLinesParser('bench');
-  const encoder = new OtlpJsonEncoder({ scopeVersion: 'bench' });
-  let traces = 0;
-  let spans = 0;
-  let outputBytes = 0;
-  const exportBatch = (batch: ReturnType<TraceEngine['tick']>): void => {
-    if (batch.length === 0) return;
-    traces += batch.length;
-    for (const tr of batch) spans += tr.spans.length;
-    outputBytes += encoder.encodeTraces(batch).length + 1;
-  };
-  for (const line of lines) {
-    const delta = parser.parseLine(line);
-    if (delta === undefined) continue;
-    clock.advanceTo(delta.time);
-    engine.apply(delta);
-    exportBatch(engine.tick());
-  }
-  exportBatch(engine.flush());
-  return { ms: performance.now() - start, traces, spans, outputBytes, rejected: engine.stats().rejected };
+  const counts = runPipeline(lines, { encode: true });
+  return { ms: performance.now() - start, ...counts };
 }
 
 /**

@@ -7,19 +7,16 @@
  *     node --single-threaded dist/test/bench/floor-instructions.js STAGE FILE
  *
  * STAGE is `load` (read and split the file), `parse` (JSON.parse every line),
- * `engine` (the recording parser and the engine) or `pipeline` (bench.js's
- * `pipelineRun`: parser, engine and OTLP-JSON encoder). Each stage's instructions
+ * `engine` (the recording parser and the engine) or `pipeline` (`runPipeline`,
+ * as bench.js runs it: parser, engine and OTLP-JSON encoder). Each stage's instructions
  * less `load`'s are its own; the floor ratio is parse / pipeline.
  * `--single-threaded` keeps V8's compiler and collector on the main thread, so
  * cachegrind counts them.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { TraceEngine } from '../../src/assembly/trace-engine.js';
-import { OtlpJsonEncoder } from '../../src/export/otlp-json-encoder.js';
-import { ManualClock } from '../../src/model/clock.js';
-import { JsonLinesParser } from '../../src/sources/recording/json-lines.js';
 import { generateClusterRecording } from './cluster-generator.js';
+import { runPipeline } from './pipeline-run.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -46,22 +43,8 @@ if (stage === 'write') {
   if (stage === 'parse') {
     for (const l of lines) if (JSON.parse(l) !== null) out++;
   } else if (stage === 'engine' || stage === 'pipeline') {
-    const clock = new ManualClock();
-    const engine = new TraceEngine({ clock });
-    const parser = new JsonLinesParser('floor');
-    const encoder = stage === 'pipeline' ? new OtlpJsonEncoder({ scopeVersion: 'bench' }) : undefined;
-    const exportBatch = (batch: ReturnType<TraceEngine['tick']>): void => {
-      if (batch.length === 0) return;
-      out += encoder === undefined ? batch.length : encoder.encodeTraces(batch).length;
-    };
-    for (const line of lines) {
-      const delta = parser.parseLine(line);
-      if (delta === undefined) continue;
-      clock.advanceTo(delta.time);
-      engine.apply(delta);
-      exportBatch(engine.tick());
-    }
-    exportBatch(engine.flush());
+    const counts = runPipeline(lines, { encode: stage === 'pipeline' });
+    out = stage === 'pipeline' ? counts.outputBytes : counts.traces;
   } else if (stage !== 'load') {
     throw new TypeError(`unknown stage ${stage}`);
   }
