@@ -44,6 +44,30 @@ async function apply(ctx: ScenarioContext, manifest: string): Promise<void> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Applies Deployment web (`replicas`, image 1, `extra` in its spec) and waits for its rollout. */
+async function applyWeb(
+  ctx: ScenarioContext,
+  replicas: number,
+  extra?: Record<string, unknown>,
+): Promise<void> {
+  await apply(ctx, deployment('web', replicas, image('web', 1), extra));
+  await rollout(ctx, 'deployment/web');
+}
+
+/** kubectl set image to web's image `n`, and waits for the rollout. */
+async function setWebImage(ctx: ScenarioContext, n: number): Promise<void> {
+  await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', n)}`]);
+  await rollout(ctx, 'deployment/web');
+}
+
+/** Asks `done` every 500 ms until it says yes, `tries` times at most. */
+async function poll(tries: number, done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await done()) return;
+    await sleep(500);
+  }
+}
+
 function statefulSet(replicas: number, img: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     apiVersion: 'apps/v1',
@@ -118,18 +142,15 @@ export const SCENARIOS: readonly Scenario[] = [
     namespace: 'rec-roll',
     story: 'apply 3, kubectl set image (examples/rollout.jsonl is a copy)',
     async run(ctx) {
-      await apply(ctx, deployment('web', 3, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
-      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3);
+      await setWebImage(ctx, 2);
     },
   },
   {
     name: 'pause-two-changes-resume',
     story: 'apply 3, rollout pause, set image, set env, rollout resume',
     async run(ctx) {
-      await apply(ctx, deployment('web', 3, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3);
       await ctx.kubectl(['rollout', 'pause', 'deployment/web']);
       await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
       await ctx.kubectl(['set', 'env', 'deployment/web', 'MODE=two']);
@@ -142,8 +163,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'rollout-restart',
     story: 'apply 3, kubectl rollout restart',
     async run(ctx) {
-      await apply(ctx, deployment('web', 3, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3);
       await ctx.kubectl(['rollout', 'restart', 'deployment/web']);
       await rollout(ctx, 'deployment/web');
     },
@@ -165,20 +185,17 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'orphan-delete-adopt',
     story: 'apply 2, delete --cascade=orphan, apply the same Deployment again (it adopts the ReplicaSet)',
     async run(ctx) {
-      await apply(ctx, deployment('web', 2, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 2);
       await ctx.kubectl(['delete', 'deployment/web', '--cascade=orphan', '--wait=true', TIMEOUT]);
       await sleep(2000);
-      await apply(ctx, deployment('web', 2, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 2);
     },
   },
   {
     name: 'replicaset-deleted',
     story: "apply 2, the user deletes the Deployment's ReplicaSet, the Deployment makes it again",
     async run(ctx) {
-      await apply(ctx, deployment('web', 2, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 2);
       await ctx.kubectl(['delete', 'replicaset', '-l', 'app=web', '--wait=true', TIMEOUT]);
       await rollout(ctx, 'deployment/web');
     },
@@ -203,8 +220,7 @@ export const SCENARIOS: readonly Scenario[] = [
           },
         },
       };
-      await apply(ctx, deployment('web', 3, image('web', 1), spread));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3, spread);
       await ctx.kubectl([
         'drain',
         DRAINED_NODE,
@@ -253,11 +269,11 @@ export const SCENARIOS: readonly Scenario[] = [
       await rollout(ctx, 'daemonset/agent');
       await ctx.kubectl(['apply', '-f', '-'], kwokNode(ADDED_NODE));
       await ctx.kubectl(['wait', '--for=condition=Ready', `node/${ADDED_NODE}`, TIMEOUT]);
-      for (let i = 0; i < 120; i++) {
-        const ready = await ctx.kubectl(['get', 'daemonset/agent', '-o', 'jsonpath={.status.numberReady}']);
-        if (Number(ready) >= 4) break;
-        await sleep(500);
-      }
+      await poll(
+        120,
+        async () =>
+          Number(await ctx.kubectl(['get', 'daemonset/agent', '-o', 'jsonpath={.status.numberReady}'])) >= 4,
+      );
       await rollout(ctx, 'daemonset/agent');
     },
     async cleanup(ctx) {
@@ -303,44 +319,20 @@ export const SCENARIOS: readonly Scenario[] = [
           },
         },
       };
-      await apply(ctx, deployment('web', 2, image('web', 1), preferLost));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 2, preferLost);
       await stopKubelet(ctx, LOST_NODE);
       await ctx.kubectl(['wait', '--for=condition=Ready=Unknown', `node/${LOST_NODE}`, '--timeout=240s']);
-      for (let i = 0; i < 120; i++) {
-        const on = await ctx.kubectl([
-          'get',
-          'pods',
-          '--field-selector',
-          `spec.nodeName=${LOST_NODE}`,
-          '-o',
-          'jsonpath={.items[*].metadata.deletionTimestamp}',
-        ]);
-        if (
-          on
-            .trim()
-            .split(/\s+/)
-            .filter((x) => x !== '').length >= 2
-        )
-          break;
-        await sleep(500);
-      }
+      const onLostNode = (output: string): Promise<string> =>
+        ctx.kubectl(['get', 'pods', '--field-selector', `spec.nodeName=${LOST_NODE}`, '-o', output]);
+      await poll(120, async () => {
+        const deleting = await onLostNode('jsonpath={.items[*].metadata.deletionTimestamp}');
+        return deleting.split(/\s+/).filter((x) => x !== '').length >= 2;
+      });
       await rollout(ctx, 'deployment/web');
       // Without a kubelet the evicted Pods stay Terminating; the Pod garbage collector
       // removes them once their Node is gone.
       await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--wait=true', TIMEOUT]);
-      for (let i = 0; i < 60; i++) {
-        const left = await ctx.kubectl([
-          'get',
-          'pods',
-          '--field-selector',
-          `spec.nodeName=${LOST_NODE}`,
-          '-o',
-          'name',
-        ]);
-        if (left.trim() === '') break;
-        await sleep(500);
-      }
+      await poll(60, async () => (await onLostNode('name')).trim() === '');
     },
     async cleanup(ctx) {
       await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
@@ -351,38 +343,31 @@ export const SCENARIOS: readonly Scenario[] = [
     story:
       'apply 3, three image changes, each waited for; then restart-after-three-rollouts.jsonl: a new kubetrail (initial list), then a fourth image change',
     async run(ctx) {
-      await apply(ctx, deployment('web', 3, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3);
       for (const n of [2, 3, 4]) {
-        await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', n)}`]);
-        await rollout(ctx, 'deployment/web');
+        await setWebImage(ctx, n);
       }
       await sleep(3000);
       await ctx.restartRecording('restart-after-three-rollouts.jsonl');
       await sleep(3000);
-      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 5)}`]);
-      await rollout(ctx, 'deployment/web');
+      await setWebImage(ctx, 5);
     },
   },
   {
     name: 'thirty-replica-rollout',
     story: 'apply 30 (maxSurge 1, maxUnavailable 0), set image: 60 scaling steps, Events aggregated',
     async run(ctx) {
-      await apply(ctx, deployment('web', 30, image('web', 1), oneAtATime));
-      await rollout(ctx, 'deployment/web');
-      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 30, oneAtATime);
+      await setWebImage(ctx, 2);
     },
   },
   {
     name: 'four-image-changes',
     story: 'apply 3, then four image changes in a row, each waited for: 25 scaling steps, Events aggregated',
     async run(ctx) {
-      await apply(ctx, deployment('web', 3, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3);
       for (const n of [2, 3, 4, 5]) {
-        await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', n)}`]);
-        await rollout(ctx, 'deployment/web');
+        await setWebImage(ctx, n);
       }
     },
   },
@@ -391,11 +376,9 @@ export const SCENARIOS: readonly Scenario[] = [
     story:
       "apply 3, then five image changes in a row, each waited for: 31 scaling steps; client-go sends 25 Events about one object in a burst, so the fifth rollout's steps have none",
     async run(ctx) {
-      await apply(ctx, deployment('web', 3, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3);
       for (const n of [2, 3, 4, 5, 6]) {
-        await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', n)}`]);
-        await rollout(ctx, 'deployment/web');
+        await setWebImage(ctx, n);
       }
     },
   },
@@ -403,10 +386,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'rollout-undo',
     story: 'apply 3, set image, kubectl rollout undo (the old ReplicaSet scaled up again)',
     async run(ctx) {
-      await apply(ctx, deployment('web', 3, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
-      await ctx.kubectl(['set', 'image', 'deployment/web', `app=${image('web', 2)}`]);
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 3);
+      await setWebImage(ctx, 2);
       await ctx.kubectl(['rollout', 'undo', 'deployment/web']);
       await rollout(ctx, 'deployment/web');
     },
@@ -415,8 +396,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'pod-deleted',
     story: 'apply 2, the user deletes one Pod, the ReplicaSet replaces it',
     async run(ctx) {
-      await apply(ctx, deployment('web', 2, image('web', 1)));
-      await rollout(ctx, 'deployment/web');
+      await applyWeb(ctx, 2);
       const pod = (await ctx.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).split('\n')[0] ?? '';
       await ctx.kubectl(['delete', pod, '--wait=true', TIMEOUT]);
       await rollout(ctx, 'deployment/web');
