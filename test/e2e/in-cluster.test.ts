@@ -17,7 +17,7 @@ import {
   repoRoot,
   spansFromJsonLines,
 } from '../cluster/cluster.js';
-import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+import { jsonTracesTo, type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
 import { deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
@@ -95,12 +95,7 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
   it('traces a Deployment as the ServiceAccount with no "forbidden" anywhere', async () => {
     const out = join(dir, 'sa-spans.jsonl');
     const kt = await startKubetrail({ ...cluster, kubeconfig: saKubeconfig }, [
-      '--exporter',
-      'json',
-      '--output',
-      out,
-      '--settle-ms',
-      '2000',
+      ...jsonTracesTo(out),
       '--log-level',
       'debug',
     ]);
@@ -223,12 +218,7 @@ describe('in-cluster install (manifests, RBAC, leader election)', { skip, timeou
       const out = join(dir, `${name}.jsonl`);
       writeFileSync(out, '');
       const kt = await startKubetrail({ ...cluster, kubeconfig: saKubeconfig }, [
-        '--exporter',
-        'json',
-        '--output',
-        out,
-        '--settle-ms',
-        '2000',
+        ...jsonTracesTo(out),
         '--leader-elect',
         '--lease-namespace',
         'kubetrail',

@@ -54,6 +54,11 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port on 127.0.0.1 that was not handed out already, after 50 tries');
 }
 
+/** kubetrail's flags to write its traces as JSON Lines to `file`, each after 2 s of quiet (`--settle-ms`). */
+export function jsonTracesTo(file: string): string[] {
+  return ['--exporter', 'json', '--output', file, '--settle-ms', '2000'];
+}
+
 /** Starts kubetrail with `args` against `cluster`; resolves when /readyz says ready (unless `waitReady` is false). */
 export async function startKubetrail(
   cluster: LocalCluster,

@@ -15,7 +15,7 @@ import {
   run,
   spansFromJsonLines,
 } from '../cluster/cluster.js';
-import { startKubetrail } from './kubetrail-process.js';
+import { jsonTracesTo, startKubetrail } from './kubetrail-process.js';
 import { createNamespace, deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
@@ -63,17 +63,7 @@ describe('--record, then replay', { skip, timeout: 10 * 60_000 }, () => {
     const replayed = join(dir, 'replayed.jsonl');
     await run(
       process.execPath,
-      [
-        join(repoRoot, 'dist/src/cli/main.js'),
-        'replay',
-        recording,
-        '--exporter',
-        'json',
-        '--output',
-        replayed,
-        '--settle-ms',
-        '2000',
-      ],
+      [join(repoRoot, 'dist/src/cli/main.js'), 'replay', recording, ...jsonTracesTo(replayed)],
       process.env,
     );
     const shape = (file: string) =>

@@ -19,7 +19,7 @@ import {
   spansFromJsonLines,
   stopComponents,
 } from '../cluster/cluster.js';
-import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+import { jsonTracesTo, type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
 import { createNamespace, deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
@@ -146,16 +146,7 @@ describe('resilience on the real stack', { skip, timeout: 15 * 60_000 }, () => {
     const uid = await cluster.kubectl(['get', '-n', ns, 'deployment/web', '-o', 'jsonpath={.metadata.uid}']);
     const out = join(await mkdtemp(join(tmpdir(), 'kubetrail-midway-')), 'spans.jsonl');
     writeFileSync(out, '');
-    const kt = await startKubetrail(cluster, [
-      '--namespace',
-      ns,
-      '--exporter',
-      'json',
-      '--output',
-      out,
-      '--settle-ms',
-      '2000',
-    ]);
+    const kt = await startKubetrail(cluster, ['--namespace', ns, ...jsonTracesTo(out)]);
     running.push(kt);
     await cluster.kubectl(['rollout', 'status', '-n', ns, 'deployment/web', '--timeout=180s']);
     // Its last step (the old ReplicaSet scaled to 0) comes two minReadySeconds after kubetrail started.

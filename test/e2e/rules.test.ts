@@ -16,7 +16,7 @@ import {
   repoRoot,
   spansFromJsonLines,
 } from '../cluster/cluster.js';
-import { type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+import { jsonTracesTo, type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
 import { createNamespace, deployment } from './workloads.js';
 
 const skip = e2eSkipReason();
@@ -50,18 +50,7 @@ describe('--rules in live mode', { skip, timeout: 10 * 60_000 }, () => {
     const rules = join(dir, 'rules.json');
     writeFileSync(rules, JSON.stringify([RULE]));
     const out = join(dir, 'spans.jsonl');
-    const kt = await startKubetrail(cluster, [
-      '--namespace',
-      ns,
-      '--exporter',
-      'json',
-      '--output',
-      out,
-      '--settle-ms',
-      '2000',
-      '--rules',
-      rules,
-    ]);
+    const kt = await startKubetrail(cluster, ['--namespace', ns, ...jsonTracesTo(out), '--rules', rules]);
     running.push(kt);
     await cluster.kubectl(['apply', '-n', ns, '-f', '-'], deployment('poked', 1));
     const uid = await cluster.kubectl([

@@ -23,7 +23,7 @@ import {
   spansFromJsonLines,
   stopComponents,
 } from '../cluster/cluster.js';
-import { freePort, type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
+import { freePort, jsonTracesTo, type KubetrailProcess, startKubetrail } from './kubetrail-process.js';
 import { apiserverTracingTo, linkKind, REQUEST, tapScenario } from './tap-stack.js';
 import { createNamespace } from './workloads.js';
 
@@ -211,17 +211,7 @@ describe('tap mode: apiserver → kubetrail → Jaeger', { skip, timeout: 10 * 6
     const out = join(dir, 'replay.json');
     await run(
       process.execPath,
-      [
-        join(repoRoot, 'dist/src/cli/main.js'),
-        'replay',
-        complete,
-        '--exporter',
-        'json',
-        '--output',
-        out,
-        '--settle-ms',
-        '2000',
-      ],
+      [join(repoRoot, 'dist/src/cli/main.js'), 'replay', complete, ...jsonTracesTo(out)],
       process.env,
     );
     const linksOf = (list: readonly JaegerSpan[]) =>
