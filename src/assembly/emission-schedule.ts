@@ -160,8 +160,11 @@ export class EmissionSchedule {
     out: TraceRecord[],
     forcedEnd: 'shutdown' | 'cut-off' = 'shutdown',
   ): boolean {
-    if (!force && group.frozen) {
-      // Settled, and nothing came since: nothing to emit, and its facts stay frozen.
+    if (group.frozen) {
+      // Settled, and nothing came since: nothing to emit, forced or not (every intent went out
+      // and none has a late fact), and its facts stay frozen. Reading them to find that out
+      // would thaw every settled group at shutdown and at the end of a replay.
+      if (force) return false;
       if (now >= group.lastActivity + this.#retainMs) {
         this.#queue.cancel(group);
         return true;
