@@ -66,11 +66,7 @@ function recording(podRv: number, podCreated = S, podSeen = S + 0.25): Delta[] {
 }
 
 function createTrace(deltas: readonly Delta[]): MergedTrace {
-  const trace = new Forest(replayWithEngine(deltas).records).traces.find(
-    (t) => t.root.name === 'StatefulSet.Create',
-  );
-  if (trace === undefined) throw new Error('no StatefulSet.Create trace');
-  return trace;
+  return new Forest(replayWithEngine(deltas).records).rootTrace('StatefulSet.Create');
 }
 
 describe('a root converged at a status write delivered before the writes it counted', () => {

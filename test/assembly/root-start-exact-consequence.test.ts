@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Delta } from '../../src/model/delta.js';
-import type { SpanRecord } from '../../src/model/span-record.js';
 import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
 import {
   delta as d,
@@ -44,14 +43,6 @@ const deltas: Delta[] = [
   d(S + 0.33, 'ADDED', scheduled('s2', 'web-b-1', 'p2', S + 0.1)),
 ];
 
-function updateRoot(forest: Forest): SpanRecord {
-  for (const t of forest.traces) {
-    const root = t.spans.find((s) => s.name === 'Deployment.Update' && s.parentSpanId === undefined);
-    if (root !== undefined) return root;
-  }
-  throw new Error('no Deployment.Update root');
-}
-
 describe('a spec change observed late', () => {
   for (const [label, input] of [
     ['in order', deltas],
@@ -61,7 +52,7 @@ describe('a spec change observed late', () => {
       const forest = new Forest(replayWithEngine(input).records);
       const sched = forest.event('s2');
       assert.equal(sched.span.startTime, T0 + (S + 0.1) * 1000);
-      const root = updateRoot(forest);
+      const root = forest.rootTrace('Deployment.Update').root;
       assert.equal(sched.trace.traceId, root.traceId);
       assert.equal(root.startTime, T0 + (S + 0.1) * 1000);
       for (const s of sched.trace.spans)

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Delta } from '../../src/model/delta.js';
-import type { SpanRecord } from '../../src/model/span-record.js';
 import { Forest, replayWithEngine, shuffleWithinWindows } from './trees.js';
 import {
   delta as d,
@@ -58,14 +57,6 @@ const deltas: Delta[] = [
   d(S + 2.2, 'MODIFIED', web(true)),
 ];
 
-function createRoot(forest: Forest): SpanRecord {
-  for (const t of forest.traces) {
-    const root = t.spans.find((s) => s.name === 'Deployment.Create' && s.parentSpanId === undefined);
-    if (root !== undefined) return root;
-  }
-  throw new Error('no Deployment.Create root');
-}
-
 describe("a root whose start was converted with its own stamp's bound alone", () => {
   for (const [label, input] of [
     ['in order', deltas],
@@ -73,7 +64,7 @@ describe("a root whose start was converted with its own stamp's bound alone", ()
   ] as const) {
     it(`starts where the offset its end was converted with puts it (${label})`, () => {
       const forest = new Forest(replayWithEngine(input).records);
-      const root = createRoot(forest);
+      const root = forest.rootTrace('Deployment.Create').root;
       // The end: the status write's second, refined by its delta less 10 ms.
       assert.equal(root.endTime, ms(S + 2.19));
       // The start: the creation's second, refined by its delta less the same 10 ms, not S.
@@ -90,7 +81,7 @@ describe("a root whose start was converted with its own stamp's bound alone", ()
     // puts the Deployment's (890 ms). The root starts with it, still later than S.
     const prompt = deltas.map((x) => (x.object === webA ? { ...x, time: ms(S + 0.95) } : x));
     const forest = new Forest(replayWithEngine(prompt).records);
-    const root = createRoot(forest);
+    const root = forest.rootTrace('Deployment.Create').root;
     const trace = forest.traces.find((t) => t.traceId === root.traceId);
     const lifecycle = trace?.spans.find((s) => s.name === 'ReplicaSet.Lifecycle');
     assert.equal(lifecycle?.startTime, ms(S + 0.05));

@@ -52,9 +52,7 @@ function capture(listed: boolean, generation = 2): Delta[] {
 }
 
 function rootTrace(deltas: readonly Delta[], name: string): MergedTrace {
-  const t = new Forest(replayWithEngine(deltas).records).traces.find((x) => x.root.name === name);
-  if (t === undefined) throw new Error(`no ${name} trace`);
-  return t;
+  return new Forest(replayWithEngine(deltas).records).rootTrace(name);
 }
 
 describe('an intent opened from its consequences, its root seen only in a later list', () => {

@@ -60,6 +60,13 @@ export class Forest {
     return found;
   }
 
+  /** The first trace whose root is named `name`; throws when there is none. */
+  rootTrace(name: string): MergedTrace {
+    const found = this.traces.find((t) => t.root.name === name);
+    if (found === undefined) throw new Error(`no ${name} trace`);
+    return found;
+  }
+
   /** Every span of the Event with `uid`, one per trace, earliest first. */
   events(uid: string): readonly Located[] {
     return this.#byEventUid.get(uid) ?? [];
