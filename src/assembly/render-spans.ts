@@ -14,7 +14,7 @@ import { isWholeSecond } from '../normalise/refine-time.js';
 import { convergedAfterWrites } from './converged-after-writes.js';
 import { outcomeOf } from './outcome.js';
 import type { Intent, RootGroup, Transition } from './root-group.js';
-import { rootStart } from './root-start.js';
+import { changeRootStart, rootStart } from './root-start.js';
 
 /** One built trace of a group. */
 export interface BuiltTrace {
@@ -82,7 +82,7 @@ export class SpanRenderer {
     const root =
       tree.change === undefined
         ? this.#renderRoot(intent, tree.root.spanId, nodes, minStart, minExact, minRefined, maxEnd, stuck)
-        : this.#renderChangeRoot(intent, tree.change, tree.root.spanId, maxEnd);
+        : this.#renderChangeRoot(intent, tree.change, tree.root.spanId, minExact, maxEnd);
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
     const nodeKeys = new Map<string, string>();
@@ -213,10 +213,16 @@ export class SpanRenderer {
    * `CronJob.Run`), from that change to its last consequence; a run whose Job
    * failed is an ERROR.
    */
-  #renderChangeRoot(intent: Intent, change: ChangeTrigger, spanId: string, maxEnd: number): SpanRecord {
+  #renderChangeRoot(
+    intent: Intent,
+    change: ChangeTrigger,
+    spanId: string,
+    minExact: number,
+    maxEnd: number,
+  ): SpanRecord {
     const subject = change.subject;
     const owner = this.#group.root;
-    const start = change.start;
+    const start = changeRootStart(change.start, minExact);
     const end = intent.end;
     let endTime = end?.time ?? (maxEnd === Number.NEGATIVE_INFINITY ? start : maxEnd);
     // A run converged when its Job did, and lasts until the cronjob-controller saw it.

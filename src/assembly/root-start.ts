@@ -36,6 +36,18 @@ export function rootStart(
   return Math.max(first, Math.min(later, minSpanStart, minExact));
 }
 
+/**
+ * When a change without a spec change was made (a delete request, an eviction, a Node's or
+ * a run's Job's creation), as its root span starts: its stamp refined by the delta that
+ * first showed it, late by as much as that watch delivered late. Like a spec change, it
+ * came before everything it caused: within the stamp's second the earliest consequence
+ * whose time the reporter wrote exactly (a replacement Pod's Scheduled) bounds it too;
+ * never before that second.
+ */
+export function changeRootStart(start: number, minExact: number): number {
+  return changeStart(start, minExact);
+}
+
 function changeStart(refined: number, earliestBound: number): number {
   if (earliestBound >= refined) return refined;
   return Math.max(earliestBound, Math.floor(refined / 1000) * 1000);
