@@ -2,7 +2,7 @@
  * Scale, measured on the local control plane: kwok fake Nodes and Pods (as
  * Deployments of 50 replicas) at one or more sizes; at each, a fresh kubetrail
  * is started and measured — time to ready (discovery, the initial lists, the
- * graph filled), RSS at ready and after a quiet spell, then CPU per delta while
+ * graph filled), RSS at ready and after a quiet spell (with the objects held and the V8 heap then), then CPU per delta while
  * some Deployments roll out a new image, and RSS after that churn — and a
  * projection from the slopes between sizes is printed. The stack must be up
  * (`npm run cluster:up`, under the cluster lock):
@@ -99,6 +99,8 @@ interface SizeFigures {
   readySeconds: number;
   readyRssBytes: number;
   quietRssBytes: number;
+  /** V8 heap in use after the quiet spell (`kubetrail_nodejs_heap_size_used_bytes`). */
+  quietHeapBytes: number;
   peakRssBytes: number;
   churnDeltas: number;
   churnCpuSeconds: number;
@@ -126,9 +128,12 @@ async function measure(
   const readySeconds = (performance.now() - spawned) / 1000;
   const pid = kt.child.pid ?? 0;
   const ready = procSample(pid);
-  const objects = await kt.metric('kubetrail_buffer_size', 'buffer="objects"').catch(() => 0);
   await sleep(quietSeconds * 1000);
   const quiet = procSample(pid);
+  // After the quiet spell: the engine applies a delta seconds after it is observed, so at
+  // ready the graph holds only part of the initial lists.
+  const objects = await kt.metric('kubetrail_buffer_size', 'buffer="objects"').catch(() => 0);
+  const quietHeapBytes = await kt.metric('kubetrail_nodejs_heap_size_used_bytes').catch(() => 0);
   const deltas0 = await liveDeltas(kt);
   const names = Array.from({ length: Math.min(churn, pods / REPLICAS) }, (_, i) => `scale-${i}`);
   for (const n of names) await cluster.kubectl(['set', 'image', `deployment/${n}`, `app=${image}`, '-n', ns]);
@@ -145,6 +150,7 @@ async function measure(
     readySeconds,
     readyRssBytes: ready.rssBytes,
     quietRssBytes: quiet.rssBytes,
+    quietHeapBytes,
     peakRssBytes: after.peakRssBytes,
     churnDeltas,
     churnCpuSeconds,
@@ -154,7 +160,7 @@ async function measure(
   };
   log(
     `${pods} Pods (${objects} objects held): ready in ${readySeconds.toFixed(1)} s, RSS ${mib(f.readyRssBytes)} MiB at ready, ` +
-      `${mib(f.quietRssBytes)} MiB quiet, ${mib(f.peakRssBytes)} MiB peak, ${mib(f.afterChurnRssBytes)} MiB after churn; ` +
+      `${mib(f.quietRssBytes)} MiB quiet (heap ${mib(f.quietHeapBytes)} MiB), ${mib(f.peakRssBytes)} MiB peak, ${mib(f.afterChurnRssBytes)} MiB after churn; ` +
       `churn ${churnDeltas} deltas, ${churnCpuSeconds.toFixed(2)} s CPU, ${f.churnMicrosPerDelta.toFixed(0)} µs per delta; load ${f.loadAverage}`,
   );
   return f;
