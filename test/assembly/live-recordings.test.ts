@@ -389,8 +389,8 @@ describe('changes that are not spec changes (issue 9 point 3): each is a trace o
     const [create, ...moreCreates] = rootedAt(traces, 'CronJob.Create');
     assert.ok(create !== undefined);
     assert.equal(moreCreates.length, 0);
-    // The first run, 7 s after the create, is the Create's consequence.
-    assert.deepEqual(named(create, 'CronJob.SuccessfulCreate').map(note), ['Created job tick-29934336']);
+    // The first run, 8 s after the create, is the Create's consequence.
+    assert.deepEqual(named(create, 'CronJob.SuccessfulCreate').map(note), ['Created job tick-29934686']);
     assert.equal(
       records.filter((r) => r.traceId === create.root.traceId && r.late === true).length,
       0,
@@ -405,8 +405,8 @@ describe('changes that are not spec changes (issue 9 point 3): each is a trace o
         t.root.attributes['k8s.job.name'],
       ]),
       [
-        ['cronjob-controller', 'run', 'tick', 'tick-29934337'],
-        ['cronjob-controller', 'run', 'tick', 'tick-29934338'],
+        ['cronjob-controller', 'run', 'tick', 'tick-29934687'],
+        ['cronjob-controller', 'run', 'tick', 'tick-29934688'],
       ],
     );
     for (const run of runs) {
@@ -437,7 +437,7 @@ describe('changes that are not spec changes (issue 9 point 3): each is a trace o
     const traces = tracesOf(records);
     assert.deepEqual(
       rootedAt(traces, 'CronJob.Run').map((t) => t.root.attributes['k8s.job.name']),
-      ['tick-29934337', 'tick-29934338'],
+      ['tick-29934687', 'tick-29934688'],
     );
     const creates = records.filter((r) => r.spans.some((s) => s.name === 'CronJob.Create'));
     assert.equal(creates.length, 1, 'the Create root went out once');

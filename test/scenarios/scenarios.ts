@@ -131,6 +131,9 @@ async function stopKubelet(ctx: ScenarioContext, node: string): Promise<void> {
   await restartKwok(ctx.cluster);
 }
 
+/** How long before a minute the CronJob of cronjob-runs is made: its first run comes that soon. */
+const RUN_LEAD_MS = 8_000;
+
 /** One surge Pod at a time, none unavailable: one scaling step per Pod. */
 const oneAtATime = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
 
@@ -259,6 +262,33 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(ctx) {
       await ctx.kubectl(['create', 'job', 'once', `--image=${image('job', 1)}`]);
       await ctx.kubectl(['wait', '--for=condition=complete', 'job/once', TIMEOUT]);
+    },
+  },
+  {
+    name: 'cronjob-runs',
+    story:
+      "kubectl create job, run to completion; then kubectl create cronjob (every minute) 8 s before a minute: its first run is its Create's, the next two are runs of their own",
+    async run(ctx) {
+      await ctx.kubectl(['create', 'job', 'once', `--image=${image('job', 1)}`]);
+      await ctx.kubectl(['wait', '--for=condition=complete', 'job/once', TIMEOUT]);
+      // A Job made within 30 s of its CronJob's create is the Create's; the cronjob-controller
+      // makes each at the minute.
+      const toMinute = 60_000 - (Date.now() % 60_000);
+      await sleep((toMinute - RUN_LEAD_MS + 60_000) % 60_000);
+      await ctx.kubectl(['create', 'cronjob', 'tick', `--image=${image('job', 1)}`, '--schedule=* * * * *']);
+      // Three runs complete: about two minutes and a half.
+      for (let i = 0; ; i++) {
+        const jobs = await ctx.kubectl([
+          'get',
+          'jobs',
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.name}={.status.succeeded}{"\\n"}{end}',
+        ]);
+        const done = jobs.split('\n').filter((l) => l.startsWith('tick-') && l.endsWith('=1'));
+        if (done.length >= 3) break;
+        if (i >= 400) throw new Error(`cronjob-runs: fewer than 3 runs completed:\n${jobs}`);
+        await sleep(500);
+      }
     },
   },
   {
