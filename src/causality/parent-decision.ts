@@ -396,14 +396,20 @@ class ParentDecision {
    * occurrence when the recorder gets to it (up to 1.3 s later): its span
    * starts at that write (X's `f:spec` managedFields time, refined by the delta
    * that showed it), the latest one asking for the step's replicas by the
-   * step's Event, when that is earlier and within the match window. A write
-   * two steps would take times neither. Placement is decided already.
+   * step's Event, when that is earlier and within the match window. It stands
+   * for that write (its resourceVersion, which orders it before the status
+   * write that counted it: see convergedAfterWrites) whatever the refined
+   * times; where the only writes asking for those replicas came out after the
+   * Event (stamped no later than it, delivered later), for the earliest of them,
+   * keeping the Event's time. A write two steps would take times neither.
+   * Placement is decided already.
    */
   #timeStepsFromWrites(): void {
     // By name, not by the live object the name names: a ReplicaSet deleted and made again under its
     // name is two objects, and which one the name index holds depends on the arrival order.
     let byName: Map<string, ReplicasAt[][]> | undefined;
     const taken = new Map<ReplicasAt, ActionNode | null>();
+    const lateTaken = new Map<ReplicasAt, ActionNode | null>();
     for (const a of this.#actions) {
       const m = a.fact.match;
       if ((m?.verb !== 'scale-up' && m?.verb !== 'scale-down') || m.actedOnName === undefined) continue;
@@ -411,20 +417,30 @@ class ParentDecision {
       if (target === undefined) continue;
       byName ??= this.#replicaWritesByName();
       let found: ReplicasAt | undefined;
+      let late: ReplicasAt | undefined;
       for (const writes of byName.get(`${m.actedOnKind}/${a.involvedNamespace}/${m.actedOnName}`) ?? []) {
         for (const w of writes) {
-          if (w.replicas !== target || w.at === undefined || w.at > a.start) continue;
-          if (a.start - w.at <= MATCH_WINDOW_MS && (found?.at === undefined || w.at > found.at)) found = w;
+          if (w.replicas !== target || w.at === undefined) continue;
+          if (w.at <= a.start) {
+            if (a.start - w.at <= MATCH_WINDOW_MS && (found?.at === undefined || w.at > found.at)) found = w;
+          } else if (secondOf(w.at) <= a.start && (late?.at === undefined || w.at < late.at)) late = w;
         }
       }
       if (found !== undefined) taken.set(found, taken.has(found) ? null : a);
+      else if (late !== undefined) lateTaken.set(late, lateTaken.has(late) ? null : a);
     }
     for (const [w, a] of taken) {
-      if (a === null || w.at === undefined || w.at >= a.start) continue;
+      if (a === null || w.at === undefined) continue;
+      // It stands for that write whatever their refined times: the write order places it before
+      // the status write that counted it (see convergedAfterWrites).
+      a.startRv = w.rv;
+      if (w.at >= a.start) continue;
       if (a.lastTime === a.start) a.lastTime = w.at;
       a.start = w.at;
-      a.startRv = w.rv;
     }
+    // A step whose write was stamped no later than its Event but refined by a delivery later
+    // than the Event's (a lagging watch) keeps its Event's time, and still stands for that write.
+    for (const [w, a] of lateTaken) if (a !== null && !taken.has(w)) a.startRv = w.rv;
   }
 
   /** The replicas writes of the group's objects, by `kind/namespace/name`. */
@@ -1673,4 +1689,9 @@ function latestBefore(
     if (best === undefined || writtenBefore(best, a)) best = a;
   }
   return best;
+}
+
+/** The start of the second `t` falls in. */
+function secondOf(t: number): number {
+  return Math.floor(t / 1000) * 1000;
 }
