@@ -8,7 +8,6 @@ import { describe, it } from 'node:test';
 import { mergeTraceRecords } from '../../src/assembly/merge-records.js';
 import { replay } from '../../src/assembly/replay.js';
 import type { TraceEngine } from '../../src/assembly/trace-engine.js';
-import type { ClockSample } from '../../src/model/clock-sample.js';
 import { compareVariant, lagged, skewed, skewedSamples } from '../scenarios/clock-skew.js';
 import { loadClockSamples, loadRecording } from '../scenarios/evaluate.js';
 
@@ -47,25 +46,27 @@ describe('five-image-changes.jsonl, lagged by 0–2 s, with the clock readings i
   });
 });
 
-describe('tap/deployment-lifecycle.jsonl (recorded before readings), with the burst a start would have read', () => {
-  const deltas = loadRecording('test/fixtures/tap/deployment-lifecycle.jsonl');
-  /** Readings 50 ms apart over 1.1 s, 2 ms round trips, just before the first delta, by a server on the watcher's clock. */
-  const start = deltas[0]?.time ?? 0;
-  const readings: ClockSample[] = [];
-  for (let i = 0; i <= 22; i++) {
-    const sentAt = start - 1_200 + i * 50;
-    readings.push({ sentAt, receivedAt: sentAt + 2, serverDate: Math.floor((sentAt + 1) / 1000) * 1000 });
-  }
+describe('tap/untimed-scale.jsonl, lagged by 0–2 s, with and without the clock readings it was recorded with', () => {
+  const file = 'test/fixtures/tap/untimed-scale.jsonl';
+  const deltas = loadRecording(file);
+  const readings = loadClockSamples(file);
 
-  it('without them the Create root lasts 1.1 s longer at lag seed 3 (the offset estimate errs late)', () => {
-    const diff = compareVariant(replay(deltas), replay(lagged(deltas, 3)));
-    assert.equal(diff.length, 1, diff.join('\n'));
-    assert.match(diff[0] ?? '', /^root Deployment\.Create \w+ lasts \d+ ms, not \d+ ms \(\+11\d\d ms\)$/);
+  it('has the readings of a burst cut short (the apiserver restarted for its tracing during it)', () => {
+    assert.equal(readings.length, 16);
   });
 
-  it('with them every root lasts within a second of unlagged', () => {
+  it('without them (stamps alone), lag seed 37 shortens the Create root by more than a second', () => {
+    // Its ADDED, 1.5 s late, refines to the end of its creation second (21.999); its done status
+    // write, 0.2 s late, is converted with the estimate the lagged stamps allow, 298 ms, to the
+    // start of its second (26.000): 4.0 s, not 5.1 s. With the readings' 14 ms it ends at 26.284.
+    const diff = compareVariant(replay(deltas), replay(lagged(deltas, 37)));
+    assert.equal(diff.length, 1, diff.join('\n'));
+    assert.match(diff[0] ?? '', /^root Deployment\.Create \w+ lasts \d+ ms, not \d+ ms \(-10\d\d ms\)$/);
+  });
+
+  it('with them every root lasts within a second of unlagged (the readings bound the offset, whatever the lag)', () => {
     const original = replay(deltas, { clockSamples: readings });
-    for (const seed of [1, 2, 3]) {
+    for (const seed of [1, 2, 3, 37]) {
       const diff = compareVariant(original, replay(lagged(deltas, seed), { clockSamples: readings }));
       assert.deepEqual(diff, [], `seed ${seed}`);
     }

@@ -225,6 +225,39 @@ describe('TapCorrelator', () => {
     ]);
   });
 
+  it('links an update root that starts in the second after its request (a scale entry has no time)', () => {
+    // As recorded live (the first tap/untimed-scale.jsonl): kubectl's PATCH deployments/web/scale
+    // ended 1 ms before a second, and the root of its untimed entry starts at its observation, in
+    // the next second.
+    const c = new TapCorrelator({ holdMs: 0 });
+    const patch = request(
+      'PATCH',
+      'deployments',
+      'web',
+      'kubectl/v1.37.1 (linux/amd64) kubernetes/$Format',
+      T - 6,
+    );
+    const scale = { ...patch, attributes: { ...patch.attributes, subresource: 'scale' } };
+    c.addSpans([scale], T - 1_000);
+    const root = span({
+      name: 'Deployment.Update',
+      role: 'intent',
+      service: 'kubectl',
+      startTime: T + 1,
+      attributes: {
+        'k8s.namespace.name': 'ns',
+        'k8s.deployment.name': 'web',
+        'kubetrail.intent': 'update',
+        'kubetrail.intent.manager': 'kubectl',
+      },
+    });
+    const links = c.process([trace(root)], T + 10_000)[0]?.root.links ?? [];
+    assert.deepEqual(
+      links.map((l) => [l.spanId, l.attributes?.['kubetrail.link.kind']]),
+      [[scale.spanId, 'apiserver.request']],
+    );
+  });
+
   it('places the back-link span inside its handler span to the nanosecond, as exported', () => {
     // The handler's times as the tap holds them (float milliseconds of the wire's nanoseconds):
     // 09:00:00.050731400 → .054100600, whose microseconds round outward at both ends.

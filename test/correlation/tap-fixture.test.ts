@@ -1,9 +1,12 @@
 // The tap fixtures: recorded with `kubetrail --tap-listen … --record` on the local v1.37
 // control plane (kubectl create deployment, set image, scale, a server-side apply with
 // --field-manager=tap-e2e, delete), the apiserver's tracing pointed at the tap
-// (test/e2e/record-tap-fixture.ts). In untimed-scale.jsonl the scale's managedFields
-// entry has no time, so its root starts when the change was observed, 1 ms after the
-// PATCH ended, in the next second.
+// (test/e2e/record-tap-fixture.ts), each with the readings of the apiserver's clock of
+// kubetrail's startup burst (CLOCK lines; the apiserver restarts for its tracing during it,
+// so 12 and 16 readings). The scale's managedFields entry has no time, so its root starts
+// when the change was observed. In the first recording of untimed-scale.jsonl that was in
+// the second after the PATCH's (it ended 1 ms before it); tap-correlator.test.ts keeps that
+// case.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -33,6 +33,9 @@ const kt = await startKubetrail(cluster, [
   out,
   '--settle-ms',
   '2000',
+  // Each delta observed as it arrives, as record:scenarios records (test/scenarios/record.ts).
+  '--watch-read-window-ms',
+  '0',
 ]);
 try {
   await apiserverTracingTo(`127.0.0.1:${tapPort}`);
