@@ -1,5 +1,6 @@
-// Every property of issues 9 and 12, and the clock-skew variants, applied to
-// every recording in the repository, in file order and in seeded shuffles
+// Every property of issues 9 and 12 applied to every recording in the
+// repository, in file order, in seeded shuffles and in the clock-skew and
+// watch-lag variants, which are compared with the in-order replay too
 // (evaluate.ts). A check the engine does not pass yet is a `todo` naming the
 // issue and why, so the suite stays green while the failure stays visible; a
 // todo that starts passing should be removed from KNOWN_FAILURES. A new
@@ -17,8 +18,109 @@ import {
   loadRecording,
 } from './evaluate.js';
 
+/** Why a lagged variant (issue 9: each delta 0–2 s late) fails: the reasons below, joined. */
+const lagged = (...why: string[]): string =>
+  `issue 9: lagged by 0–2 s, ${why.join('; ')} (README, The watcher's clock)`;
+
+/** Spans timed by refined stamps before a root whose start is its own refined stamp. */
+const refined = (roots: string): string =>
+  `${roots}: spans timed by their own whole-second stamps start before their root. Each stamp is refined by its own delta, converted with the offset bound known a second later: a consequence delivered with less lag, or converted with a looser bound (a run's first seconds), comes out earlier in the root's second. The root takes only exact times (eventTime) as a bound; taking refined ones too makes thirty-replica-rollout's Create (seed 1) last 2.92 s, not 1.68 s, past the watch-lag check's 1 s: its first step was converted with a 1.43 s bound, the root with 0.86 s`;
+
+/** Spans before a `kubectl scale` root, whose start is an observation. */
+const untimed = (roots: string): string =>
+  `${roots}: a \`kubectl scale\` root (the scale subresource writes no managedFields time) starts at its converted observation, late by its lag. Bounded by its exact Scheduled and its newest stamp's second instead, deployment-scale's (seed 3) lasts 1.18 s, not 0.10 s: its converged end, past its status stamp's second, is an observation as late`;
+
+/** Spans before a background delete's root, whose start is a DELETED without a stamp. */
+const bgDelete = (roots: string): string =>
+  `${roots}: a background delete's root starts at its DELETED, which carries no stamp: converted, late by its lag, it comes after its cascade's delete requests (Pod and ReplicaSet terminations). Bounded by the earliest of them, tap/deployment-lifecycle's (seed 1) lasts 1.06 s, not 0.045 s: its end, the last Pod's DELETED, has no stamp either`;
+
 /** `<recording> <check>` → why it fails today (issue, property, one line). */
 const KNOWN_FAILURES: Readonly<Record<string, string>> = {
+  'test/fixtures/deployment-updated-twice.jsonl no-span-before-root': lagged(
+    refined('Deployment.Update (seeds 1, 2: up to 300 ms)'),
+  ),
+  'test/fixtures/failedscheduling-progressdeadline.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 2, 3: up to 250 ms)'),
+  ),
+  'test/fixtures/job-backofflimit.jsonl no-span-before-root': lagged(
+    refined('Job.Create (seeds 1, 2, 3: up to 300 ms)'),
+  ),
+  'test/fixtures/live/cronjob-runs.jsonl no-span-before-root': lagged(
+    refined('CronJob.Run (seed 3: up to 37 ms)'),
+  ),
+  'test/fixtures/live/delete-after-rollout.jsonl no-span-before-root': lagged(
+    refined('Deployment.Delete (seed 1: up to 487 ms); Deployment.Create (seed 2: up to 253 ms)'),
+  ),
+  'test/fixtures/live/deployment-scale.jsonl no-span-before-root': lagged(
+    untimed('Deployment.Update (seeds 1, 2, 3: up to 835 ms)'),
+    refined('Deployment.Delete (seeds 1, 2: up to 856 ms); Deployment.Create (seed 2: up to 338 ms)'),
+  ),
+  'test/fixtures/live/four-image-changes.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 2: up to 105 ms); Deployment.Update (seed 2: up to 248 ms)'),
+  ),
+  'test/fixtures/live/job.jsonl no-span-before-root': lagged(refined('Job.Create (seed 2: up to 266 ms)')),
+  'test/fixtures/live/node-drain.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seed 2: up to 122 ms)'),
+  ),
+  'test/fixtures/live/node-notready.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 2: up to 151 ms)'),
+  ),
+  'test/fixtures/live/orphan-delete-adopt.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 2: up to 442 ms)'),
+  ),
+  'test/fixtures/live/pause-two-changes-resume.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seed 1: up to 772 ms)'),
+  ),
+  'test/fixtures/live/pod-deleted.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 2: up to 304 ms)'),
+  ),
+  'test/fixtures/live/replicaset-deleted.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seed 1: up to 360 ms); ReplicaSet.Delete (seed 1: up to 147 ms)'),
+  ),
+  'test/fixtures/live/restart-after-three-rollouts.jsonl no-span-before-root': lagged(
+    refined('Deployment.Update (seeds 1, 2, 3: up to 264 ms)'),
+  ),
+  'test/fixtures/live/rollout-restart.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seed 2: up to 259 ms)'),
+  ),
+  'test/fixtures/live/rollout-superseded.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seed 2: up to 347 ms); Deployment.Update (seeds 2, 3: up to 343 ms)'),
+  ),
+  'test/fixtures/live/rollout-undo.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seed 1: up to 154 ms); Deployment.Update (seed 2: up to 214 ms)'),
+  ),
+  'test/fixtures/live/statefulset-rollout.jsonl no-span-before-root': lagged(
+    refined('StatefulSet.Create (seed 1: up to 89 ms)'),
+  ),
+  'test/fixtures/live/statefulset-same-second.jsonl no-span-before-root': lagged(
+    refined('StatefulSet.Create (seeds 1, 2: up to 125 ms); StatefulSet.Update (seed 1: up to 155 ms)'),
+  ),
+  'test/fixtures/live/statefulset-scale-partition.jsonl no-span-before-root': lagged(
+    refined('StatefulSet.Update (seed 1: up to 189 ms); StatefulSet.Create (seed 2: up to 447 ms)'),
+  ),
+  'test/fixtures/live/thirty-replica-rollout.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 2: up to 915 ms)'),
+  ),
+  'test/fixtures/live/three-rollouts.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 2: up to 369 ms)'),
+  ),
+  'test/fixtures/owner-deleted-late-events.jsonl no-span-before-root': lagged(
+    bgDelete('Deployment.Delete (seeds 1, 2, 3: up to 1348.6 ms)'),
+  ),
+  'test/fixtures/tap/deployment-lifecycle.jsonl no-span-before-root': lagged(
+    bgDelete('Deployment.Delete (seeds 1, 2, 3: up to 970.1 ms)'),
+    refined('Deployment.Create (seed 2: up to 72 ms); Deployment.Update (seed 2: up to 817 ms)'),
+  ),
+  'test/fixtures/tap/node-drain.jsonl no-span-before-root': lagged(
+    refined('Deployment.Create (seeds 1, 3: up to 81 ms)'),
+  ),
+  'test/fixtures/tap/untimed-scale.jsonl no-span-before-root': lagged(
+    untimed('Deployment.Update (seed 1: up to 696 ms)'),
+    bgDelete('Deployment.Delete (seeds 1, 2, 3: up to 880.7 ms)'),
+  ),
+  'test/oracles/kspan/deployment-rollout.yaml no-span-before-root': lagged(
+    refined('Deployment.Update (seeds 1, 2: up to 663 ms)'),
+  ),
   'test/fixtures/owner-deleted-late-events.jsonl watch-lag':
     "issue 9: lagged by 0–2 s (seeds 1, 3), the Deployment.Delete root lasts 1.64 s (1.36 s), not 2.70 s, and no data tells which is right: both ends are DELETEDs with no stamp of their own. Its start, the Deployment's DELETED (rv 1005: a background delete has no delete request, and its newest stamp is a day old), is bounded only from above, by its Pods' delete requests (rv 1007-1008, deletionTimestamp less the grace period: 10:00:00, so by 10:00:00.999); its end, the last Pod's DELETED (rv 1012, the last write), only from below, by the Killing Events (10:00:01). So each end is its delivery less the offset bound (in order 600 and 500 ms, from the delete requests and Killing Events delivered 0.5-0.6 s after their stamps; seed 1: 1352 ms, seed 3: 1027 ms), off by its own lag less the bound's: the start is delivered 1.94 s (1.53 s) late, the end 0.98 s (0.29 s). Bounding the start by the earliest converted write after it, its ReplicaSet's DELETED (rv 1006), would pass seed 1 (09:59:59.236, 2.99 s; that span now starts 1.35 s before its root) but not seed 3 (10:00:00.435, 1.43 s): there the cascade's first writes (its ReplicaSet's DELETED, its Pods' delete requests) were delivered 0.87-0.97 s late, the end 0.29 s (README, The watcher's clock)",
   'examples/deployment-2-pods.yaml watch-lag':
