@@ -52,6 +52,7 @@ const INTENT_KEYS = [
   'end',
   'skippedEmpty',
   'history',
+  'startFloor',
 ];
 const SPEC_INTENT = [...INTENT_KEYS, 'backfill', 'emitted', 'emittedVersion', 'leftOut', 'firstRv'];
 const CHANGE_INTENT = [...INTENT_KEYS, 'emitted', 'emittedVersion', 'leftOut', 'firstRv', 'backfill'];

@@ -86,14 +86,19 @@ export class IntentBook {
       for (const i of group?.intents ?? []) {
         if (typeof i.key !== 'number') continue;
         known = true;
-        if (i.key < gen && i.start !== undefined && i.start > lowerStart) lowerStart = i.start;
+        // A start that is an observation (late by its lag) bounds a later stamp by its floor only.
+        const earliest = i.startFloor ?? i.start;
+        if (i.key < gen && earliest !== undefined && earliest > lowerStart) lowerStart = earliest;
       }
       const bumped = previous?.generation !== undefined && gen !== previous.generation;
       if (type === 'ADDED' || bumped || known) {
         group ??= newGroup(p);
         const create = gen <= 1;
+        const stamp = create ? p.creationTimestamp : writer.time;
         const start = create ? (p.creationTimestamp ?? time) : specTime(writer.time, time, lowerStart);
-        shownBy(this.#open(group, gen, start, manager, managerOp, false, time, offset), p);
+        // An observation, not a stamp (`kubectl scale` writes none): its second bounds nothing.
+        const floor = stamp !== undefined && start === stamp ? undefined : newestStampSecond(p);
+        shownBy(this.#open(group, gen, start, manager, managerOp, false, time, offset, floor), p);
       }
     }
     return group;
@@ -151,6 +156,7 @@ export class IntentBook {
         : { reason: 'converged', time: undefined, observedAt: now, message: undefined },
       skippedEmpty: false,
       history: false,
+      startFloor: undefined,
       emitted: undefined,
       emittedVersion: -1,
       leftOut: undefined,
@@ -403,6 +409,7 @@ export class IntentBook {
     lazy = false,
     seenAt = Number.POSITIVE_INFINITY,
     offset: number | undefined = undefined,
+    floor: number | undefined = undefined,
   ): Intent {
     const existing = group.intent(key);
     if (existing !== undefined) {
@@ -411,6 +418,7 @@ export class IntentBook {
         existing.seenAt = seenAt;
         existing.startOffset = offset;
         existing.start = start;
+        existing.startFloor = floor;
         existing.manager = manager;
         existing.managerOperation = managerOperation;
         existing.partial = existing.partial || this.#isPartial(start);
@@ -440,6 +448,7 @@ export class IntentBook {
       end: undefined,
       skippedEmpty: false,
       history: false,
+      startFloor: floor,
       backfill: undefined,
       emitted: undefined,
       emittedVersion: -1,
@@ -546,4 +555,16 @@ function specTime(t: number | undefined, observed: number, notBefore: number): n
   // A stale managedFields time (an older writer's) must not move the intent before the last one.
   if (t === undefined || t > observed || t < notBefore) return observed;
   return t;
+}
+
+/**
+ * The start of the second of the newest stamp `p` carries (its creation, spec and status
+ * writes, a delete request): the write a delta shows was made no earlier.
+ */
+function newestStampSecond(p: ObjectProjection): number | undefined {
+  let newest: number | undefined;
+  for (const t of [p.creationTimestamp, p.specChange?.time, p.statusWrittenAt, deletionRequestedAt(p)]) {
+    if (t !== undefined && (newest === undefined || t > newest)) newest = t;
+  }
+  return newest === undefined ? undefined : Math.floor(newest / 1000) * 1000;
 }

@@ -44,6 +44,12 @@ export interface Intent {
    * request), refined by the earliest delta that showed it; undefined when unknown.
    */
   start: number | undefined;
+  /**
+   * When `start` is an observation, not a stamp (a `kubectl scale`, which writes no time): the
+   * start of the second of the newest stamp that delta carried, which the change came no
+   * earlier than. Undefined when `start` is a stamp.
+   */
+  startFloor: number | undefined;
   /** Observation time of the delta the start and manager were read from: the earliest wins. */
   seenAt: number;
   /**

@@ -108,18 +108,14 @@ const KNOWN_FAILURES: Readonly<Record<string, string>> = {
     bgDelete('Deployment.Delete (seeds 1, 2, 3: up to 1348.6 ms)'),
   ),
   'test/fixtures/tap/deployment-lifecycle.jsonl no-span-before-root': lagged(
-    untimed(
-      'Deployment.Update of generation 3 (seeds 1, 2, 3: up to 1023 ms), and of generation 4 (seeds 1, 2, 3: up to 1570 ms), whose own stamp (an apply in the second before) is set aside as older than that late start',
-    ),
+    untimed('Deployment.Update of generation 3 (seeds 1, 2, 3: up to 1023 ms)'),
     bgDelete('Deployment.Delete (seeds 1, 2, 3: up to 1642 ms)'),
   ),
   'test/fixtures/tap/node-drain.jsonl no-span-before-root': lagged(
     refined('Deployment.Create (seeds 1, 3: up to 81 ms)'),
   ),
   'test/fixtures/tap/untimed-scale.jsonl no-span-before-root': lagged(
-    untimed(
-      'Deployment.Update of generation 3 (seeds 1, 2, 3: up to 1408 ms), and of generation 4 (seeds 1, 2, 3: up to 1163 ms), whose own stamp (an apply in the same second) is set aside as older than that late start',
-    ),
+    untimed('Deployment.Update of generation 3 (seeds 1, 2, 3: up to 1408 ms)'),
     bgDelete('Deployment.Delete (seeds 1, 2, 3: up to 885 ms)'),
   ),
   'test/oracles/kspan/deployment-rollout.yaml no-span-before-root': lagged(
