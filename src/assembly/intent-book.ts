@@ -184,11 +184,13 @@ export class IntentBook {
         // A "done" without a time of its own ends at the status write that showed it, not at the
         // observation (late by the watch's lag), and never before the intent's start.
         const written = p.statusWrittenAt;
+        // A start that is an observation (late by its lag) bounds a stamp by its floor only.
+        const from = current.startFloor ?? current.start;
         const stamped =
-          outcome.time !== undefined && outcome.time >= (current.start ?? outcome.time)
+          outcome.time !== undefined && outcome.time >= (from ?? outcome.time)
             ? outcome.time
             : outcome.time === undefined && written !== undefined
-              ? Math.max(written, current.start ?? written)
+              ? Math.max(written, from ?? written)
               : undefined;
         const at = stamped ?? time;
         // Convergence seen before the next intent started wins over "superseded", in any arrival order;

@@ -17,6 +17,11 @@ import type { Intent } from './root-group.js';
  * (`minRefinedSpanStart`: spans whose start is not their stamp's second start, which a delta
  * converted to before its stamp leaves without a bound).
  *
+ * A start that is no stamp but the observation that showed the change (a `kubectl scale`,
+ * which writes no managedFields time: `intent.startFloor`) is late by that watch's lag
+ * too, and its own second bounds nothing: the earliest exact consequence bounds it down
+ * to the second of the newest stamp that delta carried.
+ *
  * The delta that showed the change was converted with the tightest offset bound observed by
  * a second after it (see ClockOffset); in a run's first second that may be its own stamp's
  * bound alone, which puts the change at its second's start. When the delta that showed the
@@ -30,7 +35,11 @@ export function rootStart(
   minExact: number,
   minRefinedSpanStart = Number.POSITIVE_INFINITY,
 ): number {
-  const first = changeStart(start, intent.lazy ? Math.min(minExact, minRefinedSpanStart) : minExact);
+  const first = changeStart(
+    start,
+    intent.lazy ? Math.min(minExact, minRefinedSpanStart) : minExact,
+    intent.startFloor,
+  );
   const later = refinedWithEndOffset(intent, start);
   if (later === undefined || later <= first) return first;
   return Math.max(first, Math.min(later, minSpanStart, minExact));
@@ -48,9 +57,9 @@ export function changeRootStart(start: number, minExact: number): number {
   return changeStart(start, minExact);
 }
 
-function changeStart(refined: number, earliestBound: number): number {
+function changeStart(refined: number, earliestBound: number, floor?: number): number {
   if (earliestBound >= refined) return refined;
-  return Math.max(earliestBound, Math.floor(refined / 1000) * 1000);
+  return Math.max(earliestBound, floor ?? Math.floor(refined / 1000) * 1000);
 }
 
 /**
