@@ -89,7 +89,12 @@ export class SpanRenderer {
     for (let k = 0; k < nodes.length; k++) {
       const n = nodes[k];
       if (n === undefined) continue;
-      const span = this.#renderNode(n, ends[k], rootEnd);
+      let span = this.#renderNode(n, ends[k], rootEnd);
+      // A cause is written before what it causes. A span timed by its own refined stamp, delivered
+      // with less lag than its root's change, can come out before the root within their second: it
+      // is drawn from the root's start (README, The watcher's clock).
+      if (span.startTime < root.startTime)
+        span = { ...span, startTime: root.startTime, endTime: Math.max(span.endTime, root.startTime) };
       spans.push(span);
       if (n.kind !== 'action') nodeKeys.set(span.spanId, `${n.kind} ${n.object.uid}`);
     }
