@@ -3,10 +3,9 @@ import { decideChange } from '../causality/change-trigger.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
 import { ATTR_KUBETRAIL_PARENT_INFERRED } from '../model/attributes.js';
 import type { SpanRecord } from '../model/span-record.js';
+import { secondOf } from '../normalise/refine-time.js';
 import { type BuiltTrace, nodeKeyOf } from './render-spans.js';
 import { isSpecIntent, type RootGroup } from './root-group.js';
-
-const SECOND_MS = 1_000;
 
 /**
  * The spans of a trace rebuilt from the initial list (--backfill) whose trace or
@@ -244,8 +243,4 @@ export function listedAtIntentStarts(group: RootGroup, built: BuiltTrace): Set<s
   };
   for (const s of built.spans) if (s !== built.root && under(s, 0)) out.add(s.spanId);
   return out;
-}
-
-function secondOf(t: number): number {
-  return Math.floor(t / SECOND_MS);
 }

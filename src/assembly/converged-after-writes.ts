@@ -1,8 +1,6 @@
 import type { SpanNode } from '../causality/parent-decision.js';
+import { SECOND_SLACK_MS, secondOf } from '../normalise/refine-time.js';
 import type { Intent } from './root-group.js';
-
-/** Milliseconds a whole-second stamp stands for after its start (as in refine-time.ts). */
-const SECOND_SLACK_MS = 999;
 
 /**
  * When a root converged, no earlier than the writes of its trace made before the write that
@@ -29,5 +27,5 @@ export function convergedAfterWrites(intent: Intent, end: number, nodes: readonl
     if (rv !== undefined && rv < endRv && n.start > latest) latest = n.start;
   }
   if (latest === end) return end;
-  return Math.min(latest, Math.floor(end / 1000) * 1000 + SECOND_SLACK_MS);
+  return Math.min(latest, secondOf(end) + SECOND_SLACK_MS);
 }

@@ -6,6 +6,7 @@ import type { ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import type { AttributeValue, SpanRecord, TraceEnd, TraceRecord } from '../model/span-record.js';
 import { conditionOf } from '../normalise/project-object.js';
+import { secondOf } from '../normalise/refine-time.js';
 import type { Intent } from './root-group.js';
 
 /** The `DisruptionTarget` reason of an eviction through the Eviction API (`kubectl drain`). */
@@ -293,10 +294,6 @@ export class DrainBook {
     const oldest = this.#evictions.keys().next().value;
     if (oldest !== undefined) this.#evictions.delete(oldest);
   }
-}
-
-function secondOf(t: number): number {
-  return Math.floor(t / 1000) * 1000;
 }
 
 /** True when `p` is an older state than `held` (by resourceVersion, when both are numeric). */

@@ -4,6 +4,7 @@ import { changeKeyOf, type IntentKey, traceIdOf } from '../model/ids.js';
 import type { ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import { conditionOf, deletionRequestedAt } from '../normalise/project-object.js';
+import { secondOf } from '../normalise/refine-time.js';
 import { outcomeOf } from './outcome.js';
 import { type Intent, isSpecIntent, type RootGroup } from './root-group.js';
 import { SpanKeys } from './span-keys.js';
@@ -568,5 +569,5 @@ function newestStampSecond(p: ObjectProjection): number | undefined {
   for (const t of [p.creationTimestamp, p.specChange?.time, p.statusWrittenAt, deletionRequestedAt(p)]) {
     if (t !== undefined && (newest === undefined || t > newest)) newest = t;
   }
-  return newest === undefined ? undefined : Math.floor(newest / 1000) * 1000;
+  return newest === undefined ? undefined : secondOf(newest);
 }

@@ -28,7 +28,7 @@ import { REORDER_MS } from '../model/clock-offset.js';
 import type { DeltaType } from '../model/delta.js';
 import type { ObjectProjection, StatusNumbers } from '../model/projection.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
-import { refineTime, sameSecond } from '../normalise/refine-time.js';
+import { refineTime, sameSecond, secondOf } from '../normalise/refine-time.js';
 
 /**
  * How far (ms) a write's observation may be past its own stamp's second and the
@@ -90,8 +90,7 @@ export function ownWriteStamp(
       previous.deletionTimestamp !== undefined && grace < (previous.deletionGracePeriodSeconds ?? 0);
     // Shortened within the request's second (now plus the new grace, as the request was): the projection
     // keeps the request's earliest refinement, which is the request's, not this write's.
-    if (shortened && requested === before && at !== undefined)
-      return refineTime(Math.floor(requested / 1000) * 1000, at);
+    if (shortened && requested === before && at !== undefined) return refineTime(secondOf(requested), at);
     if (requested !== before || previous.deletionTimestamp === undefined || shortened) return requested;
   }
   if (p.generation !== undefined && p.generation !== previous.generation && p.specChange?.time !== undefined)

@@ -1,4 +1,4 @@
-import { refineTime } from '../normalise/refine-time.js';
+import { refineTime, secondOf } from '../normalise/refine-time.js';
 import type { Intent } from './root-group.js';
 
 /**
@@ -35,7 +35,7 @@ export function rootStart(
   minExact: number,
   minRefinedSpanStart = Number.POSITIVE_INFINITY,
 ): number {
-  const first = changeStart(
+  const first = changeRootStart(
     start,
     intent.lazy ? Math.min(minExact, minRefinedSpanStart) : minExact,
     intent.startFloor,
@@ -51,15 +51,12 @@ export function rootStart(
  * first showed it, late by as much as that watch delivered late. Like a spec change, it
  * came before everything it caused: within the stamp's second the earliest consequence
  * whose time the reporter wrote exactly (a replacement Pod's Scheduled) bounds it too;
- * never before that second.
+ * never before that second, or before `floor` where given (a spec change's start that is an
+ * observation, see {@link rootStart}).
  */
-export function changeRootStart(start: number, minExact: number): number {
-  return changeStart(start, minExact);
-}
-
-function changeStart(refined: number, earliestBound: number, floor?: number): number {
+export function changeRootStart(refined: number, earliestBound: number, floor?: number): number {
   if (earliestBound >= refined) return refined;
-  return Math.max(earliestBound, floor ?? Math.floor(refined / 1000) * 1000);
+  return Math.max(earliestBound, floor ?? secondOf(refined));
 }
 
 /**
@@ -71,7 +68,7 @@ function refinedWithEndOffset(intent: Intent, start: number): number | undefined
   const { startOffset, endOffset } = intent;
   if (startOffset === undefined || endOffset === undefined || endOffset >= startOffset) return undefined;
   if (intent.end?.reason !== 'converged') return undefined;
-  const second = Math.floor(start / 1000) * 1000;
+  const second = secondOf(start);
   if (refineTime(second, intent.seenAt) !== start) return undefined;
   return refineTime(second, intent.seenAt + startOffset - endOffset);
 }

@@ -10,7 +10,7 @@ import {
 import type { ObjectProjection, ObjectRef } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
-import { sameSecond } from '../normalise/refine-time.js';
+import { sameSecond, secondOf } from '../normalise/refine-time.js';
 import type { ActionFact, Occurrence } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
 import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
@@ -1689,9 +1689,4 @@ function latestBefore(
     if (best === undefined || writtenBefore(best, a)) best = a;
   }
   return best;
-}
-
-/** The start of the second `t` falls in. */
-function secondOf(t: number): number {
-  return Math.floor(t / 1000) * 1000;
 }

@@ -7,11 +7,16 @@
  */
 
 /** Milliseconds in the second a whole-second stamp stands for, after its start. */
-const SECOND_SLACK_MS = 999;
+export const SECOND_SLACK_MS = 999;
 
 /** True when `ts` has no sub-second part: a one-second-precision stamp. */
 export function isWholeSecond(ts: number): boolean {
   return ts % 1000 === 0;
+}
+
+/** The start of the second `t` falls in: the whole-second stamp a refined time stands for. */
+export function secondOf(t: number): number {
+  return Math.floor(t / 1000) * 1000;
 }
 
 /**
@@ -35,5 +40,5 @@ export function refineOptional(ts: number | undefined, observed: number | undefi
  * earlier observation is then the better one.
  */
 export function sameSecond(a: number, b: number): boolean {
-  return Math.floor(a / 1000) === Math.floor(b / 1000);
+  return secondOf(a) === secondOf(b);
 }
