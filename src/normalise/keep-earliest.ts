@@ -1,4 +1,5 @@
 import type { ConditionState, ObjectProjection } from '../model/projection.js';
+import { earliestDeletion } from './project-object.js';
 import { sameSecond } from './refine-time.js';
 
 /**
@@ -13,12 +14,10 @@ export function keepEarliest(
 ): ObjectProjection {
   if (earlier === undefined || earlier.uid !== next.uid) return next;
   const creation = earliestOf(next.creationTimestamp, earlier.creationTimestamp);
-  let deletion = next.deletionTimestamp;
-  const a = requestOf(next);
-  const b = requestOf(earlier);
-  // The request's earliest refinement, with `next`'s own grace period (which may have been shortened).
-  if (a !== undefined && b !== undefined && b < a && sameSecond(a, b))
-    deletion = b + (next.deletionGracePeriodSeconds ?? 0) * 1000;
+  const deletion =
+    next.deletionTimestamp === undefined
+      ? undefined
+      : earliestDeletion(next.deletionTimestamp, next.deletionGracePeriodSeconds, earlier);
   const conditions = earliestConditions(next.conditions, earlier.conditions);
   if (
     creation === next.creationTimestamp &&
@@ -38,11 +37,6 @@ export function keepEarliest(
 function earliestOf(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined || b === undefined) return a;
   return b < a && sameSecond(a, b) ? b : a;
-}
-
-function requestOf(p: ObjectProjection): number | undefined {
-  if (p.deletionTimestamp === undefined) return undefined;
-  return p.deletionTimestamp - (p.deletionGracePeriodSeconds ?? 0) * 1000;
 }
 
 function earliestConditions(

@@ -100,13 +100,7 @@ export function projectObject(
   const clusterAt =
     observedAt === undefined ? undefined : toCluster === undefined ? observedAt : toCluster(stamp);
   let deletion = refinedDeletion(rawDeletion, grace, clusterAt);
-  if (prior?.deletionTimestamp !== undefined && deletion !== undefined) {
-    const mine = deletion - (grace ?? 0) * 1000;
-    const theirs = prior.deletionTimestamp - (prior.deletionGracePeriodSeconds ?? 0) * 1000;
-    // The request's earliest refinement, with this write's grace period: a write that shortened it
-    // (now plus the new grace, in the request's second) must still show that it did (see own-write.ts).
-    if (theirs < mine && sameSecond(theirs, mine)) deletion = theirs + (grace ?? 0) * 1000;
-  }
+  if (prior !== undefined && deletion !== undefined) deletion = earliestDeletion(deletion, grace, prior);
 
   return {
     // The held projection's strings, when equal: the new copies then die young instead of being promoted.
@@ -497,4 +491,22 @@ export function conditionOf(p: ObjectProjection, type: string): ConditionState |
 export function deletionRequestedAt(p: ObjectProjection): number | undefined {
   if (p.deletionTimestamp === undefined) return undefined;
   return p.deletionTimestamp - (p.deletionGracePeriodSeconds ?? 0) * 1000;
+}
+
+/**
+ * A refined `deletion` (with `grace`, seconds) whose request refines the same second as that
+ * of `earlier` (a state of the same object shown before), later: the request's earliest
+ * refinement with this write's own grace period, as refined stamps come from the delta that
+ * first showed them. A write that shortened the grace period (now plus the new grace, in the
+ * request's second) still shows that it did (see own-write.ts). `deletion` otherwise.
+ */
+export function earliestDeletion(
+  deletion: number,
+  grace: number | undefined,
+  earlier: ObjectProjection,
+): number {
+  const theirs = deletionRequestedAt(earlier);
+  if (theirs === undefined) return deletion;
+  const mine = deletion - (grace ?? 0) * 1000;
+  return theirs < mine && sameSecond(theirs, mine) ? theirs + (grace ?? 0) * 1000 : deletion;
 }
