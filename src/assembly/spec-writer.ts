@@ -1,4 +1,4 @@
-import type { ObjectProjection } from '../model/projection.js';
+import type { ObjectProjection, SpecChange, SpecWriter } from '../model/projection.js';
 import { sameSecond } from '../normalise/refine-time.js';
 
 /** Who changed the spec, and when (undefined when the entry has no time). */
@@ -11,7 +11,9 @@ export interface IntentWriter {
 const UNKNOWN: IntentWriter = Object.freeze({ manager: 'unknown', operation: '', time: undefined });
 
 /**
- * The writer of the spec change `p` shows. The newest timed `f:spec` entry,
+ * The writer of the spec change `p` shows. The newest timed `f:spec` entry (of
+ * several stamped in one second, the one that is new against an earlier
+ * `previous`, when exactly one is),
  * unless an untimed one (`kubectl scale`, which v1.37 stamps with no time) is
  * there too: then the untimed one made this change when the timed entry is as
  * it was in `previous` (an earlier or later state of the same object), or when
@@ -26,8 +28,9 @@ export function specWriterOf(
   previous: ObjectProjection | undefined,
   observed?: number,
 ): IntentWriter {
-  const s = p.specChange;
-  if (s === undefined) return UNKNOWN;
+  const change = p.specChange;
+  if (change === undefined) return UNKNOWN;
+  const s = newInItsSecond(change, previous?.uid === p.uid ? previous : undefined, p.generation);
   const untimed = s.untimed;
   if (untimed === undefined) return s;
   const h = previous?.uid === p.uid ? previous.specChange : undefined;
@@ -48,4 +51,36 @@ export function specWriterOf(
       h.operation === s.operation &&
       (h.time === s.time || (h.time !== undefined && s.time !== undefined && sameSecond(h.time, s.time))));
   return timedUnchanged ? { manager: untimed.manager, operation: untimed.operation, time: undefined } : s;
+}
+
+/**
+ * Of the timed `f:spec` writers stamped in the newest second (`s` and its
+ * peers), the one an earlier state did not have in that second, when exactly
+ * one is new: a whole scenario can fall within one second, and the list's order
+ * (operation, then time, then manager name) does not tell which wrote last.
+ * Otherwise `s`, the later in the list. A later or unknown `previous` tells
+ * nothing.
+ */
+function newInItsSecond(
+  s: SpecChange,
+  previous: ObjectProjection | undefined,
+  generation: number | undefined,
+): SpecChange {
+  const peers = s.peers;
+  const t = s.time;
+  const h = previous?.specChange;
+  if (peers === undefined || t === undefined || h?.time === undefined || !sameSecond(h.time, t)) return s;
+  if ((previous?.generation ?? 0) >= (generation ?? 0)) return s;
+  const heldThen = (w: SpecWriter) =>
+    (h.manager === w.manager && h.operation === w.operation) ||
+    (h.peers?.some((o) => o.manager === w.manager && o.operation === w.operation) ?? false);
+  let fresh: SpecWriter | undefined;
+  for (const w of [s, ...peers]) {
+    if (heldThen(w)) continue;
+    if (fresh !== undefined) return s;
+    fresh = w;
+  }
+  return fresh === undefined || fresh === s
+    ? s
+    : { manager: fresh.manager, operation: fresh.operation, time: t, untimed: s.untimed, peers: undefined };
 }

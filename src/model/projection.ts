@@ -30,7 +30,8 @@ export interface SpecWriter {
 
 /**
  * The managedFields entry with the newest time among those that touch `f:spec`
- * (ties: the later in the list), or the untimed one when none has a time.
+ * (ties: the later in the list, the others kept as `peers`), or the untimed one
+ * when none has a time.
  */
 export interface SpecChange extends SpecWriter {
   /** Epoch milliseconds (refined by the delta's observation), when the entry has a valid time. */
@@ -41,6 +42,13 @@ export interface SpecChange extends SpecWriter {
    * change is decided against the previous state (see specWriterOf).
    */
   readonly untimed: SpecWriter | undefined;
+  /**
+   * The other timed `f:spec` entries stamped in the same second as this one,
+   * when there are any. The apiserver sorts managedFields by operation, time
+   * and manager name, so the list's order says nothing of which of them wrote
+   * last: that is decided against the previous state (see specWriterOf).
+   */
+  readonly peers: readonly SpecWriter[] | undefined;
 }
 
 /**

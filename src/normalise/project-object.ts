@@ -4,6 +4,7 @@ import type {
   ObjectProjection,
   OwnerRef,
   SpecChange,
+  SpecWriter,
   StatusNumbers,
 } from '../model/projection.js';
 import { intern } from './intern.js';
@@ -25,6 +26,8 @@ import { type Rejected, reject } from './rejection.js';
 
 /** Conditions kept per object; real objects have at most a handful. */
 const MAX_CONDITIONS = 16;
+/** Other spec writers kept per object that share the newest one's second; real objects have a few. */
+const MAX_SPEC_PEERS = 8;
 /** Owner references kept per object. */
 const MAX_OWNERS = 8;
 /** Condition messages are kept short: they end up as span event attributes. */
@@ -182,6 +185,8 @@ export type ToClusterTime = (ownStamp: number | undefined) => number | undefined
 interface ManagedScan {
   readonly best: Json | undefined;
   readonly bestTime: number;
+  /** The other timed `f:spec` entries stamped with `bestTime`, at most {@link MAX_SPEC_PEERS}. */
+  readonly peers: readonly Json[] | undefined;
   readonly untimed: Json | undefined;
   readonly newest: number | undefined;
   readonly statusNewest: number | undefined;
@@ -190,6 +195,7 @@ interface ManagedScan {
 const NO_MANAGED: ManagedScan = Object.freeze({
   best: undefined,
   bestTime: Number.NEGATIVE_INFINITY,
+  peers: undefined,
   untimed: undefined,
   newest: undefined,
   statusNewest: undefined,
@@ -200,6 +206,7 @@ function scanManagedFields(value: unknown, sink: IssueSink, observedAt: number |
   if (list.length === 0) return NO_MANAGED;
   let best: Json | undefined;
   let bestTime = Number.NEGATIVE_INFINITY;
+  let peers: Json[] | undefined;
   let untimed: Json | undefined;
   let newest: number | undefined;
   let statusNewest: number | undefined;
@@ -219,26 +226,32 @@ function scanManagedFields(value: unknown, sink: IssueSink, observedAt: number |
     if (fields === undefined || fields['f:spec'] === undefined) continue;
     // Status-subresource writes never carry f:spec, so this is the desired-state writer.
     if (time === undefined) untimed = entry;
-    else if (best === undefined || time >= bestTime) {
+    else if (best === undefined || time > bestTime) {
       best = entry;
       bestTime = time;
+      peers = undefined;
+    } else if (time === bestTime) {
+      peers ??= [];
+      if (peers.length < MAX_SPEC_PEERS) peers.push(best);
+      best = entry;
     }
   }
-  return { best, bestTime, untimed, newest, statusNewest };
+  return { best, bestTime, peers, untimed, newest, statusNewest };
 }
 
 /**
  * The desired-state writers: of the managedFields entries that touch `f:spec`
  * (the `scale` subresource's included), the one with the newest time, ties going
- * to the later entry in the list; and the last entry without a time, which the
- * v1.37 apiserver leaves for `kubectl scale` (subresource `scale`).
+ * to the later entry in the list, the others in its second kept as its peers;
+ * and the last entry without a time, which the v1.37 apiserver leaves for
+ * `kubectl scale` (subresource `scale`).
  */
 function specChangeOf(
   scan: ManagedScan,
   observedAt: number | undefined,
   theirs: SpecChange | undefined,
 ): SpecChange | undefined {
-  const { best, bestTime, untimed } = scan;
+  const { best, bestTime, untimed, peers } = scan;
   const main = best ?? untimed;
   if (main === undefined) return undefined;
   const manager = asString(main.manager) ?? 'unknown';
@@ -253,7 +266,8 @@ function specChangeOf(
     if (
       theirs.time === time &&
       theirs.untimed?.manager === otherManager &&
-      theirs.untimed?.operation === otherOperation
+      theirs.untimed?.operation === otherOperation &&
+      samePeers(theirs.peers, peers)
     ) {
       return theirs;
     }
@@ -266,7 +280,25 @@ function specChangeOf(
       otherManager === undefined
         ? undefined
         : { manager: intern(otherManager), operation: intern(otherOperation ?? '') },
+    peers: peers === undefined ? undefined : peers.map(writerOf),
   };
+}
+
+function writerOf(entry: Json): SpecWriter {
+  return {
+    manager: intern(asString(entry.manager) ?? 'unknown'),
+    operation: intern(asString(entry.operation) ?? ''),
+  };
+}
+
+function samePeers(held: readonly SpecWriter[] | undefined, entries: readonly Json[] | undefined): boolean {
+  if (held === undefined || entries === undefined) return held === entries;
+  if (held.length !== entries.length) return false;
+  return held.every(
+    (w, i) =>
+      w.manager === (asString(entries[i]?.manager) ?? 'unknown') &&
+      w.operation === (asString(entries[i]?.operation) ?? ''),
+  );
 }
 
 /**

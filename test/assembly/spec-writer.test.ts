@@ -35,6 +35,7 @@ describe('specWriterOf', () => {
       operation: 'Update',
       time: T + 309,
       untimed: undefined,
+      peers: undefined,
     });
   });
 
@@ -68,5 +69,37 @@ describe('specWriterOf', () => {
     const w = specWriterOf(setImage, scaled);
     assert.equal(w.manager, 'kubectl-set');
     assert.equal(w.time, T + 51_200);
+  });
+
+  describe('several writers stamped in one second (the list is sorted by operation, time, manager)', () => {
+    const S = '2026-11-22T04:25:09Z';
+    const apply = { manager: 'tap-e2e', operation: 'Apply', time: S, fieldsV1: { 'f:spec': {} } };
+    const setImage = deployment(2, [timed('kubectl-create', S), timed('kubectl-set', S)], T + 300);
+    // The server-side apply took kubectl-set's fields: its entry comes first, kubectl-create's stays.
+    const applied = deployment(3, [apply, timed('kubectl-create', S)], T + 700);
+
+    it('is the one that is new against the earlier state, wherever it sits in the list', () => {
+      assert.deepEqual(
+        [specWriterOf(applied, setImage).manager, specWriterOf(applied, setImage).operation],
+        ['tap-e2e', 'Apply'],
+      );
+      assert.equal(specWriterOf(applied, setImage).time, T + 700);
+      const created = deployment(1, [timed('kubectl-create', S)], T + 100);
+      assert.equal(specWriterOf(setImage, created).manager, 'kubectl-set');
+    });
+
+    it('is the later in the list when the earlier state is unknown, later, or in another second', () => {
+      assert.equal(specWriterOf(applied, undefined).manager, 'kubectl-create');
+      const deleted = deployment(4, [apply, timed('kubectl-create', S)], T + 900);
+      assert.equal(specWriterOf(applied, deleted).manager, 'kubectl-create');
+      const before = deployment(2, [timed('kubectl-create', '2026-11-22T04:25:08Z')], T - 300);
+      assert.equal(specWriterOf(applied, before).manager, 'kubectl-create', 'both are new: no telling');
+    });
+
+    it('keeps `kubectl scale` when no timed writer is new (set image, then scale, in one second)', () => {
+      const scaled = deployment(3, [scale, timed('kubectl-create', S), timed('kubectl-set', S)], T + 500);
+      assert.equal(specWriterOf(scaled, setImage).manager, 'kubectl');
+      assert.equal(specWriterOf(scaled, setImage).time, undefined);
+    });
   });
 });

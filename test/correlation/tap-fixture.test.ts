@@ -6,7 +6,11 @@
 // so 12 and 16 readings). The scale's managedFields entry has no time, so its root starts
 // when the change was observed. In the first recording of untimed-scale.jsonl that was in
 // the second after the PATCH's (it ended 1 ms before it); tap-correlator.test.ts keeps that
-// case.
+// case. one-second.jsonl is tap.test's own recording of a CI run in which kwok ran the whole
+// scenario within one second: every spec writer's managedFields entry carries the same
+// stamp, and the server-side apply's entry comes first in the list (the apiserver sorts by
+// operation, then time, then manager name), so only the earlier state tells that it wrote
+// generation 4.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +27,7 @@ import { repoRoot } from '../assembly/trees.js';
 const FIXTURES: readonly [string, number][] = [
   ['deployment-lifecycle.jsonl', 19],
   ['untimed-scale.jsonl', 19],
+  ['one-second.jsonl', 19],
 ];
 
 function load(FILE: string): { deltas: Delta[]; batches: PositionedTapBatch[] } {
