@@ -37,6 +37,8 @@ export interface EngineStats {
    * bounds); undefined without a clock sample, or when the bounds contradict each other.
    */
   readonly clockOffsetUncertaintyMs: number | undefined;
+  /** Counters: steps of the watcher's clock the offset's bounds proved, by direction (see ClockOffset). */
+  readonly clockSteps: { readonly forward: number; readonly backward: number };
 }
 
 /** A counter keyed by reason; a null-prototype record so any reason string is safe. */

@@ -8,7 +8,7 @@ import { lruBound } from '../graph/lru-bound.js';
 import { nameKey, ObjectGraph, type RootResolution } from '../graph/object-graph.js';
 import { RecencyMap } from '../graph/recency-map.js';
 import type { Clock } from '../model/clock.js';
-import { ALIGN_DELAY_MS, ClockOffset, REORDER_MS } from '../model/clock-offset.js';
+import { ALIGN_DELAY_MS, ClockOffset, type ClockStep, REORDER_MS } from '../model/clock-offset.js';
 import { type ClockSample, clockSampleProblem } from '../model/clock-sample.js';
 import type { Delta, DeltaType } from '../model/delta.js';
 import { flatString } from '../model/flat-string.js';
@@ -82,6 +82,8 @@ export interface TraceEngineOptions {
    * Default false.
    */
   readonly keepSettledFacts?: boolean;
+  /** Each step of the watcher's clock the clock offset's bounds prove (see ClockOffset), as it is. */
+  readonly onClockStep?: (step: ClockStep) => void;
 }
 
 type PendingItem =
@@ -206,7 +208,7 @@ export class TraceEngine {
    */
   readonly #madeByOthers = new Set<string>();
   /** Watcher clock minus cluster clock, estimated from every fresh write's stamps and the clock samples. */
-  readonly #offset = new ClockOffset();
+  readonly #offset: ClockOffset;
   /** How late a DELETED can have been made, from the creates after it (see WriteCeilings). */
   readonly #ceilings = new WriteCeilings();
   /**
@@ -254,6 +256,9 @@ export class TraceEngine {
     const idleMs = durationOption('idleMs', options.idleMs, 30_000);
     const retainMs = durationOption('retainMs', options.retainMs, 5 * 60_000);
     const tombstoneTtlMs = durationOption('tombstoneTtlMs', options.tombstoneTtlMs, 10 * 60_000);
+    if (options.onClockStep !== undefined && typeof options.onClockStep !== 'function')
+      throw new TypeError('options.onClockStep must be a function');
+    this.#offset = new ClockOffset(options.onClockStep === undefined ? {} : { onStep: options.onClockStep });
     if (options.keepSettledFacts !== undefined && typeof options.keepSettledFacts !== 'boolean')
       throw new TypeError('options.keepSettledFacts must be a boolean');
     if (options.backfill !== undefined && typeof options.backfill !== 'boolean')
@@ -498,6 +503,7 @@ export class TraceEngine {
       pending: this.#pending.size,
       clockOffsetMs: this.#offset.offsetMs,
       clockOffsetUncertaintyMs: this.#offset.uncertaintyMs,
+      clockSteps: this.#offset.steps,
     };
   }
 

@@ -64,6 +64,13 @@ export async function runLive(inv: Invocation, log: Logger, version: string): Pr
     skipEventsBefore: startedAt - STARTUP_EVENT_WINDOW_MS,
     // The list holds Events when any were written: one without is not a capture's.
     listIsHistory: true,
+    // A step the clock offset's bounds prove: converted times follow it from here on.
+    onClockStep: (step) =>
+      log.warn("the watcher's clock stepped", {
+        direction: step.direction,
+        atLeastMs: step.atLeastMs,
+        observedAt: new Date(step.observedAt).toISOString(),
+      }),
   });
   const sink = createSink({ ...sinkOptions(config, log, version), resourceAttributes });
   // Campaigning starts last (below), once nothing else can fail at startup.

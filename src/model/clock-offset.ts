@@ -19,7 +19,23 @@
  * been (the middle of the bounds would put a refined create after its exact
  * `Scheduled` eventTime). The lower bounds tell how far it can be off
  * ({@link ClockOffset.uncertaintyMs}); where they contradict the upper ones (a
- * clock stepped, a proxy's `Date`), the upper bound still wins.
+ * proxy's `Date`, an Event written on a host whose clock is ahead), the upper
+ * bound still wins.
+ *
+ * A step of the watcher's clock (NTP, a VM's resume) moves the true offset.
+ * Forward, every bound after it is looser than the tightest before, so bounds
+ * that only tighten would never follow it: a reading whose lower bound passes
+ * the tightest upper bound of the readings before it by more than
+ * {@link STEP_SLACK_MS} proves it, and from that reading's observation on the
+ * upper bounds restart ({@link BoundStaircase}): the bounds before it keep
+ * converting what was observed before it. Only readings prove it: they come in
+ * the order they were received, so the proof does not depend on how watches
+ * reorder stamps, and a stamp below a reading's floor may be another host's
+ * clock, not a step. Stamps alone cannot prove it (after it each is only
+ * looser, as a slower delivery's would be), so without readings it is not
+ * followed. Backward, the bounds after it are tighter and followed at once;
+ * an upper bound more than the slack below the highest floor then restarts the
+ * floors, which only the uncertainty reads.
  *
  * A delta observed at `o` is converted with the tightest bound observed up to
  * {@link LOOKAHEAD_MS} after it ({@link tightestBy}), so the first writes of a
@@ -32,6 +48,7 @@
  * that much.
  */
 
+import { BoundStaircase } from './bound-staircase.js';
 import { type ClockSample, clockSampleProblem, sampleBounds } from './clock-sample.js';
 
 /** How far after a delta's observation the bounds it is converted with may have been observed. */
@@ -40,48 +57,32 @@ export const LOOKAHEAD_MS = 1_000;
 export const REORDER_MS = 2_000;
 /** How long after its observation the engine applies a delta: the lookahead, then the reorder allowance. */
 export const ALIGN_DELAY_MS = LOOKAHEAD_MS + REORDER_MS;
-/** Steps of each bound kept; beyond this the oldest is forgotten. */
-const MAX_STEPS = 1_024;
-
-interface Step {
-  /** Observation time of the bound, watcher clock. */
-  readonly observed: number;
-  /** The tightest bound observed at or before `observed`. */
-  readonly bound: number;
-}
-
 /**
- * Records `bound`, observed at `observed`, in `steps` (sorted by `observed`, each
- * tighter than the one before) if it is tighter than every bound observed no
- * later; the steps after it that it makes redundant go.
+ * How far two readings of the apiserver's clock (or a stamp and a reading) may
+ * contradict each other before the watcher's clock is taken to have stepped. A
+ * reading's bounds are exact for one clock read in whole milliseconds, so any
+ * contradiction means the offset moved; this much is left to what is not a
+ * step: several apiservers behind one address, each writing its own `Date`
+ * (NTP keeps them within milliseconds to tens of them), and NTP slewing the
+ * watcher's clock between bursts (at most 0.5 ms/s). A smaller step is not
+ * followed (see {@link ClockOffset}).
  */
-function tighten(
-  steps: Step[],
-  observed: number,
-  bound: number,
-  tighter: (a: number, b: number) => boolean,
-): void {
-  // Where it goes: after every step observed no later than it.
-  let i = steps.length;
-  while (i > 0 && (steps[i - 1]?.observed ?? Number.NEGATIVE_INFINITY) > observed) i--;
-  const before = steps[i - 1];
-  if (before !== undefined && !tighter(bound, before.bound)) return;
-  let end = i;
-  while (end < steps.length && !tighter(steps[end]?.bound ?? bound, bound)) end++;
-  steps.splice(i, end - i, { observed, bound });
-  if (steps.length > MAX_STEPS) steps.shift();
+export const STEP_SLACK_MS = 100;
+
+/** A step of the watcher's clock that the bounds proved. */
+export interface ClockStep {
+  /** Forward: the offset grew (the watcher's clock jumped ahead); backward: it shrank. */
+  readonly direction: 'forward' | 'backward';
+  /** The observation (watcher clock, ms) from which that side's bounds restart. */
+  readonly observedAt: number;
+  /** How far the bound that proved it lies beyond the bounds before it (ms): the step is at least this. */
+  readonly atLeastMs: number;
 }
 
-/** The bound of the last step observed at or before `limit`; undefined when there is none. */
-function boundBy(steps: readonly Step[], limit: number): number | undefined {
-  let lo = 0;
-  let hi = steps.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((steps[mid]?.observed ?? Number.POSITIVE_INFINITY) <= limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return steps[lo - 1]?.bound;
+/** Options of {@link ClockOffset}. */
+export interface ClockOffsetOptions {
+  /** Each step proven, as it is. */
+  readonly onStep?: (step: ClockStep) => void;
 }
 
 const below = (a: number, b: number): boolean => a < b;
@@ -97,29 +98,40 @@ function estimate(lower: number | undefined, upper: number | undefined): number 
 
 /** The running estimate of the watcher's clock minus the cluster's. */
 export class ClockOffset {
-  /**
-   * The estimate as a function of observation time: sorted by `observed`, each
-   * step tighter than the one before. Only bounds that tightened it are kept.
-   */
-  readonly #steps: Step[] = [];
+  /** The upper bounds (stamps' and readings'): the estimate as a function of observation time. */
+  readonly #ceilings = new BoundStaircase(below);
+  /** The lower bounds (readings'). */
+  readonly #floors = new BoundStaircase(above);
+  /** The readings' upper bounds alone: what a forward step is proven against (see the file comment). */
+  readonly #readingCeilings = new BoundStaircase(below);
+  readonly #onStep: ((step: ClockStep) => void) | undefined;
+  #forwardSteps = 0;
+  #backwardSteps = 0;
 
-  /** The lower bounds from clock samples, as `#steps` but each higher than the one before. */
-  readonly #floors: Step[] = [];
+  constructor(options: ClockOffsetOptions = {}) {
+    this.#onStep = options.onStep;
+  }
 
-  /** The estimate (watcher minus cluster, ms) from every bound seen; undefined before the first. */
+  /** The estimate (watcher minus cluster, ms) from the bounds since the last step; undefined before the first. */
   get offsetMs(): number | undefined {
-    return estimate(this.#floors[this.#floors.length - 1]?.bound, this.#steps[this.#steps.length - 1]?.bound);
+    return estimate(this.#floors.latest(), this.#ceilings.latest());
   }
 
   /**
    * How far the estimate can be off (ms): the interval between the bounds seen
    * (the estimate is the upper one). Undefined without a lower bound (no clock
-   * sample) or when the bounds contradict each other.
+   * sample, or none since a backward step) or while the bounds contradict each
+   * other (by no more than {@link STEP_SLACK_MS}, or a stamp's below every reading's).
    */
   get uncertaintyMs(): number | undefined {
-    const lower = this.#floors[this.#floors.length - 1]?.bound;
-    const upper = this.#steps[this.#steps.length - 1]?.bound;
+    const lower = this.#floors.latest();
+    const upper = this.#ceilings.latest();
     return lower === undefined || upper === undefined || lower > upper ? undefined : upper - lower;
+  }
+
+  /** Steps of the watcher's clock proven so far, by direction. */
+  get steps(): { readonly forward: number; readonly backward: number } {
+    return { forward: this.#forwardSteps, backward: this.#backwardSteps };
   }
 
   /**
@@ -129,45 +141,67 @@ export class ClockOffset {
   sample(observed: number, stamp: number): void {
     const bound = observed - stamp;
     if (!Number.isFinite(bound)) return;
-    tighten(this.#steps, observed, bound, below);
+    this.#ceiling(observed, bound);
   }
 
   /**
    * Records a reading of the apiserver's clock: both of its bounds (see
    * {@link sampleBounds}), observed when its response arrived. An unusable
-   * sample (see {@link clockSampleProblem}) is ignored.
+   * sample (see {@link clockSampleProblem}) is ignored. Readings come in the
+   * order they were received, each before the deltas observed after it.
    */
   calibrate(reading: ClockSample): void {
     if (clockSampleProblem(reading) !== undefined) return;
     const { lower, upper } = sampleBounds(reading);
-    tighten(this.#steps, reading.receivedAt, upper, below);
-    tighten(this.#floors, reading.receivedAt, lower, above);
+    const at = reading.receivedAt;
+    const ceiling = this.#readingCeilings.by(at);
+    if (ceiling !== undefined && lower > ceiling + STEP_SLACK_MS) {
+      this.#ceilings.restartAt(at);
+      this.#readingCeilings.restartAt(at);
+      this.#forwardSteps += 1;
+      this.#onStep?.({ direction: 'forward', observedAt: at, atLeastMs: lower - ceiling });
+    }
+    this.#readingCeilings.add(at, upper);
+    this.#ceiling(at, upper);
+    this.#floors.add(at, lower);
   }
 
-  /** The tightest upper bound observed at or before `limit` (watcher time); undefined when there is none. */
+  /** An upper bound; below the highest floor by more than the slack, it proves a backward step and the floors restart. */
+  #ceiling(observed: number, bound: number): void {
+    const floor = this.#floors.by(observed);
+    if (floor !== undefined && bound < floor - STEP_SLACK_MS) {
+      this.#floors.restartAt(observed);
+      this.#backwardSteps += 1;
+      this.#onStep?.({ direction: 'backward', observedAt: observed, atLeastMs: floor - bound });
+    }
+    this.#ceilings.add(observed, bound);
+  }
+
+  /** The tightest upper bound observed at or before `limit` (watcher time) since the step before it; undefined when there is none. */
   tightestBy(limit: number): number | undefined {
-    return boundBy(this.#steps, limit);
+    return this.#ceilings.by(limit);
   }
 
-  /** The highest lower bound observed at or before `limit` (watcher time); undefined when there is none. */
+  /** The highest lower bound observed at or before `limit` (watcher time) since the step before it; undefined when there is none. */
   highestBy(limit: number): number | undefined {
-    return boundBy(this.#floors, limit);
+    return this.#floors.by(limit);
   }
 
   /**
    * The offset a delta observed at `observed` is converted with: the estimate
-   * from the bounds observed by {@link LOOKAHEAD_MS} after it, its upper bound
+   * from the bounds observed since the step before it and by {@link LOOKAHEAD_MS}
+   * after it (and before the step after it, if one came that soon), its upper bound
    * tightened by the delta's own when `ownStamp` (the newest stamp it carries)
    * is given, so that a converted time never precedes the write it observed.
    * Undefined when there is no bound.
    */
   offsetFor(observed: number, ownStamp?: number): number | undefined {
     const limit = observed + LOOKAHEAD_MS;
-    let upper = this.tightestBy(limit);
+    let upper = this.#ceilings.by(observed, limit);
     if (ownStamp !== undefined) {
       const own = observed - ownStamp;
       if (Number.isFinite(own) && (upper === undefined || own < upper)) upper = own;
     }
-    return estimate(this.highestBy(limit), upper);
+    return estimate(this.#floors.by(observed, limit), upper);
   }
 }

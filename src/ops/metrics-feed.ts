@@ -70,6 +70,7 @@ export class MetricsFeed {
   readonly #backfillLeftOut: CumulativeFeed<'reason'>;
   readonly #exportErrors: CumulativeFeed<string>;
   readonly #tracesSampled: CumulativeFeed<'decision'>;
+  readonly #clockSteps: CumulativeFeed<'direction'>;
   /** Deltas by kind, then type: counted here per delta, added to the counter at scrape time. */
   readonly #deltaCounts = new Map<string, Map<string, number>>();
   readonly #deltasFed: CumulativeFeed<'resource' | 'type'>;
@@ -83,6 +84,7 @@ export class MetricsFeed {
     this.#backfillLeftOut = new CumulativeFeed(metrics.spansDropped, 'reason');
     this.#exportErrors = new CumulativeFeed(metrics.exportErrors, undefined);
     this.#tracesSampled = new CumulativeFeed(metrics.tracesSampled, 'decision');
+    this.#clockSteps = new CumulativeFeed(metrics.clockSteps, 'direction');
     this.#deltasFed = new CumulativeFeed(metrics.deltas, undefined);
     metrics.onCollect(() => {
       for (const [resource, byType] of this.#deltaCounts)
@@ -142,6 +144,8 @@ export class MetricsFeed {
     this.#m.clockOffsetUncertainty.set(
       stats.clockOffsetUncertaintyMs === undefined ? Number.NaN : stats.clockOffsetUncertaintyMs / 1000,
     );
+    this.#clockSteps.update(stats.clockSteps.forward, 'forward');
+    this.#clockSteps.update(stats.clockSteps.backward, 'backward');
     for (const [bound, n] of Object.entries(stats.evictions)) this.#evictions.update(n, bound);
     for (const [reason, n] of Object.entries(stats.rejected)) this.#rejected.update(n, reason);
     this.#backfillLeftOut.update(stats.backfillLeftOut, 'backfill_unsettled');

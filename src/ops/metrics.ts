@@ -121,6 +121,13 @@ export class KubetrailMetrics {
     registers: [this.registry],
     collect: this.#collect,
   });
+  readonly clockSteps = new Counter({
+    name: 'kubetrail_clock_steps_total',
+    help: "Steps of the watcher's clock (or the apiserver's) that the offset's bounds proved, by direction: forward, a reading of the apiserver's HTTP Date whose lower bound passes the readings' tightest upper bound by more than 100 ms (the estimate restarts from it); backward, an upper bound that far below the highest lower bound (the lower bounds restart). A forward step is only proven by a reading (--clock-calibration-ms).",
+    labelNames: ['direction'] as const,
+    registers: [this.registry],
+    collect: this.#collect,
+  });
   readonly leader = new Gauge({
     name: 'kubetrail_leader',
     help: '1 when this replica may export (it holds the Lease, or runs without leader election), else 0.',

@@ -47,6 +47,7 @@ const stats = (o: Partial<EngineStats> = {}): EngineStats => ({
   pending: 0,
   clockOffsetMs: undefined,
   clockOffsetUncertaintyMs: undefined,
+  clockSteps: { forward: 0, backward: 0 },
   ...o,
 });
 
@@ -239,6 +240,19 @@ describe('metrics', () => {
     assert.ok(Number.isNaN((await samples(metrics, 'kubetrail_clock_offset_uncertainty_seconds'))['{}']));
     feed.engine(stats({ clockOffsetMs: -2_750, clockOffsetUncertaintyMs: 60 }));
     assert.deepEqual(await samples(metrics, 'kubetrail_clock_offset_uncertainty_seconds'), { '{}': 0.06 });
+  });
+
+  it('kubetrail_clock_steps_total: a counter by direction, fed from the cumulative engine stats', async () => {
+    const { metrics, feed } = setup();
+    feed.engine(stats());
+    feed.engine(stats({ clockSteps: { forward: 2, backward: 0 } }));
+    feed.engine(stats({ clockSteps: { forward: 2, backward: 1 } }));
+    feed.engine(stats({ clockSteps: { forward: 2, backward: 1 } }));
+    assert.equal(await typeOf(metrics, 'kubetrail_clock_steps_total'), 'counter');
+    assert.deepEqual(await samples(metrics, 'kubetrail_clock_steps_total'), {
+      '{"direction":"forward"}': 2,
+      '{"direction":"backward"}': 1,
+    });
   });
 
   it('kubetrail_evictions_total: a counter by bound, fed from the cumulative engine stats', async () => {

@@ -13,15 +13,16 @@ import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { repoRoot, shuffleWithinWindows } from '../assembly/trees.js';
 import { recordings } from '../cli/replay-golden.js';
 import { compareVariant, lagged, SKEWS_S, skewed, skewedSamples } from './clock-skew.js';
+import { compareSpanTimes, planStep, STEP_MS, steppedDeltas, steppedSamples } from './clock-step.js';
 import { Observed, PROPERTIES, PROPERTY_NAMES, type PropertyName } from './properties.js';
 import { readFacts } from './recording-facts.js';
 
 /** The clock checks, beside the properties. */
-export type ClockCheckName = 'clock-skew' | 'watch-lag';
+export type ClockCheckName = 'clock-skew' | 'watch-lag' | 'clock-step';
 /** Every column of the report: the properties, then the clock checks. */
 export type CheckName = PropertyName | ClockCheckName;
 /** Every check name, in table order. */
-export const CHECK_NAMES: readonly CheckName[] = [...PROPERTY_NAMES, 'clock-skew', 'watch-lag'];
+export const CHECK_NAMES: readonly CheckName[] = [...PROPERTY_NAMES, 'clock-skew', 'watch-lag', 'clock-step'];
 
 /** Seeded shuffles (within 2 s windows) per recording. */
 export const SHUFFLES = 6;
@@ -76,6 +77,10 @@ function propertyViolations(deltas: readonly Delta[], records: readonly TraceRec
  * Violations of every check on one recording (its deltas and its readings of
  * the apiserver's clock); an empty list means it holds. A skewed variant shifts
  * the samples' local times too; a lagged one leaves them (see skewedSamples).
+ * With readings, the watcher's clock also steps forward mid-way before a later
+ * burst of them (see planStep): every span must come out as unstepped (with
+ * that burst) within the burst's precision; without readings a step cannot be
+ * proven, and the check has nothing to compare.
  */
 export function evaluate(
   deltas: readonly Delta[],
@@ -117,6 +122,21 @@ export function evaluate(
     add(
       'watch-lag',
       compareVariant(inOrder, records).map((v) => `${label}: ${v}`),
+    );
+  }
+  const plan = planStep(deltas, clockSamples);
+  if (plan !== undefined) {
+    const label = `step +${STEP_MS / 1000} s`;
+    const unstepped = run(deltas, plan.samples);
+    const variant = steppedDeltas(deltas, plan.at, STEP_MS);
+    const records = run(variant, steppedSamples(plan.samples, plan.at, STEP_MS));
+    for (const [name, lines] of propertyViolations(variant, records, label)) add(name, lines);
+    add(
+      'clock-step',
+      [
+        ...compareVariant(unstepped, records, plan.precisionMs),
+        ...compareSpanTimes(unstepped, records, plan.precisionMs),
+      ].map((v) => `${label}: ${v}`),
     );
   }
   return result;
