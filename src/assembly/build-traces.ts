@@ -1,5 +1,6 @@
 import { decideParents } from '../causality/parent-decision.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
+import type { ClockOffset } from '../model/clock-offset.js';
 import { type BuiltTrace, SpanRenderer } from './render-spans.js';
 import type { Intent, RootGroup } from './root-group.js';
 import { boundTree } from './trace-bound.js';
@@ -16,13 +17,14 @@ import { boundTree } from './trace-bound.js';
 export function buildTraces(
   group: RootGroup,
   graph: ObjectGraph,
+  offset: ClockOffset,
   maxTraceMs: number,
   maxSpans: number,
 ): Map<Intent, BuiltTrace> {
   const out = new Map<Intent, BuiltTrace>();
   const trees = decideParents(group, graph);
   if (trees.size === 0) return out;
-  const renderer = new SpanRenderer(group, maxTraceMs);
+  const renderer = new SpanRenderer(group, maxTraceMs, offset);
   for (const intent of group.intents) {
     const tree = trees.get(intent);
     if (tree === undefined) continue;

@@ -2,6 +2,7 @@ import type { ObjectGraph } from '../graph/object-graph.js';
 import { RecencyMap } from '../graph/recency-map.js';
 import { ATTR_KUBETRAIL_BACKFILL_LEFT_OUT, ATTR_KUBETRAIL_PARTIAL } from '../model/attributes.js';
 import type { Clock } from '../model/clock.js';
+import type { ClockOffset } from '../model/clock-offset.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
 import { listedAtIntentStarts, unsettledSpans } from './backfill-certainty.js';
 import { buildTraces } from './build-traces.js';
@@ -16,6 +17,8 @@ import { SpanKeys } from './span-keys.js';
 export interface EmissionScheduleOptions {
   readonly clock: Clock;
   readonly graph: ObjectGraph;
+  /** The engine's offset estimate: a root's start is converted again with it (see trace-offset.ts). */
+  readonly offset: ClockOffset;
   readonly settleMs: number;
   readonly maxTraceMs: number;
   readonly idleMs: number;
@@ -57,6 +60,7 @@ const MAX_SETTLE_PERIODS = 6;
 export class EmissionSchedule {
   readonly #clock: Clock;
   readonly #graph: ObjectGraph;
+  readonly #offset: ClockOffset;
   readonly #settleMs: number;
   readonly #maxTraceMs: number;
   readonly #idleMs: number;
@@ -73,6 +77,7 @@ export class EmissionSchedule {
   constructor(options: EmissionScheduleOptions) {
     this.#clock = options.clock;
     this.#graph = options.graph;
+    this.#offset = options.offset;
     this.#settleMs = options.settleMs;
     this.#maxTraceMs = options.maxTraceMs;
     this.#idleMs = options.idleMs;
@@ -202,7 +207,7 @@ export class EmissionSchedule {
     }
     if (first.length > 0 || late.length > 0) {
       if (this.#placement !== undefined) for (const i of first) this.#placement.place(i);
-      const built = buildTraces(group, this.#graph, this.#maxTraceMs, this.#maxSpans);
+      const built = buildTraces(group, this.#graph, this.#offset, this.#maxTraceMs, this.#maxSpans);
       for (const i of first) {
         const n = out.length;
         this.#emitFirst(group, i, built.get(i), group.version, out);

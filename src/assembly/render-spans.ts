@@ -1,6 +1,7 @@
 import type { ChangeTrigger } from '../causality/change-trigger.js';
 import type { ActionNode, ObjectNode, SpanNode, SpanTree } from '../causality/parent-decision.js';
 import * as A from '../model/attributes.js';
+import type { ClockOffset } from '../model/clock-offset.js';
 import type { ObjectProjection } from '../model/projection.js';
 import type {
   AttributeValue,
@@ -14,7 +15,8 @@ import { isWholeSecond } from '../normalise/refine-time.js';
 import { convergedAfterWrites } from './converged-after-writes.js';
 import { outcomeOf } from './outcome.js';
 import type { Intent, RootGroup, Transition } from './root-group.js';
-import { changeRootStart, rootStart } from './root-start.js';
+import { changeRootStart, type RootStartBounds, rootStart } from './root-start.js';
+import { conversionOfRefined, type OffsetAgain, offsetAgainOf, refinedAgain } from './trace-offset.js';
 
 /** One built trace of a group. */
 export interface BuiltTrace {
@@ -45,10 +47,13 @@ export function nodeKeyOf(built: BuiltTrace, span: SpanRecord): string {
 export class SpanRenderer {
   readonly #group: RootGroup;
   readonly #maxTraceMs: number;
+  /** The engine's offset estimate, which tells how a refined time was converted (see trace-offset.ts). */
+  readonly #offset: ClockOffset;
 
-  constructor(group: RootGroup, maxTraceMs: number) {
+  constructor(group: RootGroup, maxTraceMs: number, offset: ClockOffset) {
     this.#group = group;
     this.#maxTraceMs = maxTraceMs;
+    this.#offset = offset;
   }
 
   /** The trace of `intent`: its root span, then its nodes' spans by start time. */
@@ -66,10 +71,24 @@ export class SpanRenderer {
     }
     let minExact = Number.POSITIVE_INFINITY;
     let minRefined = Number.POSITIVE_INFINITY;
+    // A spec change's root start converted again (see trace-offset.ts), and, only when that
+    // moved it, the spans' earliest starts with each lifecycle's creation converted again alike.
+    const offsetAgain =
+      tree.change === undefined ? offsetAgainOf(intent, this.#group, this.#offset) : undefined;
+    const startAgain = offsetAgain === undefined ? undefined : this.#startAgain(intent, offsetAgain);
+    const moved = startAgain !== undefined && intent.start !== undefined && startAgain > intent.start;
+    let minSpanAgain = Number.POSITIVE_INFINITY;
+    let minRefinedAgain = Number.POSITIVE_INFINITY;
     for (const n of nodes) {
       const s = n.start;
       if (s < minStart) minStart = s;
       if (s < minRefined && !isWholeSecond(s)) minRefined = s;
+      if (moved) {
+        const again =
+          n.kind === 'lifecycle' ? refinedAgain(s, conversionOfRefined(s, this.#offset), offsetAgain) : s;
+        if (again < minSpanAgain) minSpanAgain = again;
+        if (again < minRefinedAgain && !isWholeSecond(again)) minRefinedAgain = again;
+      }
       if (n.kind === 'action' && s < minExact && isExactStart(n)) minExact = s;
       const end = n.kind === 'action' ? undefined : this.#objectEnd(n, intent, lastChildStart.get(n.spanId));
       ends.push(end);
@@ -81,7 +100,13 @@ export class SpanRenderer {
     }
     const root =
       tree.change === undefined
-        ? this.#renderRoot(intent, tree.root.spanId, nodes, minStart, minExact, minRefined, maxEnd, stuck)
+        ? this.#renderRoot(intent, tree.root.spanId, nodes, minStart, maxEnd, stuck, {
+            minExact,
+            minRefined,
+            again: moved ? startAgain : (intent.start ?? Number.NEGATIVE_INFINITY),
+            minSpanAgain,
+            minRefinedAgain,
+          })
         : this.#renderChangeRoot(intent, tree.change, tree.root.spanId, minExact, maxEnd);
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
@@ -146,15 +171,31 @@ export class SpanRenderer {
     return end === undefined ? undefined : Math.max(end, n.start);
   }
 
+  /**
+   * The intent's start converted again with `offsetAgain` (see trace-offset.ts): as the root's
+   * delta that showed the change was converted, else (an intent opened from its
+   * consequences) as the estimate tells; the start itself where it is no conversion.
+   */
+  #startAgain(intent: Intent, offsetAgain: OffsetAgain): number | undefined {
+    const start = intent.start;
+    // No start to convert: the root starts at its earliest span (see #renderRoot).
+    if (start === undefined) return undefined;
+    const shown = intent.startOffset;
+    const conversion =
+      shown !== undefined
+        ? { observed: intent.seenAt + shown, offset: shown }
+        : conversionOfRefined(start, this.#offset);
+    return refinedAgain(start, conversion, offsetAgain);
+  }
+
   #renderRoot(
     intent: Intent,
     spanId: string,
     nodes: readonly SpanNode[],
     minStart: number,
-    minExact: number,
-    minRefined: number,
     maxEnd: number,
     stuck: string | undefined,
+    bounds: RootStartBounds,
   ): SpanRecord {
     const rootObj = this.#group.root;
     const end = intent.end;
@@ -163,7 +204,7 @@ export class SpanRenderer {
         ? minStart === Number.POSITIVE_INFINITY
           ? (end?.time ?? intent.openedAt)
           : minStart
-        : rootStart(intent, intent.start, minStart, minExact, minRefined);
+        : rootStart(intent, intent.start, bounds);
     let endTime: number;
     if (end?.time !== undefined) {
       // A delete converged when its cascade did: a Deployment deleted in the background is gone at

@@ -202,6 +202,12 @@ export class RootGroup implements Schedulable {
   rootActedRv: number | undefined = undefined;
   /** Events before this time (data time) belonged to intents let go of: dropped. */
   closedBefore = Number.NEGATIVE_INFINITY;
+  /**
+   * The tightest clock offset (watcher minus cluster, ms) any watch delta of this group
+   * (the root's, its objects', their Events') was converted with; undefined before the
+   * first. A minimum over a set, whatever the arrival order (see trace-offset.ts).
+   */
+  tightestOffset: number | undefined = undefined;
   /** Clock time of the last new fact. */
   lastActivity: number;
   /** Facts of this root were dropped (the facts-per-root bound, or a closed trace's): see RootFacts. */
@@ -310,6 +316,12 @@ export class RootGroup implements Schedulable {
     this.#members = facts.members;
     this.#retired = facts.retired;
     this.#letGo = facts.letGo;
+  }
+
+  /** Records that a delta of this group was converted with `offset`; undefined (not converted) changes nothing. */
+  noteOffset(offset: number | undefined): void {
+    if (offset !== undefined && (this.tightestOffset === undefined || offset < this.tightestOffset))
+      this.tightestOffset = offset;
   }
 
   /** Records new activity at clock time `now`. */

@@ -1,4 +1,4 @@
-import { refineTime, secondOf } from '../normalise/refine-time.js';
+import { secondOf } from '../normalise/refine-time.js';
 import type { Intent } from './root-group.js';
 
 /**
@@ -14,8 +14,8 @@ import type { Intent } from './root-group.js';
  * with the capture's first list, after the Events it caused) is the exception: the delta that
  * refined its stamp is the list, not the change's delivery, and says only that the change came
  * before the list. There the earliest consequence refined by its own delivery bounds it too
- * (`minRefinedSpanStart`: spans whose start is not their stamp's second start, which a delta
- * converted to before its stamp leaves without a bound).
+ * (`minRefined`: spans whose start is not their stamp's second start, which a delta converted
+ * to before its stamp leaves without a bound).
  *
  * A start that is no stamp but the observation that showed the change (a `kubectl scale`,
  * which writes no managedFields time: `intent.startFloor`) is late by that watch's lag
@@ -24,25 +24,43 @@ import type { Intent } from './root-group.js';
  *
  * The delta that showed the change was converted with the tightest offset bound observed by
  * a second after it (see ClockOffset); in a run's first second that may be its own stamp's
- * bound alone, which puts the change at its second's start. When the delta that showed the
- * intent converged was converted with a tighter bound, the start is refined again with that
- * one, as the end was: no earlier than before, and never after a span of its trace.
+ * bound alone, which puts the change at its second's start, and a watch that delivered late
+ * gives a loose bound too. `again` is the start converted again with the offset its end was
+ * converted with, where tighter (see trace-offset.ts: for an end at its last span, the
+ * tightest among its trace's deltas); where that is later, the start is placed as above from
+ * there, with the consequences' creations converted again alike where they can be
+ * (`minSpanAgain`, `minRefinedAgain`): no earlier than before, and never after a span of its
+ * trace compared at that bound.
  */
-export function rootStart(
-  intent: Intent,
-  start: number,
-  minSpanStart: number,
-  minExact: number,
-  minRefinedSpanStart = Number.POSITIVE_INFINITY,
-): number {
+export function rootStart(intent: Intent, start: number, bounds: RootStartBounds): number {
+  const { minExact, minRefined } = bounds;
   const first = changeRootStart(
     start,
-    intent.lazy ? Math.min(minExact, minRefinedSpanStart) : minExact,
+    intent.lazy ? Math.min(minExact, minRefined) : minExact,
     intent.startFloor,
   );
-  const later = refinedWithEndOffset(intent, start);
-  if (later === undefined || later <= first) return first;
-  return Math.max(first, Math.min(later, minSpanStart, minExact));
+  const again = bounds.again;
+  if (again <= start) return first;
+  const later = changeRootStart(
+    again,
+    intent.lazy ? Math.min(minExact, bounds.minRefinedAgain) : minExact,
+    intent.startFloor,
+  );
+  return Math.max(first, Math.min(later, bounds.minSpanAgain));
+}
+
+/** What bounds a spec change's root start (see {@link rootStart}). */
+export interface RootStartBounds {
+  /** The earliest start of a consequence whose time its reporter wrote exactly. */
+  readonly minExact: number;
+  /** The earliest start of a consequence that is not its stamp's second start. */
+  readonly minRefined: number;
+  /** The start converted again (see trace-offset.ts); `start` itself when it is not. */
+  readonly again: number;
+  /** The earliest start of a span of its trace, refinements converted again where they can be. */
+  readonly minSpanAgain: number;
+  /** As `minRefined`, refinements converted again where they can be. */
+  readonly minRefinedAgain: number;
 }
 
 /**
@@ -57,18 +75,4 @@ export function rootStart(
 export function changeRootStart(refined: number, earliestBound: number, floor?: number): number {
   if (earliestBound >= refined) return refined;
   return Math.max(earliestBound, floor ?? secondOf(refined));
-}
-
-/**
- * The intent's start refined with the offset its converged end was converted with, when that
- * is tighter than the one its start was; undefined when the start is not its whole-second
- * stamp refined by the delta that showed it (an observation, a stamp of an earlier second).
- */
-function refinedWithEndOffset(intent: Intent, start: number): number | undefined {
-  const { startOffset, endOffset } = intent;
-  if (startOffset === undefined || endOffset === undefined || endOffset >= startOffset) return undefined;
-  if (intent.end?.reason !== 'converged') return undefined;
-  const second = secondOf(start);
-  if (refineTime(second, intent.seenAt) !== start) return undefined;
-  return refineTime(second, intent.seenAt + startOffset - endOffset);
 }

@@ -92,6 +92,8 @@ type PendingItem =
       readonly event: NormalEvent;
       readonly waitingOn: string;
       readonly arrivedAt: number;
+      /** The offset bound its delta was converted with (see RootGroup.tightestOffset). */
+      readonly bound: number | undefined;
     }
   | {
       readonly kind: 'object';
@@ -102,6 +104,8 @@ type PendingItem =
       readonly arrivedAt: number;
       /** The stamp the write set itself, judged against the state held when it arrived (see own-write.ts). */
       readonly ownAt: number | undefined;
+      /** The offset bound its delta was converted with (see RootGroup.tightestOffset). */
+      readonly bound: number | undefined;
     }
   /** A later state of an object whose ADDED has not arrived yet (see #holdsUnseen). */
   | {
@@ -121,6 +125,8 @@ interface EarlyDelta {
   readonly time: number;
   /** Clock time it arrived. */
   readonly arrivedAt: number;
+  /** The offset bound it was converted with (see RootGroup.tightestOffset). */
+  readonly bound: number | undefined;
 }
 
 /** What deltas of one root showed while none of its intents was open. */
@@ -223,6 +229,8 @@ export class TraceEngine {
   #aligningHead = 0;
   /** The offset the delta being applied is converted with (watcher minus cluster, ms; 0 when unknown). */
   #deltaOffset = 0;
+  /** As #deltaOffset, undefined when no bound was known: the bound it was converted with. */
+  #deltaBound: number | undefined = undefined;
   #outbox: TraceRecord[] = [];
 
   readonly #byType = new Counters();
@@ -305,6 +313,7 @@ export class TraceEngine {
       },
       slimSettled: options.keepSettledFacts !== true,
       placement: this.#drains,
+      offset: this.#offset,
     });
     // A fact of an intent can come as late as the longest trace after it started.
     this.#closed = new ClosedRoots({ clock, max: this.#limits.maxOpenTraces * 4, ttlMs: maxTraceMs });
@@ -548,7 +557,8 @@ export class TraceEngine {
 
   /** Sets the offset the delta observed at `time` is converted with; its own stamps tighten it (see #toCluster). */
   #convertingAt(time: number): void {
-    this.#deltaOffset = this.#offset.offsetFor(time) ?? 0;
+    this.#deltaBound = this.#offset.offsetFor(time);
+    this.#deltaOffset = this.#deltaBound ?? 0;
     this.#intents.offsetMs = this.#deltaOffset;
   }
 
@@ -567,9 +577,11 @@ export class TraceEngine {
   /** A held later state (see #holdsUnseen), applied now that its object arrived or its wait ran out. */
   #applyHeld(raw: unknown, type: DeltaType, time: number): void {
     const outer = this.#deltaOffset;
+    const outerBound = this.#deltaBound;
     this.#convertingAt(time);
     this.#applyObject(raw, type, time, false);
     this.#deltaOffset = outer;
+    this.#deltaBound = outerBound;
     this.#intents.offsetMs = outer;
   }
 
@@ -607,7 +619,7 @@ export class TraceEngine {
       this.#rejected.add('stale-event');
       return;
     }
-    this.#routeEvent(ev, false);
+    this.#routeEvent(ev, false, this.#deltaBound);
   }
 
   #applyObject(raw: unknown, type: DeltaType, observed: number, initial: boolean): void {
@@ -691,7 +703,7 @@ export class TraceEngine {
     // Only a deletion in progress's writes bound its DELETED (see own-write.ts): the request's and
     // those after it. Kept for them alone, terminating objects hold it, not every live one.
     const ownAt = p.deletionTimestamp === undefined ? undefined : ownWriteStamp(p, live, type, time);
-    this.#afterObject(p, live, type, time, false, ownAt, this.#deltaOffset);
+    this.#afterObject(p, live, type, time, false, ownAt, this.#deltaOffset, this.#deltaBound);
   }
 
   /**
@@ -733,7 +745,8 @@ export class TraceEngine {
     time: number,
     fallback: boolean,
     ownAt: number | undefined,
-    offset?: number,
+    offset: number | undefined,
+    bound: number | undefined,
   ): void {
     const root = this.#rootOf(p, fallback, numericRv(p.resourceVersion));
     if (isMissing(root)) {
@@ -745,17 +758,28 @@ export class TraceEngine {
         waitingOn: root.missingUid,
         arrivedAt: this.#clock.now(),
         ownAt,
+        bound,
       });
       return;
     }
-    if (root.uid === p.uid) this.#rootDelta(p, previous, type, time, ownAt, offset);
-    else this.#memberDelta(root, p, type, time, previous, ownAt);
+    if (root.uid === p.uid) this.#rootDelta(p, previous, type, time, ownAt, offset, bound);
+    else this.#memberDelta(root, p, type, time, previous, ownAt, bound);
   }
 
   #retry(item: PendingItem, fallback: boolean): void {
-    if (item.kind === 'event') this.#routeEvent(item.event, fallback);
+    if (item.kind === 'event') this.#routeEvent(item.event, fallback, item.bound);
     else if (item.kind === 'delta') this.#applyHeld(item.raw, item.type, item.time);
-    else this.#afterObject(item.projection, undefined, item.type, item.time, fallback, item.ownAt);
+    else
+      this.#afterObject(
+        item.projection,
+        undefined,
+        item.type,
+        item.time,
+        fallback,
+        item.ownAt,
+        undefined,
+        item.bound,
+      );
   }
 
   /**
@@ -793,7 +817,7 @@ export class TraceEngine {
     }
   }
 
-  #routeEvent(ev: NormalEvent, fallback: boolean): void {
+  #routeEvent(ev: NormalEvent, fallback: boolean, bound: number | undefined): void {
     const inv = ev.involved;
     const ns = inv.namespace === '' ? ev.namespace : inv.namespace;
     let root: ObjectProjection | undefined;
@@ -802,12 +826,18 @@ export class TraceEngine {
       if (x !== undefined) {
         const found = this.#rootOf(x, fallback, numericRv(inv.resourceVersion));
         if (isMissing(found)) {
-          this.#park({ kind: 'event', event: ev, waitingOn: found.missingUid, arrivedAt: this.#clock.now() });
+          this.#park({
+            kind: 'event',
+            event: ev,
+            waitingOn: found.missingUid,
+            arrivedAt: this.#clock.now(),
+            bound,
+          });
           return;
         }
         root = found;
       } else if (!fallback) {
-        this.#park({ kind: 'event', event: ev, waitingOn: inv.uid, arrivedAt: this.#clock.now() });
+        this.#park({ kind: 'event', event: ev, waitingOn: inv.uid, arrivedAt: this.#clock.now(), bound });
         return;
       }
     }
@@ -820,6 +850,7 @@ export class TraceEngine {
           event: ev,
           waitingOn: byNameKey(inv.kind, ns, inv.name),
           arrivedAt: this.#clock.now(),
+          bound,
         });
         return;
       }
@@ -827,7 +858,7 @@ export class TraceEngine {
       return;
     }
     const group = this.#groupFor(root);
-    if (group !== undefined) this.#addAction(group, ev, ns);
+    if (group !== undefined) this.#addAction(group, ev, ns, false, bound);
   }
 
   /**
@@ -905,7 +936,13 @@ export class TraceEngine {
     return this.#groups.get(rootUid)?.root ?? this.#graph.get(rootUid);
   }
 
-  #addAction(group: RootGroup, ev: NormalEvent, ns: string, listed = false): void {
+  #addAction(
+    group: RootGroup,
+    ev: NormalEvent,
+    ns: string,
+    listed = false,
+    bound: number | undefined = undefined,
+  ): void {
     // The occurrence this delivery reports: the first one's time for count 1, else the latest's.
     const at = ev.count === 1 ? ev.firstTime : ev.lastTime;
     if (at < group.closedBefore) {
@@ -913,6 +950,7 @@ export class TraceEngine {
       this.#rejected.add('trace-closed');
       return;
     }
+    group.noteOffset(bound);
     const key = actionKeyOf(ev);
     const fact = group.actions.get(key);
     if (fact !== undefined) {
@@ -1021,6 +1059,7 @@ export class TraceEngine {
     previous: ObjectProjection | undefined,
     type: DeltaType,
     time: number,
+    bound: number | undefined,
   ): void {
     const gen = p.generation ?? 0;
     let early = this.#early.get(p.uid);
@@ -1031,15 +1070,21 @@ export class TraceEngine {
     const now = this.#clock.now();
     const seen = early.byGeneration.get(gen);
     if (seen === undefined || time < seen.time || now - seen.arrivedAt > REORDER_MS) {
-      early.byGeneration.set(gen, { projection: p, previous, type, time, arrivedAt: now });
+      early.byGeneration.set(gen, { projection: p, previous, type, time, arrivedAt: now, bound });
       if (early.byGeneration.size > MAX_EARLY_GENERATIONS) {
         early.byGeneration.delete(Math.min(...early.byGeneration.keys()));
       }
     }
-    this.#noteOutcome(early, p, time, now);
+    this.#noteOutcome(early, p, time, now, bound);
   }
 
-  #noteOutcome(early: EarlyDeltas, p: ObjectProjection, time: number, now: number): void {
+  #noteOutcome(
+    early: EarlyDeltas,
+    p: ObjectProjection,
+    time: number,
+    now: number,
+    bound: number | undefined,
+  ): void {
     if (p.deletionTimestamp !== undefined) return;
     const state = outcomeOf(p).state;
     if (state !== 'done' && state !== 'failed') return;
@@ -1049,7 +1094,7 @@ export class TraceEngine {
       const notedGen = noted.projection.generation ?? 0;
       if (notedGen > gen || (notedGen === gen && noted.time <= time)) return;
     }
-    early.outcome = { projection: p, previous: undefined, type: 'MODIFIED', time, arrivedAt: now };
+    early.outcome = { projection: p, previous: undefined, type: 'MODIFIED', time, arrivedAt: now, bound };
   }
 
   /**
@@ -1073,11 +1118,13 @@ export class TraceEngine {
       if (now - e.arrivedAt <= REORDER_MS && gen < oldest) continue;
       early.byGeneration.delete(gen);
       if (now - e.arrivedAt > REORDER_MS || this.#closed.isClosed(group.rootUid, gen)) continue;
+      group.noteOffset(e.bound);
       this.#intents.recordChange(group, e.projection, e.previous, e.type, e.time, now, () => group);
     }
     const o = early.outcome;
     if (o !== undefined && now - o.arrivedAt > REORDER_MS) early.outcome = undefined;
     else if (o !== undefined && group.intent(o.projection.generation ?? 0) !== undefined) {
+      group.noteOffset(o.bound);
       this.#intents.recordOutcome(group, o.projection, o.time, now);
       early.outcome = undefined;
     }
@@ -1107,6 +1154,7 @@ export class TraceEngine {
     time: number,
     ownAt: number | undefined,
     offset: number | undefined,
+    bound: number | undefined,
   ): void {
     const now = this.#clock.now();
     const held = this.#groups.get(p.uid);
@@ -1121,9 +1169,10 @@ export class TraceEngine {
       offset,
     );
     if (group === undefined) {
-      this.#noteEarly(p, previous, type, time);
+      this.#noteEarly(p, previous, type, time, bound);
       return;
     }
+    group.noteOffset(bound);
     if (this.#early.size > 0) this.#applyEarly(group);
     if ((held === undefined || group.letGo !== undefined) && this.#closed.has(p.uid)) {
       // A closed root, or one whose oldest intents were let go of: only an intent not
@@ -1168,9 +1217,11 @@ export class TraceEngine {
     time: number,
     previous: ObjectProjection | undefined,
     ownAt: number | undefined,
+    bound: number | undefined,
   ): void {
     const group = this.#groupFor(root);
     if (group === undefined) return;
+    group.noteOffset(bound);
     const first = !group.members.has(p.uid);
     if (first && !this.#roomForFact(group)) return;
     const member = group.member(p.uid);

@@ -116,6 +116,32 @@ export class BoundStaircase {
     return t === undefined || t.observed < this.#regimeStart(at) ? undefined : t.bound;
   }
 
+  /**
+   * Upper bounds only: for each regime, the one bound that can have converted an observation
+   * of it to `converted` (`observed − bound`, with the bounds observed by `lookahead` after
+   * it, as {@link by} with that limit): within a regime the bounds only tighten, so
+   * `observed − bound` grows with `observed`, and the tread is the last one whose earliest
+   * observation converts to `converted` or before. A candidate each: the caller checks it.
+   */
+  *boundsConverting(converted: number, lookahead: number): Generator<number> {
+    const restarts = [Number.NEGATIVE_INFINITY, ...this.#restarts];
+    for (let r = 0; r < restarts.length; r++) {
+      const from = firstAbove(this.#times, restarts[r] ?? Number.NEGATIVE_INFINITY, true);
+      const to = firstAbove(this.#times, restarts[r + 1] ?? Number.POSITIVE_INFINITY, true);
+      // Tread k converts observations from `observed − lookahead` on: to `observed − lookahead − bound`.
+      let lo = from;
+      let hi = to;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const t = this.#treads[mid] as Tread;
+        if (t.observed - lookahead - t.bound <= converted) lo = mid + 1;
+        else hi = mid;
+      }
+      const t = this.#treads[lo - 1];
+      if (lo > from && t !== undefined) yield t.bound;
+    }
+  }
+
   /** The tightest bound of the last regime; undefined when it has none yet. */
   latest(): number | undefined {
     const t = this.#treads[this.#treads.length - 1];

@@ -69,6 +69,15 @@ export const ALIGN_DELAY_MS = LOOKAHEAD_MS + REORDER_MS;
  */
 export const STEP_SLACK_MS = 100;
 
+/**
+ * A watch delta's observation (watcher clock, ms) and the offset (watcher minus cluster,
+ * ms) it was converted to cluster time with: {@link ClockOffset.offsetFor} of it.
+ */
+export interface Conversion {
+  readonly observed: number;
+  readonly offset: number;
+}
+
 /** A step of the watcher's clock that the bounds proved. */
 export interface ClockStep {
   /** Forward: the offset grew (the watcher's clock jumped ahead); backward: it shrank. */
@@ -185,6 +194,35 @@ export class ClockOffset {
   /** The highest lower bound observed at or before `limit` (watcher time) since the step before it; undefined when there is none. */
   highestBy(limit: number): number | undefined {
     return this.#floors.by(limit);
+  }
+
+  /**
+   * The observation a delta converted to cluster time `converted` was observed at, and the
+   * upper bound it was converted with ({@link offsetFor}, without its own stamp). Within a
+   * regime the bounds only tighten, so `observed − offset` grows with `observed` and at most
+   * one observation of each regime converts to it; undefined when none does (converted before
+   * any upper bound, with one forgotten since, or a time that is no conversion) or when
+   * observations of two regimes do (a step of the watcher's clock: which one is not known).
+   * Refined stamps keep whole milliseconds, so the observation found can be up to 1 ms early.
+   */
+  conversionOf(converted: number): Conversion | undefined {
+    let found: Conversion | undefined;
+    for (const bound of this.#ceilings.boundsConverting(converted, LOOKAHEAD_MS)) {
+      const observed = converted + bound;
+      if (this.offsetFor(observed) !== bound) continue;
+      if (found !== undefined) return undefined;
+      found = { observed, offset: bound };
+    }
+    return found;
+  }
+
+  /**
+   * The highest lower bound of the regime of `observed` observed by {@link LOOKAHEAD_MS} after
+   * it, as {@link offsetFor} has it: an upper bound below it is of another regime (the
+   * watcher's clock stepped between them). Undefined when there is none.
+   */
+  floorFor(observed: number): number | undefined {
+    return this.#floors.by(observed, observed + LOOKAHEAD_MS);
   }
 
   /**

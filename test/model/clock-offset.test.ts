@@ -92,6 +92,23 @@ describe('ClockOffset', () => {
     assert.equal(c.offsetFor(T + 60_000), undefined);
   });
 
+  it('reads back which observation a converted time came from, and its offset', () => {
+    const c = new ClockOffset();
+    // Bounds of 900 ms (observed 900 ms after T) and 10 ms (observed 2.11 s after T).
+    c.sample(T + 900, T);
+    c.sample(T + 2_110, T + 2_100);
+    for (const observed of [T + 500, T + 950, T + 1_109, T + 1_111, T + 5_000]) {
+      const offset = c.offsetFor(observed);
+      assert.ok(offset !== undefined);
+      assert.deepEqual(c.conversionOf(observed - offset), { observed, offset }, `observed ${observed - T}`);
+    }
+    // Observations before T + 1,110 ms convert to before T + 210 ms, later ones to T + 1,100 ms
+    // or later: nothing converts to a time between.
+    assert.equal(c.conversionOf(T + 600), undefined);
+    // Before the first bound, nothing was converted with one.
+    assert.equal(c.conversionOf(T - 2_000), undefined);
+  });
+
   describe('with readings of the apiserver clock (HTTP Date)', () => {
     /** A request sent `sent` ms after T, answered `rtt` ms later, by a server whose clock is `offset` behind. */
     const reading = (sent: number, rtt: number, offset: number): ClockSample => {
