@@ -137,6 +137,34 @@ const RUN_LEAD_MS = 8_000;
 /** One surge Pod at a time, none unavailable: one scaling step per Pod. */
 const oneAtATime = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } };
 
+/** Web's Pod template, spread over the Nodes (preferred: a cordoned Node still counts in the skew). */
+const spreadWeb = {
+  template: {
+    metadata: { labels: { app: 'web' } },
+    spec: {
+      containers: [{ name: 'app', image: image('web', 1) }],
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { app: 'web' } },
+        },
+      ],
+    },
+  },
+};
+
+/** A PodDisruptionBudget of web's Pods (`spec` beside the selector): the Eviction API answers 429 beyond it. */
+function webBudget(spec: Record<string, number>): string {
+  return JSON.stringify({
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'web' },
+    spec: { ...spec, selector: { matchLabels: { app: 'web' } } },
+  });
+}
+
 /** Every scenario, in recording order. */
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -231,6 +259,30 @@ export const SCENARIOS: readonly Scenario[] = [
         '--delete-emptydir-data',
         '--timeout=120s',
       ]);
+      await rollout(ctx, 'deployment/web');
+      await ctx.kubectl(['uncordon', DRAINED_NODE]);
+    },
+    async cleanup(ctx) {
+      await ctx.kubectl(['uncordon', DRAINED_NODE]);
+    },
+  },
+  {
+    name: 'node-drain-pdb',
+    story: `apply 6 (2 Pods per node), a PodDisruptionBudget allowing none (minAvailable 6), kubectl drain ${DRAINED_NODE}: the Eviction API answers 429 and kubectl retries every 5 s; 8 s later the budget is relaxed (maxUnavailable 1), so the evictions come about 10 s after the cordon; uncordon`,
+    async run(ctx) {
+      await applyWeb(ctx, 6, spreadWeb);
+      await apply(ctx, webBudget({ minAvailable: 6 }));
+      const drained = ctx.kubectl([
+        'drain',
+        DRAINED_NODE,
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--timeout=120s',
+      ]);
+      drained.catch(() => undefined);
+      await sleep(8000);
+      await apply(ctx, webBudget({ maxUnavailable: 1 }));
+      await drained;
       await rollout(ctx, 'deployment/web');
       await ctx.kubectl(['uncordon', DRAINED_NODE]);
     },
