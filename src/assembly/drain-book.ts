@@ -1,4 +1,4 @@
-import { cordonOfEviction } from '../causality/drain-membership.js';
+import { awaitsDrain, cordonOfEviction } from '../causality/drain-membership.js';
 import * as A from '../model/attributes.js';
 import type { Clock } from '../model/clock.js';
 import { cordonTraceIdOf, lifecycleSpanIdOf } from '../model/ids.js';
@@ -13,6 +13,11 @@ import type { Intent } from './root-group.js';
 const BY_EVICTION_API = 'EvictionByEvictionAPI';
 /** Cordons remembered per Node. */
 const MAX_CORDONS_PER_NODE = 4;
+/**
+ * Pods a cordon waits for at most (see {@link DrainBook}): more than a Node
+ * runs (the kubelet's default is 110). Beyond, later ones are not waited for.
+ */
+const MAX_AWAITED_PODS = 512;
 
 /** Options of {@link DrainBook}: durations in milliseconds on the clock, already validated. */
 export interface DrainBookOptions {
@@ -23,6 +28,8 @@ export interface DrainBookOptions {
   readonly maxTraceMs: number;
   /** Nodes and evictions remembered at most (each); beyond, the oldest are let go of. */
   readonly maxEntries: number;
+  /** The Pods held now (the object graph's): a new cordon waits for those of its Node a drain would evict. */
+  readonly pods: () => Iterable<ObjectProjection>;
 }
 
 /** One cordon of a Node: the write that set `spec.unschedulable`, until the Node is schedulable again. */
@@ -42,6 +49,11 @@ interface Cordon {
   readonly openedAt: number;
   lastActivity: number;
   emitted: boolean;
+  /**
+   * Uids of the Node's Pods its drain has still to evict ({@link awaitsDrain}),
+   * while it is open and the Node cordoned: its root waits for them.
+   */
+  readonly awaited: Set<string>;
 }
 
 /** A Pod evicted through the Eviction API, and what became of its `Pod.Evict` trace. */
@@ -69,13 +81,19 @@ interface Eviction {
  * the cordon's: one trace for the drain. Which cordon an eviction joins is
  * causality's rule ({@link cordonOfEviction}), decided when its intent is first
  * emitted; the cordon's root goes out once every eviction of its drain has,
- * spanning them, so it is the same in any arrival order.
+ * spanning them, so it is the same in any arrival order. A drain can evict long
+ * after its cordon (a PodDisruptionBudget holds evictions back, and `kubectl
+ * drain` retries every 5 s): the root also waits while the Node is still
+ * cordoned and holds Pods a drain would evict ({@link awaitsDrain}), up to the
+ * longest trace. A cordon with no drain after it (`kubectl cordon`) thus goes
+ * out when the Node is uncordoned or emptied, or cut off at the longest trace.
  */
 export class DrainBook {
   readonly #clock: Clock;
   readonly #settleMs: number;
   readonly #maxTraceMs: number;
   readonly #maxEntries: number;
+  readonly #pods: () => Iterable<ObjectProjection>;
   /** Node name → its cordons, oldest first; insertion-ordered for the bound. */
   readonly #cordons = new Map<string, Cordon[]>();
   /** Pod uid → its eviction; insertion-ordered for the bound. */
@@ -86,6 +104,7 @@ export class DrainBook {
     this.#settleMs = o.settleMs;
     this.#maxTraceMs = o.maxTraceMs;
     this.#maxEntries = o.maxEntries;
+    this.#pods = o.pods;
   }
 
   /** A Node of the initial list: a cordon it shows began before the start and is history. */
@@ -110,7 +129,28 @@ export class DrainBook {
     }
     const list = this.#cordons.get(node.name);
     if (list === undefined || isOlder(node, held)) return;
-    for (const k of list) if (k.uncordonedAt === undefined && k.start <= time) k.uncordonedAt = time;
+    for (const k of list) {
+      if (k.uncordonedAt !== undefined || k.start > time) continue;
+      k.uncordonedAt = time;
+      k.awaited.clear();
+    }
+  }
+
+  /**
+   * A Pod as the object graph holds it after a delta (`gone` when deleted):
+   * the open cordons of its Node wait for it while a drain would evict it.
+   */
+  recordPod(pod: ObjectProjection, gone: boolean): void {
+    if (pod.kind !== 'Pod' || pod.nodeName === undefined) return;
+    const list = this.#cordons.get(pod.nodeName);
+    if (list === undefined) return;
+    const awaits = !gone && awaitsDrain(pod);
+    for (const c of list) {
+      if (c.emitted || c.history || c.uncordonedAt !== undefined) continue;
+      if (awaits) {
+        if (c.awaited.size < MAX_AWAITED_PODS) c.awaited.add(pod.uid);
+      } else if (c.awaited.delete(pod.uid) && c.awaited.size === 0) c.lastActivity = this.#clock.now();
+    }
   }
 
   /** A Pod delta whose change intent the intent book holds: an eviction through the Eviction API is noted. */
@@ -177,10 +217,12 @@ export class DrainBook {
         const members = [...this.#evictions.values()].filter(
           (e) => e.nodeName === name && (e.placed ?? this.#cordonOf(e)) === c,
         );
-        const pending = members.some((e) => !e.done);
+        // Evictions not emitted yet, or Pods the drain has still to evict from a Node still cordoned.
+        const pending = members.some((e) => !e.done) || (c.uncordonedAt === undefined && c.awaited.size > 0);
         const cutOff = now >= c.openedAt + this.#maxTraceMs;
         if (!force && !cutOff && (pending || now < c.lastActivity + this.#settleMs)) continue;
         c.emitted = true;
+        c.awaited.clear();
         const children = members.filter((e) => e.placed === c && e.rootEnd !== undefined);
         const end: TraceEnd = !pending ? 'converged' : cutOff ? 'cut-off' : 'shutdown';
         out.push(this.#record(c, children, end));
@@ -258,7 +300,15 @@ export class DrainBook {
       openedAt: now,
       lastActivity: now,
       emitted: false,
+      awaited: new Set(),
     };
+    if (!history) {
+      for (const p of this.#pods()) {
+        if (p.nodeName !== node.name || !awaitsDrain(p)) continue;
+        if (cordon.awaited.size >= MAX_AWAITED_PODS) break;
+        cordon.awaited.add(p.uid);
+      }
+    }
     if (list === undefined) {
       list = [];
       this.#cordons.set(node.name, list);

@@ -297,6 +297,7 @@ export class TraceEngine {
       settleMs,
       maxTraceMs,
       maxEntries: Math.max(1000, this.#limits.maxOpenTraces >> 2),
+      pods: () => this.#graph.liveOfKind('Pod'),
     });
     this.#schedule = new EmissionSchedule({
       clock,
@@ -655,6 +656,7 @@ export class TraceEngine {
         return;
       }
       this.#graph.remove(p, time);
+      if (p.kind === 'Pod') this.#drains.recordPod(p, true);
     } else if (live === undefined && this.#graph.tombstone(p.uid) !== undefined) {
       // A delta from before the DELETED, arriving after it: it must not bring the object back,
       // but its earlier stamps still count.
@@ -671,7 +673,9 @@ export class TraceEngine {
       }
       this.#graph.recordOwner(p, live);
       // A stale delta (watches reorder) must not roll the object back; its earlier stamps still count.
-      this.#graph.upsert(live !== undefined && isOlder(p, live) ? keepEarliest(live, p) : p);
+      const held = live !== undefined && isOlder(p, live) ? keepEarliest(live, p) : p;
+      this.#graph.upsert(held);
+      if (p.kind === 'Pod') this.#drains.recordPod(held, false);
     }
     for (const item of this.#pending.take(p.uid)) this.#retry(item, false);
     if (this.#pending.size > 0) {

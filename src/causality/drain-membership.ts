@@ -36,3 +36,30 @@ export function cordonOfEviction<C extends CordonSpell>(
   }
   return found === undefined || found.history ? undefined : found;
 }
+
+/** What the decision reads of a Pod: where it runs, who controls it, whether it is already leaving. */
+export interface PodOnNode {
+  readonly nodeName: string | undefined;
+  readonly deletionTimestamp: number | undefined;
+  readonly owners: readonly { readonly kind: string; readonly controller: boolean }[];
+  readonly conditions: readonly { readonly type: string; readonly status: string }[];
+  readonly status: { readonly phase: string | undefined };
+}
+
+/**
+ * True when `pod` is one a drain of its Node has still to evict: bound to the
+ * Node, not leaving yet (no deletion asked, no `DisruptionTarget`), not
+ * finished (Succeeded or Failed: nothing holds their eviction back), and
+ * neither a DaemonSet's (`kubectl drain --ignore-daemonsets` leaves them, and
+ * their controller ignores the cordon) nor a mirror Pod (a static Pod, owned
+ * by its Node). While a cordoned Node holds such a Pod, its drain may still
+ * evict it: a PodDisruptionBudget makes the Eviction API answer 429, and
+ * `kubectl drain` retries every 5 s until the budget allows it.
+ */
+export function awaitsDrain(pod: PodOnNode): boolean {
+  if (pod.nodeName === undefined || pod.deletionTimestamp !== undefined) return false;
+  if (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed') return false;
+  for (const o of pod.owners) if (o.controller && (o.kind === 'DaemonSet' || o.kind === 'Node')) return false;
+  for (const c of pod.conditions) if (c.type === 'DisruptionTarget' && c.status === 'True') return false;
+  return true;
+}

@@ -189,6 +189,16 @@ export class ObjectGraph {
     return this.#tombstones.get(uid);
   }
 
+  /** The live objects of `kind`, without making them recently used (one pass over that kind's index). */
+  *liveOfKind(kind: string): IterableIterator<ObjectProjection> {
+    for (const names of this.#byName.get(kind)?.values() ?? []) {
+      for (const uid of names.values()) {
+        const p = this.#objects.peek(uid);
+        if (p !== undefined) yield p;
+      }
+    }
+  }
+
   /** The uid of the live object with this kind, namespace and name. */
   uidByName(kind: string, namespace: string, name: string): string | undefined {
     return this.#byName.get(kind)?.get(namespace)?.get(name);

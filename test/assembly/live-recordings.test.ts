@@ -365,6 +365,32 @@ describe('changes that are not spec changes (issue 9 point 3): each is a trace o
     );
   });
 
+  it('node-drain-pdb.jsonl: evictions a PodDisruptionBudget held back 10 and 15 s after the cordon are still children of it, in one trace', () => {
+    const deltas = load('node-drain-pdb.jsonl');
+    const records = replay(deltas);
+    const traces = tracesOf(records);
+    assert.deepEqual(rootedAt(traces, 'Pod.Evict'), [], 'no eviction is a trace of its own');
+    const [drain, ...others] = rootedAt(traces, 'Node.Cordon');
+    assert.ok(drain !== undefined);
+    assert.equal(others.length, 0);
+    assert.equal(drain.root.attributes['kubetrail.drain.evictions'], 2);
+    const evictions = named(drain, 'Pod.Evict').sort(byStart);
+    assert.equal(evictions.length, 2);
+    for (const e of evictions) assert.equal(e.parentSpanId, drain.root.spanId);
+    // The recording's DisruptionTarget transitions: 02:33:21 and 02:33:26, the cordon 02:33:11.
+    assert.deepEqual(
+      evictions.map((e) => Math.floor((e.startTime - drain.root.startTime) / 1000)),
+      [10, 15],
+    );
+    assert.equal(drain.root.endTime, Math.max(...evictions.map((e) => e.endTime)));
+    assert.equal(
+      new Set(records.flatMap((r) => r.spans.map((s) => s.spanId))).size,
+      records.flatMap((r) => r.spans).length,
+      'no span id sent twice',
+    );
+    assertSameUnderShuffles(deltas, records);
+  });
+
   it("daemonset-node-added.jsonl: the DaemonSet's Pod for the added Node is in that Node's Node.Join trace", () => {
     const deltas = load('daemonset-node-added.jsonl');
     const records = replay(deltas);

@@ -9,16 +9,19 @@ import {
   ATTR_K8S_EVENT_NOTE,
   ATTR_K8S_EVENT_UID,
   ATTR_K8S_NAMESPACE_NAME,
+  ATTR_KUBETRAIL_DRAIN_EVICTIONS,
   ATTR_KUBETRAIL_GENERATION,
   ATTR_KUBETRAIL_INTENT,
   ATTR_KUBETRAIL_SPAN_OPEN,
   uidAttributeKey,
 } from '../../src/model/attributes.js';
+import { cordonTraceIdOf } from '../../src/model/ids.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import {
   createdPodName,
   type EventOccurrence,
   generationBoundaries,
+  type ObjectState,
   occurrenceKey,
   podsNamed,
   type RecordingFacts,
@@ -41,7 +44,8 @@ export type PropertyName =
   | 'one-intent-per-trace'
   | 'one-span-per-scaling-step'
   | 'no-span-after-convergence'
-  | 'lifecycle-children-within-50ms';
+  | 'lifecycle-children-within-50ms'
+  | 'eviction-under-its-cordon';
 
 /** What the properties look at: the recording's facts and the engine's traces, indexed. */
 export class Observed {
@@ -392,6 +396,91 @@ function lifecycleChildrenWithin50ms(o: Observed): string[] {
   return out;
 }
 
+/** The longest trace of the engine's default (`--max-trace-ms`): a drain is one trace, and none is longer. */
+const MAX_TRACE_MS = 15 * 60_000;
+
+/**
+ * A drain is one trace (issue 9 point 3, "rooted at what triggered it: the
+ * cordon or drain"): every Pod evicted through the Eviction API from a Node
+ * the recording saw cordoned live, stamped in the cordon's second or later,
+ * within the longest trace and before the Node was seen schedulable again
+ * (by resourceVersion), has its Pod.Evict span in that cordon's Node.Cordon
+ * trace as a child of the root, however long a PodDisruptionBudget held it
+ * back; and the root counts them (`kubetrail.drain.evictions`).
+ */
+function evictionUnderItsCordon(o: Observed): string[] {
+  const out: string[] = [];
+  const nodes = new Map<string, ObjectState[]>();
+  for (const list of o.facts.states.values()) {
+    const first = list[0];
+    if (first?.kind === 'Node') nodes.set(first.name, [...(nodes.get(first.name) ?? []), ...list]);
+  }
+  const expected = new Map<string, number>();
+  for (const list of o.facts.states.values()) {
+    const evicted = list.find(
+      (s) => s.kind === 'Pod' && s.evictedAt !== undefined && s.nodeName !== undefined,
+    );
+    if (evicted?.evictedAt === undefined || evicted.nodeName === undefined || evicted.initial) continue;
+    const cordon = cordonBefore(nodes.get(evicted.nodeName) ?? [], evicted);
+    if (cordon === undefined) continue;
+    const traceId = cordonTraceIdOf(cordon.nodeUid, cordon.stamp);
+    expected.set(traceId, (expected.get(traceId) ?? 0) + 1);
+    const place = o.traces.flatMap((t) =>
+      t.spans
+        .filter((s) => s.name === 'Pod.Evict' && s.attributes[uidAttributeKey('Pod')] === evicted.uid)
+        .map((s) => ({ t, s })),
+    );
+    const after = `${((evicted.evictedAt - cordon.stamp) / 1000).toFixed(0)} s after the cordon of ${evicted.nodeName}`;
+    if (place.length !== 1) {
+      out.push(`Pod ${evicted.name}, evicted ${after}, has ${place.length} Pod.Evict spans`);
+      continue;
+    }
+    const only = place[0];
+    if (only === undefined) continue;
+    const { t, s } = only;
+    if (t.traceId !== traceId || t.root.name !== 'Node.Cordon' || s.parentSpanId !== t.root.spanId) {
+      out.push(
+        `Pod.Evict of ${evicted.name}, evicted ${after}, is in ${describeTrace(t)}, not under that cordon`,
+      );
+    }
+  }
+  for (const [traceId, want] of expected) {
+    const t = o.traces.find((x) => x.traceId === traceId);
+    const counted = t?.root.attributes[ATTR_KUBETRAIL_DRAIN_EVICTIONS];
+    if (t === undefined || counted !== want) {
+      const what = t === undefined ? 'no trace' : `${describeTrace(t)} counts ${String(counted)} evictions`;
+      out.push(`cordon trace ${traceId.slice(0, 8)}: ${what}, not ${want}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The stamp of the latest live cordon of `node` (its states) that `pod`'s
+ * eviction follows: stamped at or before it, within the longest trace, with
+ * no schedulable state of the Node between the cordon and the eviction.
+ */
+function cordonBefore(
+  node: readonly ObjectState[],
+  pod: ObjectState,
+): { readonly stamp: number; readonly nodeUid: string } | undefined {
+  const evictedAt = pod.evictedAt ?? 0;
+  let found: number | undefined;
+  let nodeUid = '';
+  for (const s of node) {
+    if (s.cordonStamp === undefined || s.cordonStamp > evictedAt || evictedAt - s.cordonStamp > MAX_TRACE_MS)
+      continue;
+    const undone = node.some((u) => u.cordonStamp === undefined && u.order > s.order && u.order < pod.order);
+    if (!undone && (found === undefined || s.cordonStamp > found)) {
+      found = s.cordonStamp;
+      nodeUid = s.uid;
+    }
+  }
+  // A cordon the initial list showed began before the start: history, its trace not this run's.
+  const history = node.some((s) => s.cordonStamp === found && s.initial);
+  return found === undefined || history ? undefined : { stamp: found, nodeUid };
+}
+
 /** Every property, by name. */
 export const PROPERTIES: Readonly<Record<PropertyName, (o: Observed) => string[]>> = {
   'event-one-span-per-trace': eventOneSpanPerTrace,
@@ -404,6 +493,7 @@ export const PROPERTIES: Readonly<Record<PropertyName, (o: Observed) => string[]
   'one-span-per-scaling-step': oneSpanPerScalingStep,
   'no-span-after-convergence': noSpanAfterConvergence,
   'lifecycle-children-within-50ms': lifecycleChildrenWithin50ms,
+  'eviction-under-its-cordon': evictionUnderItsCordon,
 };
 
 /** The property names, in table order. */

@@ -75,6 +75,10 @@ export interface ObjectState {
   readonly controller: { readonly uid: string; readonly kind: string; readonly name: string } | undefined;
   readonly specReplicas: number | undefined;
   readonly nodeName: string | undefined;
+  /** A Node while `spec.unschedulable`: the managedFields stamp (epoch ms, whole second) of the entry that set it. */
+  readonly cordonStamp: number | undefined;
+  /** A Pod evicted through the Eviction API: its `DisruptionTarget` transition (epoch ms, whole second). */
+  readonly evictedAt: number | undefined;
 }
 
 /** A scaling step of a ReplicaSet's desired replicas, read from the ReplicaSet itself. */
@@ -137,7 +141,36 @@ function stateOf(d: Delta, order: number, index: number): ObjectState | undefine
       owner === undefined ? undefined : { uid: str(owner.uid), kind: str(owner.kind), name: str(owner.name) },
     specReplicas: num(spec?.replicas),
     nodeName: str(spec?.nodeName) || undefined,
+    cordonStamp: spec?.unschedulable === true ? cordonStampOf(meta) : undefined,
+    evictedAt: evictedAtOf(rec(o.status)),
   };
+}
+
+/** The time of the managedFields entry that owns `f:spec.f:unschedulable` (the newest, if several). */
+function cordonStampOf(meta: Record<string, unknown>): number | undefined {
+  let found: number | undefined;
+  for (const m of Array.isArray(meta.managedFields) ? meta.managedFields : []) {
+    const entry = rec(m);
+    if (rec(rec(rec(entry?.fieldsV1)?.['f:spec'])?.['f:unschedulable']) === undefined) continue;
+    const t = Date.parse(str(entry?.time));
+    if (Number.isFinite(t) && (found === undefined || t > found)) found = t;
+  }
+  return found;
+}
+
+function evictedAtOf(status: Record<string, unknown> | undefined): number | undefined {
+  for (const c of Array.isArray(status?.conditions) ? status.conditions : []) {
+    const cond = rec(c);
+    if (
+      cond?.type !== 'DisruptionTarget' ||
+      cond.status !== 'True' ||
+      cond.reason !== 'EvictionByEvictionAPI'
+    )
+      continue;
+    const t = Date.parse(str(cond.lastTransitionTime));
+    return Number.isFinite(t) ? t : undefined;
+  }
+  return undefined;
 }
 
 /** Reads the facts of a recording (its deltas in file order). */
