@@ -112,8 +112,9 @@ export class IntentBook {
    * Node. Opens a candidate keyed by that object, assumed done at its last span
    * (as an intent opened from its consequences is); whether it is an intent of
    * its own or the consequence of another is causality's decision, from all
-   * facts, so the arrival order does not matter. Nothing while the root itself
-   * is being deleted: everything under it goes with that delete. `listed`: `p`
+   * facts, so the arrival order does not matter. Nothing for a change written
+   * after the root's delete (by resourceVersion; by arrival where either is not
+   * an integer): everything under it goes with that delete. `listed`: `p`
    * came with the initial list (a run then began before the start).
    */
   recordMemberChange(
@@ -124,9 +125,10 @@ export class IntentBook {
     listed = false,
   ): void {
     const start = changeStart(p, type, time);
-    if (start === undefined || group.intent('delete') !== undefined) return;
+    if (start === undefined) return;
     const key = changeKeyOf(p.uid);
     const existing = group.intent(key);
+    if (existing === undefined && !writtenBeforeRootDelete(group, p)) return;
     const now = this.#clock.now();
     if (existing !== undefined) {
       if (existing.emitted === undefined && (existing.start === undefined || start < existing.start)) {
@@ -517,6 +519,19 @@ function endRun(intent: Intent, p: ObjectProjection, now: number): void {
 function shownBy(intent: Intent, p: ObjectProjection): void {
   const rv = numericRv(p.resourceVersion);
   if (rv !== undefined && (intent.firstRv === undefined || rv < intent.firstRv)) intent.firstRv = rv;
+}
+
+/**
+ * True unless the root of `group` is being deleted and `p`'s delta was written after the
+ * first write that showed that delete (unknown order counts as after): a namespace's
+ * controller deletes its Pods and ReplicaSets before their Deployment, and a lagged watch
+ * may deliver them after it.
+ */
+function writtenBeforeRootDelete(group: RootGroup, p: ObjectProjection): boolean {
+  const del = group.intent('delete');
+  if (del === undefined) return true;
+  const rv = numericRv(p.resourceVersion);
+  return rv !== undefined && del.firstRv !== undefined && rv < del.firstRv;
 }
 
 /** Marks `i` as exported by the previous instance so far: only later spans follow. */

@@ -20,6 +20,7 @@ import {
   type ReplicasAt,
   type ReplicasHistory,
   replicasAt,
+  replicasKeptBetween,
   replicasWrites,
   stepSizes,
   stepTarget,
@@ -624,19 +625,38 @@ class ParentDecision {
       if (stepBetween !== true) this.#claims.set(best, root);
     }
     // A Pod deleted with no replacement was deleted by its controller (a scale-down
-    // whose "Deleted pod" Event was folded away or lost): it is that intent's.
+    // whose "Deleted pod" Event was folded away or lost): it is that intent's. Unless its
+    // controller still asked for it when it went (no write lowered the replicas between its
+    // create and its delete, by write order): then someone else deleted it, and nothing could
+    // replace it (the namespace controller deletes a terminating namespace's Pods first).
     const answered = new Set(this.#claims.values());
     for (const [intent, change] of changes) {
       const root = this.#roots.get(intent);
       if (
         change.kind !== 'delete' ||
         change.subject.kind !== 'Pod' ||
-        (root !== undefined && answered.has(root))
+        (root !== undefined && answered.has(root)) ||
+        this.#stillWanted(change.subject)
       )
         continue;
       this.#changes.delete(intent);
       this.#changeRootBySubject.delete(change.subject.uid);
     }
+  }
+
+  /**
+   * True when the ReplicaSet controlling Pod `p` asked for at least as many replicas at every
+   * write from `p`'s create to its delete as at its create (see {@link replicasKeptBetween}).
+   * Never for a Pod of the initial list: its create is not on record, and the ReplicaSet's
+   * listed state may ask for fewer already (a scale-down written before the list whose deletes
+   * come after it; the listed status observing it does not rule that out).
+   */
+  #stillWanted(p: ObjectProjection): boolean {
+    const owner = p.controllerUid === undefined ? undefined : this.#group.members.get(p.controllerUid);
+    const member = this.#group.members.get(p.uid);
+    if (owner?.replicas === undefined || member?.addedRv === undefined || member.goingRv === undefined)
+      return false;
+    return replicasKeptBetween(owner.replicas, member.addedRv, member.goingRv);
   }
 
   /** The resourceVersion of the create of the Pod a create action names, when it was watched. */

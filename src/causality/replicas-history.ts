@@ -190,3 +190,28 @@ export function listedWriteOf(
     at: p.specChange?.time,
   };
 }
+
+/**
+ * True when every write of `history` from `fromRv` (an owned Pod's create) up to `toRv` (its
+ * delete) asked for at least the replicas asked for at `fromRv`: the owner still wanted the Pod
+ * when it went, so its delete was no scale-down. False when a write lowered them, when `toRv`
+ * comes before `fromRv`, or when the history does not reach back to `fromRv` or forward to
+ * `toRv` (nothing then says it was not).
+ */
+export function replicasKeptBetween(
+  history: ReplicasHistory | undefined,
+  fromRv: number,
+  toRv: number,
+): boolean {
+  const at = replicasAt(history, fromRv);
+  if (history === undefined || at === undefined || toRv < fromRv || replicasAt(history, toRv) === undefined)
+    return false;
+  const w = history.writes;
+  for (let b = 0; b < w.length; b += STRIDE) {
+    const rv = w[b] ?? 0;
+    if (rv <= fromRv) continue;
+    if (rv > toRv) break;
+    if ((w[b + 1] ?? 0) < at) return false;
+  }
+  return true;
+}

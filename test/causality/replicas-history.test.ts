@@ -5,6 +5,7 @@ import {
   newReplicasHistory,
   recordReplicas,
   replicasAt,
+  replicasKeptBetween,
   replicasWrites,
   stepSizes,
   stepTarget,
@@ -60,6 +61,28 @@ describe('replicas history', () => {
     ]);
     recordReplicas(h, 30, 3);
     assert.deepEqual(replicasWrites(h)[2], { rv: 30, replicas: 3, at: undefined });
+  });
+
+  it('tells whether an owner still asked for a Pod when it went: no write lowered its replicas since its create', () => {
+    // Made at 3 (rv 10), the Pod created at rv 12 and deleted at rv 30.
+    const kept = history([10, 3]);
+    kept.newestRv = 40;
+    assert.equal(replicasKeptBetween(kept, 12, 30), true);
+    const scaledUp = history([10, 1], [20, 3]);
+    scaledUp.newestRv = 40;
+    assert.equal(replicasKeptBetween(scaledUp, 12, 30), true);
+    // A scale-down between its create and its delete: the controller's delete.
+    const scaledDown = history([10, 3], [25, 2]);
+    scaledDown.newestRv = 40;
+    assert.equal(replicasKeptBetween(scaledDown, 12, 30), false);
+    // Lowered only after the delete: still wanted when it went.
+    assert.equal(replicasKeptBetween(scaledDown, 12, 24), true);
+    // Nothing known that old, or that new: no say.
+    assert.equal(replicasKeptBetween(scaledDown, 5, 24), false);
+    assert.equal(replicasKeptBetween(scaledDown, 12, 41), false);
+    assert.equal(replicasKeptBetween(undefined, 12, 30), false);
+    // Deleted before the write it is compared from (a Pod listed while being deleted).
+    assert.equal(replicasKeptBetween(kept, 30, 12), false);
   });
 
   it('reads the replicas a scaling step asks for', () => {

@@ -484,4 +484,16 @@ export const SCENARIOS: readonly Scenario[] = [
       await rollout(ctx, 'deployment/web');
     },
   },
+  {
+    name: 'namespace-deleted',
+    story:
+      'apply 3 and a bare Pod, then kubectl delete namespace: the namespace controller deletes the Deployment, its ReplicaSet, its Pods and the bare Pod itself, in an order of its choosing',
+    async run(ctx) {
+      await applyWeb(ctx, 3);
+      await ctx.kubectl(['run', 'solo', `--image=${image('solo', 1)}`, '--restart=Never']);
+      await ctx.kubectl(['wait', '--for=condition=Ready', 'pod/solo', TIMEOUT]);
+      await sleep(2000);
+      await ctx.cluster.kubectl(['delete', 'namespace', ctx.ns, '--wait=true', TIMEOUT]);
+    },
+  },
 ];
