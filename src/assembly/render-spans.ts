@@ -11,7 +11,8 @@ import type {
   SpanStatus,
 } from '../model/span-record.js';
 import { deletionRequestedAt } from '../normalise/project-object.js';
-import { isWholeSecond } from '../normalise/refine-time.js';
+import { isWholeSecond, secondOf } from '../normalise/refine-time.js';
+import { startCausesFirst } from './causes-first.js';
 import { convergedAfterWrites } from './converged-after-writes.js';
 import { outcomeOf } from './outcome.js';
 import type { Intent, RootGroup, Transition } from './root-group.js';
@@ -111,10 +112,14 @@ export class SpanRenderer {
     const rootEnd = root.endTime;
     const spans: SpanRecord[] = [root];
     const nodeKeys = new Map<string, string>();
+    /** Spans whose start is a refined stamp or an observation, and how early they may start (see causes-first.ts). */
+    const movable = new Map<string, number>();
     for (let k = 0; k < nodes.length; k++) {
       const n = nodes[k];
       if (n === undefined) continue;
       let span = this.#renderNode(n, ends[k], rootEnd);
+      const floor = earliestStartOf(n);
+      if (floor !== undefined) movable.set(span.spanId, floor);
       // A cause is written before what it causes. A span timed by its own refined stamp, delivered
       // with less lag than its root's change, can come out before the root within their second: it
       // is drawn from the root's start (README, The watcher's clock).
@@ -123,6 +128,9 @@ export class SpanRenderer {
       spans.push(span);
       if (n.kind !== 'action') nodeKeys.set(span.spanId, `${n.kind} ${n.object.uid}`);
     }
+    // Only in a trace's first emission, which holds every fact so far: a late record's
+    // spans were sent, and what a settled trace keeps of them does not say how early.
+    if (intent.emitted === undefined) startCausesFirst(spans, movable);
     spans.sort((a, b) =>
       a === root ? -1 : b === root ? 1 : a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : 1),
     );
@@ -379,6 +387,19 @@ export class SpanRenderer {
     out.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return out;
   }
+}
+
+/**
+ * How early a span may start, given what its own start is: undefined for an
+ * exact time (an Event's MicroTime); the start of its second for a refined
+ * stamp; no bound for an observation (a termination with no deletion request
+ * starts at its DELETED).
+ */
+function earliestStartOf(n: SpanNode): number | undefined {
+  if (n.kind === 'action') return isExactStart(n) ? undefined : secondOf(n.start);
+  if (n.kind === 'termination' && deletionRequestedAt(n.object) === undefined)
+    return Number.NEGATIVE_INFINITY;
+  return secondOf(n.start);
 }
 
 /** The action starts at its Event's exact first time (a MicroTime), not at a refined stamp. */

@@ -158,6 +158,18 @@ describe('every property holds on the untouched traces, and catches a fault', ()
     assert.equal(out.length, 1);
   });
 
+  it('no-span-before-parent: a Scheduled a millisecond before its Pod lifecycle', () => {
+    const t = traceNamed('Deployment.Create');
+    const s0 = spanWhere(t, (s) => s.name === 'Pod.Scheduled');
+    const parent = spanWhere(t, (s) => s.spanId === s0.parentSpanId);
+    const out = check(
+      'no-span-before-parent',
+      editSpans(t, (s) => (s === s0 ? { ...s, startTime: parent.startTime - 1 } : s)),
+    );
+    assert.equal(out.length, 1);
+    assert.match(out[0] ?? '', /Pod\.Scheduled .* before its parent Pod\.Lifecycle/);
+  });
+
   it("one-intent-per-trace: the Create trace's Events folded into the Update trace", () => {
     const create = traceNamed('Deployment.Create');
     const update = traceNamed('Deployment.Update');

@@ -41,6 +41,7 @@ export type PropertyName =
   | 'one-root-parents-in-trace'
   | 'generation-has-trace'
   | 'no-span-before-root'
+  | 'no-span-before-parent'
   | 'one-intent-per-trace'
   | 'one-span-per-scaling-step'
   | 'no-span-after-convergence'
@@ -258,6 +259,23 @@ function noSpanBeforeRoot(o: Observed): string[] {
       if (s.startTime < t.root.startTime) {
         out.push(
           `${s.name} "${noteOf(s)}" starts ${(t.root.startTime - s.startTime).toFixed(1)} ms before the root of ${describeTrace(t)}`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** A cause starts no later than what it caused: no span starts before its parent. */
+function noSpanBeforeParent(o: Observed): string[] {
+  const out: string[] = [];
+  for (const t of o.traces) {
+    const byId = new Map(t.spans.map((s) => [s.spanId, s]));
+    for (const s of t.spans) {
+      const parent = s.parentSpanId === undefined ? undefined : byId.get(s.parentSpanId);
+      if (parent !== undefined && s.startTime < parent.startTime) {
+        out.push(
+          `${s.name} "${noteOf(s)}" starts ${(parent.startTime - s.startTime).toFixed(1)} ms before its parent ${parent.name} "${noteOf(parent)}" in ${describeTrace(t)}`,
         );
       }
     }
@@ -489,6 +507,7 @@ export const PROPERTIES: Readonly<Record<PropertyName, (o: Observed) => string[]
   'one-root-parents-in-trace': oneRootParentsInTrace,
   'generation-has-trace': generationHasTrace,
   'no-span-before-root': noSpanBeforeRoot,
+  'no-span-before-parent': noSpanBeforeParent,
   'one-intent-per-trace': oneIntentPerTrace,
   'one-span-per-scaling-step': oneSpanPerScalingStep,
   'no-span-after-convergence': noSpanAfterConvergence,
