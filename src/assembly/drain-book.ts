@@ -42,6 +42,7 @@ interface Cordon {
   readonly manager: string;
   readonly operation: string;
   uncordonedAt: number | undefined;
+  /** Began before kubetrail started: the instance before sent its root; its drain is continued, its root not sent again. */
   readonly history: boolean;
   readonly traceId: string;
   readonly spanId: string;
@@ -87,6 +88,9 @@ interface Eviction {
  * cordoned and holds Pods a drain would evict ({@link awaitsDrain}), up to the
  * longest trace. A cordon with no drain after it (`kubectl cordon`) thus goes
  * out when the Node is uncordoned or emptied, or cut off at the longest trace.
+ * A cordon begun before the start (listed, or stamped longer ago than the
+ * longest trace) sends no root: the instance before sent it; its drain is
+ * continued, its evictions marked partial.
  */
 export class DrainBook {
   readonly #clock: Clock;
@@ -187,6 +191,8 @@ export class DrainBook {
     e.placed = c;
     intent.traceId = c.traceId;
     intent.parentSpanId = c.spanId;
+    // A drain begun before the start: the instance before sent the cordon's root (at its stop, if not before).
+    if (c.history) intent.partial = true;
   }
 
   /** `intent` was first emitted, with `root` (undefined when it turned out to be no trace). */

@@ -4,8 +4,6 @@ export interface CordonSpell {
   readonly second: number;
   /** When the Node was seen schedulable again (cluster time); undefined while it is not. */
   readonly uncordonedAt: number | undefined;
-  /** Began before kubetrail started: its trace is not kubetrail's to send, and nothing joins it. */
-  readonly history: boolean;
 }
 
 /** An eviction as the decision sees it: the Eviction API's `DisruptionTarget` on a Pod of a Node. */
@@ -20,7 +18,8 @@ export interface EvictionFact {
  * at most `maxTraceMs` before it (a drain is one trace, and no trace is longer).
  * `kubectl drain` cordons, then evicts through the Eviction API, usually in the
  * same second: both stamps are the apiserver's whole seconds, so the decision
- * does not depend on the watcher's clock or the arrival order. Undefined when
+ * does not depend on the watcher's clock or the arrival order. A cordon begun
+ * before kubetrail started counts too: its drain is continued. Undefined when
  * the eviction followed no cordon: it is a trace of its own.
  */
 export function cordonOfEviction<C extends CordonSpell>(
@@ -34,7 +33,7 @@ export function cordonOfEviction<C extends CordonSpell>(
     if (c.uncordonedAt !== undefined && c.uncordonedAt < eviction.second) continue;
     if (found === undefined || c.second > found.second) found = c;
   }
-  return found === undefined || found.history ? undefined : found;
+  return found;
 }
 
 /** What the decision reads of a Pod: where it runs, who controls it, whether it is already leaving. */

@@ -36,12 +36,12 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     why: "a web Pod that came with the list has no create on record, so the restarted instance cannot tell that its ReplicaSet still asked for it when the namespace controller deleted it (the listed state may ask for fewer already: a scale-down written before the list whose deletes come after it): the delete, with no replacement, is taken for a scale-down whose Event was lost, and its termination goes to the listed Create trace instead of a Pod.Delete of its own (from each Pod's ADDED to its DELETED)",
   },
   'node-drain.jsonl': {
-    cuts: '31-41',
-    why: "the drain (Node.Cordon, its Pod.Evict roots) begun before the restart is not continued: the list's evicted Pod opens a Pod.Evict of its own, and the replacement's Created pod, lifecycle and Scheduled go to the Deployment's Create trace",
+    cuts: '33-41',
+    why: "the eviction in flight at the restart (listed evicted, its Pod.Evict not emitted yet) is not continued: the list's evicted Pod opens a Pod.Evict again, sent again with its termination, and the replacement's Created pod, lifecycle and Scheduled go to other traces",
   },
   'node-drain-pdb.jsonl': {
-    cuts: '48-72',
-    why: "as node-drain's, for longer: a PodDisruptionBudget held the evictions back 10 and 15 s after the cordon, and the live run puts them in the cordon's trace; a restart after the cordon lists the Node cordoned (history, not continued), so each later eviction is a Pod.Evict trace of its own, with its termination and its replacement's Created pod, lifecycle and Scheduled",
+    cuts: '50-58,65-72',
+    why: "as node-drain's, for each of its two evictions (10 and 15 s after the cordon, a PodDisruptionBudget held them back): an eviction in flight at the restart (listed evicted, not yet emitted) opens a Pod.Evict again, sent again with its termination, and its replacement's Created pod, lifecycle and Scheduled go to other traces; evictions after the restart continue the listed cordon's trace, as live",
   },
   'node-notready.jsonl': {
     cuts: '40-53',
@@ -91,8 +91,8 @@ const LOST: Readonly<Record<string, number>> = {
   'four-image-changes.jsonl': 23,
   'job.jsonl': 0,
   'namespace-deleted.jsonl': 106,
-  'node-drain-pdb.jsonl': 34,
-  'node-drain.jsonl': 3,
+  'node-drain-pdb.jsonl': 15,
+  'node-drain.jsonl': 1,
   'node-notready.jsonl': 0,
   'orphan-delete-adopt.jsonl': 3,
   'pause-two-changes-resume.jsonl': 7,

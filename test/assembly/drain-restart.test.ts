@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { replay } from '../../src/assembly/replay.js';
+import type { Delta } from '../../src/model/delta.js';
+import { loadRecording } from '../scenarios/evaluate.js';
+import { listedAfter, restartCheck } from './restart-cut.js';
+
+// A restart while a PodDisruptionBudget holds a drain back
+// (test/fixtures/live/node-drain-pdb.jsonl: the cordon at 02:33:11, the
+// evictions 10 and 15 s later): the new instance lists the Node cordoned. The
+// instance before sent the cordon's root at its stop; the new one continues the
+// drain, its evictions under that root, as the live run has them.
+
+const deltas = loadRecording('test/fixtures/live/node-drain-pdb.jsonl');
+const kindOf = (d: Delta): string | undefined => (d.object as { kind?: string }).kind;
+const unschedulable = (d: Delta): boolean =>
+  kindOf(d) === 'Node' && (d.object as { spec?: { unschedulable?: boolean } }).spec?.unschedulable === true;
+/** Deltas seen by the stopped instance: up to the cordon's first delta, none of the evictions. */
+const cut = deltas.findIndex(unschedulable) + 1;
+
+describe('a restart between a cordon and the evictions a PodDisruptionBudget held back', () => {
+  const live = replay(deltas);
+  const drain = live.find((r) => r.root.name === 'Node.Cordon');
+
+  it('the evictions after the restart are children of the cordon sent before it, marked partial; its root is not sent again', () => {
+    assert.ok(cut > 0);
+    assert.ok(drain !== undefined);
+    const restarted = replay(listedAfter(deltas, cut), { listIsHistory: true });
+    const evictions = restarted.flatMap((r) =>
+      r.spans.filter((s) => s.name === 'Pod.Evict').map((s) => ({ r, s })),
+    );
+    assert.equal(evictions.length, 2);
+    for (const { r, s } of evictions) {
+      assert.equal(r.traceId, drain.traceId);
+      assert.equal(s.parentSpanId, drain.root.spanId);
+      assert.equal(s.attributes['kubetrail.trace.partial'], true);
+    }
+    assert.deepEqual(
+      restarted
+        .filter(
+          (r) =>
+            r.root.parentSpanId === undefined &&
+            (r.root.name === 'Node.Cordon' || r.root.name === 'Pod.Evict'),
+        )
+        .map((r) => r.root.name),
+      [],
+      'no Node.Cordon root sent again, no eviction a trace of its own',
+    );
+  });
+
+  it('sends what the live run sent, and no span twice', () => {
+    assert.deepEqual(restartCheck(deltas, cut, live).wrong, []);
+  });
+});
