@@ -107,6 +107,9 @@ export interface RootFacts {
       readonly replicas?: ReplicasHistory | undefined;
       readonly addedRv?: number | undefined;
       readonly goingRv?: number | undefined;
+      /** It came with the initial list; `deletingWhenListed`: being deleted then. */
+      readonly listed?: boolean;
+      readonly deletingWhenListed?: boolean;
     }
   >;
   /** Actions let go of after their spans went out, never a parent of anything; undefined when none. */
@@ -647,16 +650,22 @@ class ParentDecision {
   /**
    * True when the ReplicaSet controlling Pod `p` asked for at least as many replicas at every
    * write from `p`'s create to its delete as at its create (see {@link replicasKeptBetween}).
-   * Never for a Pod of the initial list: its create is not on record, and the ReplicaSet's
-   * listed state may ask for fewer already (a scale-down written before the list whose deletes
-   * come after it; the listed status observing it does not rule that out).
+   * For a Pod of the initial list (not being deleted then), whose create is not on record:
+   * from the ReplicaSet's listed write, when that one was settled (its status had observed it
+   * and counted no more Pods than it asks for); a listed state that was not may ask for fewer
+   * Pods than its controller has deleted so far: no say.
    */
   #stillWanted(p: ObjectProjection): boolean {
     const owner = p.controllerUid === undefined ? undefined : this.#group.members.get(p.controllerUid);
     const member = this.#group.members.get(p.uid);
-    if (owner?.replicas === undefined || member?.addedRv === undefined || member.goingRv === undefined)
-      return false;
-    return replicasKeptBetween(owner.replicas, member.addedRv, member.goingRv);
+    const listed = owner?.replicas?.listed;
+    const fromList =
+      member?.listed === true && member.deletingWhenListed !== true && listed?.settled === true
+        ? listed.rv
+        : undefined;
+    const from = member?.addedRv ?? fromList;
+    if (owner?.replicas === undefined || from === undefined || member?.goingRv === undefined) return false;
+    return replicasKeptBetween(owner.replicas, from, member.goingRv);
   }
 
   /** The resourceVersion of the create of the Pod a create action names, when it was watched. */

@@ -49,6 +49,12 @@ export interface ListedWrite {
   readonly specWrite: boolean;
   /** Its `f:spec` managedFields time, as listed (the start of its second). */
   readonly at: number | undefined;
+  /**
+   * Its status had observed it and counted no more Pods than it asks for: the ReplicaSet
+   * controller writes that status after the deletes a scale-down asked for, so none of
+   * them comes after the list (see {@link replicasKeptBetween}).
+   */
+  readonly settled: boolean;
 }
 
 /** Numbers per write in {@link ReplicasHistory.writes}. */
@@ -176,18 +182,23 @@ export function listedWriteOf(
     readonly generation: number | undefined;
     readonly observedGeneration: number | undefined;
     readonly specChange: { readonly time: number | undefined } | undefined;
+    readonly status: { readonly replicas: number | undefined };
   },
   rv: number,
   replicas: number,
 ): ListedWrite {
   const g = p.generation;
   const og = p.observedGeneration;
+  const specWrite = g !== undefined && og !== undefined && og < g;
+  const counted = p.status.replicas;
   return {
     rv,
     replicas,
     generation: g,
-    specWrite: g !== undefined && og !== undefined && og < g,
+    specWrite,
     at: p.specChange?.time,
+    settled:
+      !specWrite && g !== undefined && og !== undefined && counted !== undefined && counted <= replicas,
   };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
 import { lagged } from '../scenarios/clock-skew.js';
+import { listedAfter } from './restart-cut.js';
 import { Forest, replayWithEngine, repoRoot, shuffleWithinWindows } from './trees.js';
 
 // `kubectl delete namespace` of a namespace holding Deployment web (3 Pods) and a bare Pod,
@@ -58,4 +59,13 @@ describe('a namespace deleted: the namespace controller deletes the Pods before 
       ]);
     });
   }
+});
+
+describe('a namespace deleted after a restart: its Pods came with the list', () => {
+  it("roots each Pod's termination at its own delete when the list showed their ReplicaSet settled", () => {
+    // Cut 25: the rollout done and the ReplicaSet's status counting its 3 Pods, the bare Pod made.
+    const records = replayWithEngine(listedAfter(deltas, 25), { listIsHistory: true }).records;
+    const { terminations } = placements(new Forest(records));
+    for (const pod of WEB_PODS) assert.equal(terminations.get(pod), `Pod.Delete ${pod}`, pod);
+  });
 });
