@@ -21,6 +21,7 @@ import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, asString, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
 import { conditionOf, projectObject } from '../normalise/project-object.js';
+import { SECOND_SLACK_MS, secondOf } from '../normalise/refine-time.js';
 import { isRejected } from '../normalise/rejection.js';
 import { creationStamp, newestWriteStamp } from '../normalise/write-stamp.js';
 import { ClosedRoots } from './closed-roots.js';
@@ -648,6 +649,13 @@ export class TraceEngine {
       const own = p.deletionTimestamp === undefined ? undefined : this.#memberOf(p)?.ownWrite;
       const after = own === undefined ? undefined : deletedNoLaterThan(own, time);
       if (after !== undefined && after < time) time = Math.max(after, newest ?? after);
+      // Gone with no finalizer left, at a grace period of 0: removed in the request of its last
+      // write, which stamped it (a grace-0 delete stamps its deletionTimestamp; a finalizer's
+      // removal, its manager's entry). No later than the end of that stamp's second.
+      if (p.deletionTimestamp !== undefined && p.deletionGracePeriodSeconds === 0 && newest !== undefined) {
+        const by = secondOf(newest) + SECOND_SLACK_MS;
+        if (by < time && !holdsFinalizers(raw)) time = Math.max(by, newest);
+      }
     }
     const live = held !== undefined && this.#graph.isLive(p.uid) ? held : undefined;
     if (type === 'DELETED') {
@@ -1377,4 +1385,10 @@ function summarise(fact: ActionFact): void {
   const first = list[0]?.time ?? fact.start;
   fact.start = first;
   fact.lastTime = Math.max(first, last);
+}
+
+/** True when the raw object lists a finalizer (what its deletion still waits for). */
+function holdsFinalizers(raw: unknown): boolean {
+  const finalizers = asRecord(asRecord(raw)?.metadata)?.finalizers;
+  return Array.isArray(finalizers) && finalizers.length > 0;
 }
