@@ -155,6 +155,9 @@ const spreadWeb = {
   },
 };
 
+/** `kubectl drain` of the drained Node, as an operator runs it. */
+const DRAIN = ['drain', DRAINED_NODE, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=120s'];
+
 /** A PodDisruptionBudget of web's Pods (`spec` beside the selector): the Eviction API answers 429 beyond it. */
 function webBudget(spec: Record<string, number>): string {
   return JSON.stringify({
@@ -235,30 +238,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'node-drain',
     story: `apply 3 (one Pod per node), kubectl drain ${DRAINED_NODE}, the Pods replaced elsewhere, uncordon`,
     async run(ctx) {
-      const spread = {
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: {
-            containers: [{ name: 'app', image: image('web', 1) }],
-            topologySpreadConstraints: [
-              {
-                maxSkew: 1,
-                topologyKey: 'kubernetes.io/hostname',
-                whenUnsatisfiable: 'ScheduleAnyway',
-                labelSelector: { matchLabels: { app: 'web' } },
-              },
-            ],
-          },
-        },
-      };
-      await applyWeb(ctx, 3, spread);
-      await ctx.kubectl([
-        'drain',
-        DRAINED_NODE,
-        '--ignore-daemonsets',
-        '--delete-emptydir-data',
-        '--timeout=120s',
-      ]);
+      await applyWeb(ctx, 3, spreadWeb);
+      await ctx.kubectl(DRAIN);
       await rollout(ctx, 'deployment/web');
       await ctx.kubectl(['uncordon', DRAINED_NODE]);
     },
@@ -272,13 +253,7 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(ctx) {
       await applyWeb(ctx, 6, spreadWeb);
       await apply(ctx, webBudget({ minAvailable: 6 }));
-      const drained = ctx.kubectl([
-        'drain',
-        DRAINED_NODE,
-        '--ignore-daemonsets',
-        '--delete-emptydir-data',
-        '--timeout=120s',
-      ]);
+      const drained = ctx.kubectl(DRAIN);
       drained.catch(() => undefined);
       await sleep(8000);
       await apply(ctx, webBudget({ maxUnavailable: 1 }));
