@@ -30,10 +30,11 @@ export function specWriterOf(
 ): IntentWriter {
   const change = p.specChange;
   if (change === undefined) return UNKNOWN;
-  const s = newInItsSecond(change, previous?.uid === p.uid ? previous : undefined, p.generation);
+  const earlier = previous?.uid === p.uid ? previous : undefined;
+  const s = newInItsSecond(change, earlier, p.generation);
   const untimed = s.untimed;
   if (untimed === undefined) return s;
-  const h = previous?.uid === p.uid ? previous.specChange : undefined;
+  const h = earlier?.specChange;
   if (h !== undefined && observed !== undefined && (previous?.generation ?? 0) > (p.generation ?? 0)) {
     // `previous` is a later state (shuffled arrival): what changed after `p` says nothing of `p`'s own
     // change. The timed entry made it only when stamped in the second `p` was observed in, and not
@@ -47,8 +48,7 @@ export function specWriterOf(
   }
   const timedUnchanged =
     h === undefined ||
-    (h.manager === s.manager &&
-      h.operation === s.operation &&
+    (sameWriter(h, s) &&
       (h.time === s.time || (h.time !== undefined && s.time !== undefined && sameSecond(h.time, s.time))));
   return timedUnchanged ? { manager: untimed.manager, operation: untimed.operation, time: undefined } : s;
 }
@@ -71,9 +71,7 @@ function newInItsSecond(
   const h = previous?.specChange;
   if (peers === undefined || t === undefined || h?.time === undefined || !sameSecond(h.time, t)) return s;
   if ((previous?.generation ?? 0) >= (generation ?? 0)) return s;
-  const heldThen = (w: SpecWriter) =>
-    (h.manager === w.manager && h.operation === w.operation) ||
-    (h.peers?.some((o) => o.manager === w.manager && o.operation === w.operation) ?? false);
+  const heldThen = (w: SpecWriter) => sameWriter(h, w) || (h.peers?.some((o) => sameWriter(o, w)) ?? false);
   let fresh: SpecWriter | undefined;
   for (const w of [s, ...peers]) {
     if (heldThen(w)) continue;
@@ -83,4 +81,8 @@ function newInItsSecond(
   return fresh === undefined || fresh === s
     ? s
     : { manager: fresh.manager, operation: fresh.operation, time: t, untimed: s.untimed, peers: undefined };
+}
+
+function sameWriter(a: SpecWriter, b: SpecWriter): boolean {
+  return a.manager === b.manager && a.operation === b.operation;
 }

@@ -254,11 +254,11 @@ function specChangeOf(
   const { best, bestTime, untimed, peers } = scan;
   const main = best ?? untimed;
   if (main === undefined) return undefined;
-  const manager = asString(main.manager) ?? 'unknown';
-  const operation = asString(main.operation) ?? '';
+  const manager = managerOf(main);
+  const operation = operationOf(main);
   const other = best === undefined ? undefined : untimed;
-  const otherManager = other === undefined ? undefined : (asString(other.manager) ?? 'unknown');
-  const otherOperation = other === undefined ? undefined : (asString(other.operation) ?? '');
+  const otherManager = other === undefined ? undefined : managerOf(other);
+  const otherOperation = other === undefined ? undefined : operationOf(other);
   let time = best === undefined ? undefined : refineOptional(bestTime, observedAt);
   if (theirs !== undefined && theirs.manager === manager && theirs.operation === operation) {
     // The same writer seen before: the earliest refinement of its stamp, and the same object when nothing changed.
@@ -284,21 +284,25 @@ function specChangeOf(
   };
 }
 
+function managerOf(entry: Json): string {
+  return asString(entry.manager) ?? 'unknown';
+}
+
+function operationOf(entry: Json): string {
+  return asString(entry.operation) ?? '';
+}
+
 function writerOf(entry: Json): SpecWriter {
-  return {
-    manager: intern(asString(entry.manager) ?? 'unknown'),
-    operation: intern(asString(entry.operation) ?? ''),
-  };
+  return { manager: intern(managerOf(entry)), operation: intern(operationOf(entry)) };
 }
 
 function samePeers(held: readonly SpecWriter[] | undefined, entries: readonly Json[] | undefined): boolean {
   if (held === undefined || entries === undefined) return held === entries;
   if (held.length !== entries.length) return false;
-  return held.every(
-    (w, i) =>
-      w.manager === (asString(entries[i]?.manager) ?? 'unknown') &&
-      w.operation === (asString(entries[i]?.operation) ?? ''),
-  );
+  return held.every((w, i) => {
+    const e = entries[i];
+    return e !== undefined && w.manager === managerOf(e) && w.operation === operationOf(e);
+  });
 }
 
 /**
