@@ -149,6 +149,20 @@ describe('kubetrail replay on bad input', () => {
     assert.ok(plainDone !== undefined && !('backfillLeftOut' in plainDone));
   });
 
+  it('is the executable the package names as its bin, as built (npx runs it by itself, not through node)', async () => {
+    const child = spawn(MAIN, ['--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      out += s;
+    });
+    const code = await new Promise<number | string | null>((resolve) => {
+      child.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      child.on('close', resolve);
+    });
+    assert.equal(code, 0);
+    assert.match(out, new RegExp(packageVersion().replaceAll('.', '\\.')));
+  });
+
   it('reads stdin for `-`', async () => {
     const child = spawn(process.execPath, [MAIN, 'replay', '-', '--exporter', 'json'], {
       stdio: ['pipe', 'pipe', 'pipe'],
