@@ -1,4 +1,4 @@
-import { decideParents } from '../causality/parent-decision.js';
+import { decideParents, type HeldReports } from '../causality/parent-decision.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
 import type { ClockOffset } from '../model/clock-offset.js';
 import { type BuiltTrace, SpanRenderer } from './render-spans.js';
@@ -12,7 +12,8 @@ import { boundTree } from './trace-bound.js';
  * ({@link SpanRenderer}). Nothing depends on arrival order, so any permutation
  * of the same deltas gives the same trees. Each trace is cut to `maxSpans`
  * spans ({@link boundTree}) after causality has placed every span, so the cut
- * drops spans but never moves one to another trace.
+ * drops spans but never moves one to another trace. With `held`, disruption
+ * reports whose eviction may still come are left out (see {@link HeldReports}).
  */
 export function buildTraces(
   group: RootGroup,
@@ -20,9 +21,10 @@ export function buildTraces(
   offset: ClockOffset,
   maxTraceMs: number,
   maxSpans: number,
+  held?: HeldReports,
 ): Map<Intent, BuiltTrace> {
   const out = new Map<Intent, BuiltTrace>();
-  const trees = decideParents(group, graph);
+  const trees = decideParents(group, graph, held);
   if (trees.size === 0) return out;
   const renderer = new SpanRenderer(group, maxTraceMs, offset);
   for (const intent of group.intents) {

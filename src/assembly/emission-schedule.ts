@@ -1,3 +1,4 @@
+import type { HeldReports } from '../causality/parent-decision.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
 import { RecencyMap } from '../graph/recency-map.js';
 import { ATTR_KUBETRAIL_BACKFILL_LEFT_OUT, ATTR_KUBETRAIL_PARTIAL } from '../model/attributes.js';
@@ -73,6 +74,11 @@ export class EmissionSchedule {
   readonly #queue = new DueQueue<RootGroup>();
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: RecencyMap<string, true>;
+  /**
+   * Groups holding back a disruption report (see HeldReports): clock time the first is let
+   * go of. Such a group is due then, and neither slimmed nor forgotten before.
+   */
+  readonly #holding = new Map<RootGroup, number>();
 
   constructor(options: EmissionScheduleOptions) {
     this.#clock = options.clock;
@@ -103,6 +109,7 @@ export class EmissionSchedule {
   /** Drops `group` from the schedule. */
   cancel(group: RootGroup): void {
     this.#queue.cancel(group);
+    this.#holding.delete(group);
   }
 
   /** Records new activity on `group` at clock time and pulls its emission forward. */
@@ -137,7 +144,7 @@ export class EmissionSchedule {
   #dueOf(group: RootGroup): number {
     // Settled, every intent emitted: due when its retain period is over.
     if (group.frozen) return group.lastActivity + this.#retainMs;
-    let due = Number.POSITIVE_INFINITY;
+    let due = this.#holding.get(group) ?? Number.POSITIVE_INFINITY;
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
       if (i.emitted === undefined) {
@@ -151,6 +158,12 @@ export class EmissionSchedule {
       }
     }
     return due === Number.POSITIVE_INFINITY ? group.lastActivity + this.#retainMs : due;
+  }
+
+  /** True when `group` held a disruption report back that is let go of by `now`. */
+  #releases(group: RootGroup, now: number): boolean {
+    const at = this.#holding.get(group);
+    return at !== undefined && now >= at;
   }
 
   /**
@@ -190,6 +203,7 @@ export class EmissionSchedule {
     }
     const first: Intent[] = [];
     const late: Intent[] = [];
+    const releasing = this.#releases(group, now);
     for (const i of group.intents) {
       if (i.emitted === undefined) {
         if (
@@ -199,15 +213,19 @@ export class EmissionSchedule {
           first.push(i);
         }
       } else if (
-        i.emittedVersion !== group.version &&
-        (force || now >= group.lastActivity + this.#settleMs)
+        (i.emittedVersion !== group.version && (force || now >= group.lastActivity + this.#settleMs)) ||
+        releasing
       ) {
         late.push(i);
       }
     }
     if (first.length > 0 || late.length > 0) {
       if (this.#placement !== undefined) for (const i of first) this.#placement.place(i);
-      const built = buildTraces(group, this.#graph, this.#offset, this.#maxTraceMs, this.#maxSpans);
+      // Cluster time, as the facts are: the offset the latest deltas were converted with.
+      const held: HeldReports | undefined = force ? undefined : { at: now - (this.#offset.offsetMs ?? 0) };
+      const built = buildTraces(group, this.#graph, this.#offset, this.#maxTraceMs, this.#maxSpans, held);
+      if (held?.until === undefined) this.#holding.delete(group);
+      else this.#holding.set(group, held.until + (this.#offset.offsetMs ?? 0));
       for (const i of first) {
         const n = out.length;
         this.#emitFirst(group, i, built.get(i), group.version, out);
@@ -215,7 +233,7 @@ export class EmissionSchedule {
       }
       for (const i of late) this.#emitLate(group, i, built.get(i), group.version, out);
     }
-    if (!force && group.settled) {
+    if (!force && group.settled && !this.#holding.has(group)) {
       if (now >= group.lastActivity + this.#retainMs) {
         this.#queue.cancel(group);
         return true;

@@ -228,8 +228,27 @@ export interface SpanTree {
  * the Job a CronJob's scheduled run made (and the Events about the CronJob
  * while that run is the latest, such as its history limit's deletes).
  */
-export function decideParents(facts: RootFacts, graph: ObjectGraph): Map<TracedIntent, SpanTree> {
-  return new ParentDecision(facts, graph).decide();
+export function decideParents(
+  facts: RootFacts,
+  graph: ObjectGraph,
+  held?: HeldReports,
+): Map<TracedIntent, SpanTree> {
+  return new ParentDecision(facts, graph, held).decide();
+}
+
+/**
+ * Disruption reports held back from the traces decided at cluster time `at`: an
+ * Event reporting a Pod's disruption (its Node not ready) while the Pod is neither
+ * evicted nor deleted yet. The taint manager evicts it once its toleration is over
+ * (300 s by default), and the report then belongs to that eviction's trace; let go
+ * into the trace it hangs under now only once {@link DISRUPTION_LEAD_MS} passed with
+ * no eviction (its Node came back; its Pod tolerates it forever, as a DaemonSet's
+ * does).
+ */
+export interface HeldReports {
+  readonly at: number;
+  /** Set by the decision: the earliest cluster time a report held back is let go of; undefined when none is held. */
+  until?: number | undefined;
 }
 
 class ParentDecision {
@@ -277,9 +296,12 @@ class ParentDecision {
   };
   #horizon = Number.NEGATIVE_INFINITY;
 
-  constructor(group: RootFacts, graph: ObjectGraph) {
+  readonly #held: HeldReports | undefined;
+
+  constructor(group: RootFacts, graph: ObjectGraph, held: HeldReports | undefined) {
     this.#group = group;
     this.#graph = graph;
+    this.#held = held;
   }
 
   decide(): Map<TracedIntent, SpanTree> {
@@ -333,6 +355,7 @@ class ParentDecision {
     this.#timeFromConditions();
     this.#timeStepsFromWrites();
 
+    this.#holdDisruptionReports();
     for (const a of this.#inferred) {
       a.intent = this.#resolveIntent(a);
       a.spanId = actionSpanIdOf(a.fact);
@@ -558,6 +581,25 @@ class ParentDecision {
         if (a.start < change.start - DISRUPTION_LEAD_MS || a.start > change.start + MATCH_WINDOW_MS) continue;
         this.#claims.set(a, root);
       }
+    }
+  }
+
+  /**
+   * Holds back (see {@link HeldReports}) the disruption reports no eviction claimed,
+   * about a Pod of the group that is neither evicted nor deleted, written less than
+   * {@link DISRUPTION_LEAD_MS} before the time decided at: they go in no trace yet.
+   */
+  #holdDisruptionReports(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    for (const a of this.#actions) {
+      if (!DISRUPTION_REASONS.has(a.fact.event.reason) || this.#claims.has(a)) continue;
+      const until = a.start + DISRUPTION_LEAD_MS;
+      if (until <= held.at) continue;
+      const m = this.#group.members.get(a.fact.event.involved.uid);
+      if (m === undefined || m.deletedAt !== undefined || m.goingRv !== undefined) continue;
+      a.intent = NO_INTENT;
+      if (held.until === undefined || until < held.until) held.until = until;
     }
   }
 

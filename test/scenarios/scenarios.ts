@@ -131,6 +131,62 @@ async function stopKubelet(ctx: ScenarioContext, node: string): Promise<void> {
   await restartKwok(ctx.cluster);
 }
 
+/**
+ * Web's 2 Pods, preferring Node LOST_NODE, whose kubelet then stops (kwok lets go of it): the
+ * Node goes NotReady, the taint manager evicts the Pods on it once they have tolerated that for
+ * `tolerationSeconds` (they stay Terminating, with no kubelet to confirm), and the ReplicaSet
+ * replaces them elsewhere. Returns how to list the Pods still on that Node.
+ */
+async function loseNodeWithWeb(
+  ctx: ScenarioContext,
+  tolerationSeconds: number,
+): Promise<(output: string) => Promise<string>> {
+  await ctx.kubectl(['apply', '-f', '-'], kwokNode(LOST_NODE));
+  await ctx.kubectl(['wait', '--for=condition=Ready', `node/${LOST_NODE}`, TIMEOUT]);
+  // Tolerate the Node's NoExecute taints that long rather than the default 300 s.
+  const toleration = (key: string) => ({
+    key,
+    operator: 'Exists',
+    effect: 'NoExecute',
+    tolerationSeconds,
+  });
+  const preferLost = {
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: {
+        containers: [{ name: 'app', image: image('web', 1) }],
+        tolerations: [
+          toleration('node.kubernetes.io/unreachable'),
+          toleration('node.kubernetes.io/not-ready'),
+        ],
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 100,
+                preference: {
+                  matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [LOST_NODE] }],
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+  };
+  await applyWeb(ctx, 2, preferLost);
+  await stopKubelet(ctx, LOST_NODE);
+  await ctx.kubectl(['wait', '--for=condition=Ready=Unknown', `node/${LOST_NODE}`, '--timeout=240s']);
+  const onLostNode = (output: string): Promise<string> =>
+    ctx.kubectl(['get', 'pods', '--field-selector', `spec.nodeName=${LOST_NODE}`, '-o', output]);
+  await poll(120, async () => {
+    const deleting = await onLostNode('jsonpath={.items[*].metadata.deletionTimestamp}');
+    return deleting.split(/\s+/).filter((x) => x !== '').length >= 2;
+  });
+  await rollout(ctx, 'deployment/web');
+  return onLostNode;
+}
+
 /** How long before a minute the CronJob of cronjob-runs is made: its first run comes that soon. */
 const RUN_LEAD_MS = 8_000;
 
@@ -341,55 +397,24 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'node-notready',
     story: `apply 2 preferring Node ${LOST_NODE}, its kubelet stops (kwok lets go of it): NotReady, the taint manager evicts the Pods, the ReplicaSet replaces them elsewhere; then the Node is deleted`,
     async run(ctx) {
-      await ctx.kubectl(['apply', '-f', '-'], kwokNode(LOST_NODE));
-      await ctx.kubectl(['wait', '--for=condition=Ready', `node/${LOST_NODE}`, TIMEOUT]);
-      // Tolerate the Node's NoExecute taints 2 s rather than the default 300 s.
-      const toleration = (key: string) => ({
-        key,
-        operator: 'Exists',
-        effect: 'NoExecute',
-        tolerationSeconds: 2,
-      });
-      const preferLost = {
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: {
-            containers: [{ name: 'app', image: image('web', 1) }],
-            tolerations: [
-              toleration('node.kubernetes.io/unreachable'),
-              toleration('node.kubernetes.io/not-ready'),
-            ],
-            affinity: {
-              nodeAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    preference: {
-                      matchExpressions: [
-                        { key: 'kubernetes.io/hostname', operator: 'In', values: [LOST_NODE] },
-                      ],
-                    },
-                  },
-                ],
-              },
-            },
-          },
-        },
-      };
-      await applyWeb(ctx, 2, preferLost);
-      await stopKubelet(ctx, LOST_NODE);
-      await ctx.kubectl(['wait', '--for=condition=Ready=Unknown', `node/${LOST_NODE}`, '--timeout=240s']);
-      const onLostNode = (output: string): Promise<string> =>
-        ctx.kubectl(['get', 'pods', '--field-selector', `spec.nodeName=${LOST_NODE}`, '-o', output]);
-      await poll(120, async () => {
-        const deleting = await onLostNode('jsonpath={.items[*].metadata.deletionTimestamp}');
-        return deleting.split(/\s+/).filter((x) => x !== '').length >= 2;
-      });
-      await rollout(ctx, 'deployment/web');
+      const onLostNode = await loseNodeWithWeb(ctx, 2);
       // Without a kubelet the evicted Pods stay Terminating; the Pod garbage collector
       // removes them once their Node is gone.
       await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--wait=true', TIMEOUT]);
       await poll(60, async () => (await onLostNode('name')).trim() === '');
+    },
+    async cleanup(ctx) {
+      await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
+    },
+  },
+  {
+    name: 'stuck-pods-force-deleted',
+    story: `as node-notready, its Pods tolerating the NotReady Node 20 s (more than --settle-ms; 300 s by default), up to the replacements; then the evicted Pods, stuck Terminating on Node ${LOST_NODE}, are force-deleted 5 s later (kubectl delete --force --grace-period=0), as users do`,
+    async run(ctx) {
+      const onLostNode = await loseNodeWithWeb(ctx, 20);
+      await sleep(5000);
+      const stuck = (await onLostNode('name')).split(/\s+/).filter((x) => x !== '');
+      await ctx.kubectl(['delete', ...stuck, '--force', '--grace-period=0', '--wait=true', TIMEOUT]);
     },
     async cleanup(ctx) {
       await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
