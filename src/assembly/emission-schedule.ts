@@ -222,16 +222,17 @@ export class EmissionSchedule {
     if (first.length > 0 || late.length > 0) {
       if (this.#placement !== undefined) for (const i of first) this.#placement.place(i);
       // Cluster time, as the facts are: the offset the latest deltas were converted with.
-      const held: HeldReports | undefined = force ? undefined : { at: now - (this.#offset.offsetMs ?? 0) };
+      // At shutdown too: a report held back is the next instance's (see HeldReports).
+      const held: HeldReports = { at: now - (this.#offset.offsetMs ?? 0) };
       const built = buildTraces(group, this.#graph, this.#offset, this.#maxTraceMs, this.#maxSpans, held);
-      if (held?.until === undefined) this.#holding.delete(group);
+      if (held.until === undefined) this.#holding.delete(group);
       else this.#holding.set(group, held.until + (this.#offset.offsetMs ?? 0));
       for (const i of first) {
         const n = out.length;
-        this.#emitFirst(group, i, built.get(i), group.version, out);
+        this.#emitFirst(group, i, built.get(i), group.version, out, held.resumed);
         this.#placement?.emitted(i, out.length > n && out[n]?.late !== true ? out[n]?.root : undefined);
       }
-      for (const i of late) this.#emitLate(group, i, built.get(i), group.version, out);
+      for (const i of late) this.#emitLate(group, i, built.get(i), group.version, out, held.resumed);
     }
     if (!force && group.settled && !this.#holding.has(group)) {
       if (now >= group.lastActivity + this.#retainMs) {
@@ -251,13 +252,14 @@ export class EmissionSchedule {
     built: BuiltTrace | undefined,
     version: number,
     out: TraceRecord[],
+    resumed: ReadonlySet<string> | undefined,
   ): void {
     i.emittedVersion = version;
     if (built === undefined) {
       i.emitted = new SpanKeys();
       return;
     }
-    let spans = this.#sendable(group, i, built, unclaimed(group, built));
+    let spans = this.#sendable(group, i, built, unclaimed(group, built), resumed);
     let root = built.root;
     const leftOut = i.leftOut?.size ?? 0;
     if (leftOut > 0 && spans.includes(root)) {
@@ -296,9 +298,15 @@ export class EmissionSchedule {
    * in any trace of a root with a rebuilt one, not what the list showed in the second
    * an intent started in. What is left out for the list is counted once per span.
    */
-  #sendable(group: RootGroup, i: Intent, built: BuiltTrace, spans: readonly SpanRecord[]): SpanRecord[] {
+  #sendable(
+    group: RootGroup,
+    i: Intent,
+    built: BuiltTrace,
+    spans: readonly SpanRecord[],
+    resumed: ReadonlySet<string> | undefined,
+  ): SpanRecord[] {
     if (i.backfill === 'hidden') return [];
-    const out = i.backfill === 'exact' ? [...spans] : notExportedBefore(group, i, built, spans);
+    const out = i.backfill === 'exact' ? [...spans] : notExportedBefore(group, i, built, spans, resumed);
     const unsettled = listedAtIntentStarts(group, built);
     if (i.backfill === 'exact') for (const id of unsettledSpans(group, built, this.#graph)) unsettled.add(id);
     if (unsettled.size === 0) return out;
@@ -321,18 +329,21 @@ export class EmissionSchedule {
     built: BuiltTrace | undefined,
     version: number,
     out: TraceRecord[],
+    resumed: ReadonlySet<string> | undefined,
   ): void {
     i.emittedVersion = version;
     const emitted = i.emitted;
     if (built === undefined || emitted === undefined) return;
     if (i.skippedEmpty) {
-      if (this.#sendable(group, i, built, unclaimed(group, built)).length <= 1) return;
+      if (this.#sendable(group, i, built, unclaimed(group, built), resumed).length <= 1) return;
       i.skippedEmpty = false;
       i.emitted = undefined;
-      this.#emitFirst(group, i, built, version, out);
+      this.#emitFirst(group, i, built, version, out, resumed);
       return;
     }
-    let fresh = this.#sendable(group, i, built, unclaimed(group, built)).filter((s) => s !== built.root);
+    let fresh = this.#sendable(group, i, built, unclaimed(group, built), resumed).filter(
+      (s) => s !== built.root,
+    );
     if (fresh.length === 0) return;
     // What this instance adds to a trace begun before it started says so on every span.
     if (i.history) fresh = fresh.map(markedPartial);
@@ -437,10 +448,13 @@ function notExportedBefore(
   i: Intent,
   built: BuiltTrace,
   spans: readonly SpanRecord[],
+  resumed: ReadonlySet<string> | undefined,
 ): SpanRecord[] {
-  // The span of a listed Event's first part (later parts, of later intents, have ids of their own).
+  // The span of a listed Event's first part (later parts, of later intents, have ids of their own),
+  // but for a report the instance before held back (see HeldReports).
   const listed = new Set<string>();
-  for (const f of group.actions.values()) if (f.listed && f.spanId !== undefined) listed.add(f.spanId);
+  for (const f of group.actions.values())
+    if (f.listed && f.spanId !== undefined && resumed?.has(f.spanId) !== true) listed.add(f.spanId);
   return spans.filter((s) => !exportedBefore(s, i, group, built, listed));
 }
 

@@ -249,6 +249,12 @@ export interface HeldReports {
   readonly at: number;
   /** Set by the decision: the earliest cluster time a report held back is let go of; undefined when none is held. */
   until?: number | undefined;
+  /**
+   * Set by the decision: the span ids of reports of the initial list that an eviction
+   * begun after the start claims. The instance before held them back, unsent (its
+   * eviction had not come), so they are this instance's to send.
+   */
+  resumed?: Set<string> | undefined;
 }
 
 class ParentDecision {
@@ -593,11 +599,19 @@ class ParentDecision {
     const held = this.#held;
     if (held === undefined) return;
     for (const a of this.#actions) {
-      if (!DISRUPTION_REASONS.has(a.fact.event.reason) || this.#claims.has(a)) continue;
+      if (!DISRUPTION_REASONS.has(a.fact.event.reason)) continue;
+      const claim = this.#claims.get(a);
+      if (claim !== undefined) {
+        if (a.fact.listed && claim.of.history !== true)
+          (held.resumed ??= new Set()).add(actionSpanIdOf(a.fact));
+        continue;
+      }
       const until = a.start + DISRUPTION_LEAD_MS;
       if (until <= held.at) continue;
-      const m = this.#group.members.get(a.fact.event.involved.uid);
-      if (m === undefined || m.deletedAt !== undefined || m.goingRv !== undefined) continue;
+      const uid = a.fact.event.involved.uid;
+      if (!this.#graph.isLive(uid) || this.#graph.peek(uid)?.deletionTimestamp !== undefined) continue;
+      const m = this.#group.members.get(uid);
+      if (m !== undefined && (m.deletedAt !== undefined || m.goingRv !== undefined)) continue;
       a.intent = NO_INTENT;
       if (held.until === undefined || until < held.until) held.until = until;
     }

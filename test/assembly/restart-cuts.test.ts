@@ -68,8 +68,8 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     why: 'Pods made by the scale begun after the restart: their lifecycles hang under the listed first occurrence of "Create Pod NAME", and at 35 the scale takes the listed Pods\' lifecycles',
   },
   'stuck-pods-force-deleted.jsonl': {
-    cuts: '32-37,43-69',
-    why: "at 32-37 a NodeNotReady held back at the stop (its Pod's eviction not come yet) goes out at the stop with the Deployment's listed trace, as at any shutdown, and after the restart the eviction's trace lacks it (or it goes to the Deployment's trace too); at 43-69 as node-notready's: the taint manager's evictions begun before the restart are not continued: the list's evicted Pods' Pod.Evict roots are sent again and the replacements' Created pod, lifecycle and Scheduled go to other traces",
+    cuts: '43-69',
+    why: "as node-notready's: the taint manager's evictions begun before the restart are not continued: the list's evicted Pods' Pod.Evict roots are sent again and the replacements' Created pod, lifecycle and Scheduled go to other traces",
   },
   'thirty-replica-rollout.jsonl': {
     cuts: '662-665',
