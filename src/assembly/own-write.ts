@@ -71,13 +71,16 @@ function statusMoved(a: StatusNumbers, b: StatusNumbers): boolean {
  * The stamp the write shown by `p` set itself (refined), given the state held
  * before it (`previous`); undefined when it set none that can be told. `at`:
  * the write's observation in cluster time, which refines the stamp of a write
- * that shortened the grace period within the second of the request before it.
+ * that shortened the grace period. The projection keeps the first request (see
+ * earliestDeletion); such a write stamped its own, `newest` (the newest stamp the
+ * delta carries), in the request's second or a later one.
  */
 export function ownWriteStamp(
   p: ObjectProjection,
   previous: ObjectProjection | undefined,
   type: DeltaType,
   at?: number,
+  newest?: number,
 ): number | undefined {
   if (type === 'DELETED') return undefined;
   if (type === 'ADDED') return p.creationTimestamp;
@@ -88,9 +91,9 @@ export function ownWriteStamp(
     const before = deletionRequestedAt(previous);
     const shortened =
       previous.deletionTimestamp !== undefined && grace < (previous.deletionGracePeriodSeconds ?? 0);
-    // Shortened within the request's second (now plus the new grace, as the request was): the projection
-    // keeps the request's earliest refinement, which is the request's, not this write's.
-    if (shortened && requested === before && at !== undefined) return refineTime(secondOf(requested), at);
+    // Shortened (now plus the new grace): the projection keeps the first request, not this write's.
+    if (shortened && requested === before && at !== undefined)
+      return refineTime(secondOf(Math.max(requested, newest ?? requested)), at);
     if (requested !== before || previous.deletionTimestamp === undefined || shortened) return requested;
   }
   if (p.generation !== undefined && p.generation !== previous.generation && p.specChange?.time !== undefined)

@@ -714,7 +714,7 @@ export class TraceEngine {
     }
     // Only a deletion in progress's writes bound its DELETED (see own-write.ts): the request's and
     // those after it. Kept for them alone, terminating objects hold it, not every live one.
-    const ownAt = p.deletionTimestamp === undefined ? undefined : ownWriteStamp(p, live, type, time);
+    const ownAt = p.deletionTimestamp === undefined ? undefined : ownWriteStamp(p, live, type, time, newest);
     this.#afterObject(p, live, type, time, false, ownAt, this.#deltaOffset, this.#deltaBound);
   }
 

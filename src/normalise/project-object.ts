@@ -530,11 +530,14 @@ export function deletionRequestedAt(p: ObjectProjection): number | undefined {
 }
 
 /**
- * A refined `deletion` (with `grace`, seconds) whose request refines the same second as that
- * of `earlier` (a state of the same object shown before), later: the request's earliest
- * refinement with this write's own grace period, as refined stamps come from the delta that
- * first showed them. A write that shortened the grace period (now plus the new grace, in the
- * request's second) still shows that it did (see own-write.ts). `deletion` otherwise.
+ * A refined `deletion` (with `grace`, seconds) whose request is later than that of `earlier`
+ * (a state of the same object shown before): the earlier request with this write's own grace
+ * period. Within one second, as refined stamps come from the delta that first showed them;
+ * across seconds, because a deletion is never asked for again: a delete of an object being
+ * deleted only shortens its grace period, and the apiserver stamps it anew, now plus the
+ * shorter grace (a kubelet's, kwok's or a forced delete at grace 0, seconds or minutes after
+ * the first), while the deletion began at the first. Such a write still shows that it
+ * shortened it (see own-write.ts). `deletion` otherwise.
  */
 export function earliestDeletion(
   deletion: number,
@@ -544,5 +547,5 @@ export function earliestDeletion(
   const theirs = deletionRequestedAt(earlier);
   if (theirs === undefined) return deletion;
   const mine = deletion - (grace ?? 0) * 1000;
-  return theirs < mine && sameSecond(theirs, mine) ? theirs + (grace ?? 0) * 1000 : deletion;
+  return theirs < mine ? theirs + (grace ?? 0) * 1000 : deletion;
 }

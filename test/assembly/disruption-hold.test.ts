@@ -48,6 +48,14 @@ describe('a NodeNotReady Event waits for its Pod eviction', () => {
     }
   });
 
+  it("its Pod's termination lasts from the eviction to the forced delete 5 s later", () => {
+    // The forced delete (grace 0) stamps its deletionTimestamp anew; the deletion began at the eviction.
+    const records = replay(deltas);
+    const terminations = records.flatMap((r) => r.spans.filter((s) => s.name === 'Pod.Termination'));
+    assert.equal(terminations.length, 2);
+    for (const t of terminations) assert.ok(t.endTime - t.startTime > 5_000, `${t.endTime - t.startTime} ms`);
+  });
+
   it('is let go of into the workload trace 310 s after it when no eviction comes', () => {
     // The watch goes on (a later delta, here the last one seen again, 400 s on): the Pods are
     // never evicted (their Node came back, or they tolerate it forever).

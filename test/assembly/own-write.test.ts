@@ -126,6 +126,39 @@ describe('own write stamps', () => {
     assert.equal(ownWriteStamp(again, shortened, 'MODIFIED', shortenedSeen), undefined);
   });
 
+  it('a grace period shortened seconds later keeps the first request, and stamps its own write', () => {
+    // A Pod stuck Terminating on a NotReady Node (the taint manager asked at 04:59:03, grace 30), then
+    // force-deleted 6 s later: the apiserver stamps now plus the new grace (04:59:09, grace 0). The
+    // deletion began at the first request, and the forced delete is a write of its own at 04:59:09.
+    const pod = (rv: number, deletion: string, grace: number) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        uid: 'p-2',
+        name: 'web-2',
+        namespace: 'ns',
+        resourceVersion: String(rv),
+        creationTimestamp: '2026-12-01T04:58:10Z',
+        deletionTimestamp: deletion,
+        deletionGracePeriodSeconds: grace,
+      },
+      status: { phase: 'Running' },
+    });
+    const requestSeen = at('2026-12-01T04:59:03.649Z');
+    const request = projectObject(pod(338, '2026-12-01T04:59:33Z', 30), sink, requestSeen);
+    if (isRejected(request)) throw new Error(request.rejected);
+    const forcedSeen = at('2026-12-01T04:59:09.187Z');
+    const forced = projectObject(pod(359, '2026-12-01T04:59:09Z', 0), sink, forcedSeen, request);
+    if (isRejected(forced)) throw new Error(forced.rejected);
+    assert.equal(deletionRequestedAt(forced), requestSeen, 'the deletion began at the first request');
+    assert.equal(forced.deletionGracePeriodSeconds, 0);
+    assert.equal(
+      ownWriteStamp(forced, request, 'MODIFIED', forcedSeen, at('2026-12-01T04:59:09Z')),
+      forcedSeen,
+      "the forced delete's own stamp, refined by its delta",
+    );
+  });
+
   it('a status write sets its status stamp when the status moved or its stamp is newer', () => {
     const before = deployment(10, { status: '2026-11-22T04:25:05Z', ready: 1 });
     const moved = deployment(11, { status: '2026-11-22T04:25:05Z', ready: 2 });
