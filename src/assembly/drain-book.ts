@@ -195,6 +195,24 @@ export class DrainBook {
     if (c.history) intent.partial = true;
   }
 
+  /**
+   * An eviction the initial list showed, its intent history: the instance before
+   * sent its root (at its stop, if not before), in its drain's trace when it
+   * joined one. It takes that trace id and parent again, and is done.
+   */
+  continueListed(intent: Intent): void {
+    if (intent.changed === undefined) return;
+    const e = this.#evictions.get(intent.changed);
+    if (e === undefined || e.done) return;
+    e.done = true;
+    const c = this.#cordonOf(e);
+    if (c === undefined) return;
+    e.placed = c;
+    intent.traceId = c.traceId;
+    intent.parentSpanId = c.spanId;
+    c.lastActivity = this.#clock.now();
+  }
+
   /** `intent` was first emitted, with `root` (undefined when it turned out to be no trace). */
   emitted(intent: Intent, root: SpanRecord | undefined): void {
     if (intent.changed === undefined) return;

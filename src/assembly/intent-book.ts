@@ -114,8 +114,9 @@ export class IntentBook {
    * its own or the consequence of another is causality's decision, from all
    * facts, so the arrival order does not matter. Nothing for a change written
    * after the root's delete (by resourceVersion; by arrival where either is not
-   * an integer): everything under it goes with that delete. `listed`: `p`
-   * came with the initial list (a run then began before the start).
+   * an integer): everything under it goes with that delete. `listed`: the
+   * change came with the initial list (a CronJob's run, a Pod evicted): it began
+   * before the start, and is history.
    */
   recordMemberChange(
     group: RootGroup,
@@ -167,14 +168,14 @@ export class IntentBook {
       backfill: undefined,
     };
     group.addIntent(intent);
-    if (!madeByCronJob(p)) return;
-    // A run whose Job came with the initial list began before the start: the instance before
-    // exported it so far, and only what follows goes out, under its trace id (as openListed).
+    // A run whose Job came with the initial list, or an eviction the list showed, began before
+    // the start: the instance before exported it so far (at its stop, if not before), and only
+    // what follows goes out, under its trace id (as openListed).
     if (listed) {
       intent.partial = true;
       asHistory(intent);
     }
-    endRun(intent, p, now);
+    if (madeByCronJob(p)) endRun(intent, p, now);
   }
 
   /** Ends the intent of `p`'s generation when the root reports its kind's "done" or a failure. */

@@ -197,6 +197,12 @@ export class TraceEngine {
    * arrives (see #openListedRun); a quarter of `--max-objects`, least recent evicted.
    */
   readonly #listedRunJobs: RecencyMap<string, true>;
+  /**
+   * Pods the initial list (history) showed evicted, by their controller's uid, until a
+   * fact that may follow from their eviction arrives (see #openListedEvictions); a
+   * quarter of `--max-objects`, least recent evicted.
+   */
+  readonly #listedEvictions: RecencyMap<string, string[]>;
   /** Root deltas seen while none of their root's intents was open (see #noteEarly). */
   readonly #early: LRUCache<string, EarlyDeltas>;
   /**
@@ -290,6 +296,7 @@ export class TraceEngine {
     this.#pending = new PendingBuffer<PendingItem>(this.#limits.maxPending);
     this.#targets = new RecencyMap<string, string>(Math.max(1000, this.#limits.maxObjects >> 2));
     this.#listedRunJobs = new RecencyMap<string, true>(Math.max(1000, this.#limits.maxObjects >> 2));
+    this.#listedEvictions = new RecencyMap<string, string[]>(Math.max(1000, this.#limits.maxObjects >> 2));
     this.#early = new LRUCache<string, EarlyDeltas>(
       lruBound(Math.max(1000, this.#limits.maxOpenTraces >> 2)),
     );
@@ -696,6 +703,10 @@ export class TraceEngine {
     if (initial) {
       if (p.kind === 'Job' && p.owners.some((o) => o.controller && o.kind === 'CronJob'))
         this.#listedRunJobs.set(p.uid, true);
+      if (isEvicted(p) && p.controllerUid !== undefined && type !== 'DELETED') {
+        const evicted = this.#listedEvictions.get(p.controllerUid) ?? [];
+        if (!evicted.includes(p.uid)) this.#listedEvictions.set(p.controllerUid, [...evicted, p.uid]);
+      }
       // The initial list fills the graph without emitting history; a root's current intent is
       // history, once the list shows Events (see #openListedRoots), or rebuilt (--backfill).
       const group = this.#groups.get(p.uid);
@@ -833,8 +844,10 @@ export class TraceEngine {
     const inv = ev.involved;
     const ns = inv.namespace === '' ? ev.namespace : inv.namespace;
     let root: ObjectProjection | undefined;
+    let about: ObjectProjection | undefined;
     if (inv.uid !== '') {
       const x = this.#graph.get(inv.uid);
+      about = x;
       if (x !== undefined) {
         const found = this.#rootOf(x, fallback, numericRv(inv.resourceVersion));
         if (isMissing(found)) {
@@ -870,7 +883,13 @@ export class TraceEngine {
       return;
     }
     const group = this.#groupFor(root);
-    if (group !== undefined) this.#addAction(group, ev, ns, false, bound);
+    if (group === undefined) return;
+    if (about !== undefined) {
+      // Pods the list showed evicted, of the controller it is about or of the Pod's controller.
+      this.#openListedEvictions(group, about.uid, '', ev.lastTime);
+      this.#openListedEvictions(group, about.controllerUid, '', ev.lastTime);
+    }
+    this.#addAction(group, ev, ns, false, bound);
   }
 
   /**
@@ -1234,14 +1253,14 @@ export class TraceEngine {
     const group = this.#groupFor(root);
     if (group === undefined) return;
     group.noteOffset(bound);
+    // Its siblings (p's a Pod) or its Pods (p's their controller) the list showed evicted.
+    this.#openListedEvictions(group, p.controllerUid, p.uid, time);
+    this.#openListedEvictions(group, p.uid, p.uid, time);
     const first = !group.members.has(p.uid);
     if (first && !this.#roomForFact(group)) return;
     const member = group.member(p.uid);
     // Held before its first delta here: it came with the initial list.
-    if (first && previous !== undefined) {
-      member.listed = true;
-      member.deletingWhenListed = previous.deletionTimestamp !== undefined;
-    }
+    if (first && previous !== undefined) recordListed(member, previous);
     recordTransitions(member, p);
     recordOwnWrite(member, numericRv(p.resourceVersion), ownAt, time);
     const rv = numericRv(p.resourceVersion);
@@ -1253,9 +1272,7 @@ export class TraceEngine {
       }
       if (type === 'ADDED') member.addedRv = rv;
       if (
-        (type === 'DELETED' ||
-          p.deletionTimestamp !== undefined ||
-          conditionOf(p, 'DisruptionTarget')?.status === 'True') &&
+        (type === 'DELETED' || p.deletionTimestamp !== undefined || isEvicted(p)) &&
         (member.goingRv === undefined || rv < member.goingRv)
       ) {
         member.goingRv = rv;
@@ -1270,10 +1287,53 @@ export class TraceEngine {
     if (type === 'DELETED') member.deletedAt = time;
     // A CronJob's Job from the initial list: its run began before the start.
     const listedJob = p.kind === 'Job' && this.#listedRunJobs.delete(p.uid);
-    this.#intents.recordMemberChange(group, p, type, time, listedJob);
+    // A Pod the initial list (history) showed evicted: its eviction began before the start.
+    const listedEviction = first && previous !== undefined && this.#listIsHistory && isEvicted(previous);
+    this.#intents.recordMemberChange(group, p, type, time, listedJob || listedEviction);
     if (group.root.kind === 'CronJob' && p.kind !== 'Job') this.#openListedRun(group, p.uid, time);
-    if (p.kind === 'Pod' && group.intent(changeKeyOf(p.uid)) !== undefined) this.#drains.recordEviction(p);
+    this.#noteEviction(group, p, listedEviction);
     this.#schedule.touch(group);
+  }
+
+  /** A Pod's change intent that `group` holds: an eviction through the Eviction API joins its drain. */
+  #noteEviction(group: RootGroup, p: ObjectProjection, listed: boolean): void {
+    const change = p.kind === 'Pod' ? group.intent(changeKeyOf(p.uid)) : undefined;
+    if (change === undefined) return;
+    this.#drains.recordEviction(p);
+    // Sent so far by the instance before, in its drain's trace if it joined one.
+    if (listed && change.history) this.#drains.continueListed(change);
+  }
+
+  /** The initial list is history the instance before exported (not rebuilt with --backfill). */
+  get #listIsHistory(): boolean {
+    return this.#eventsListed && !this.#backfill;
+  }
+
+  /**
+   * The Pods controlled by `controllerUid` that the initial list showed evicted and no
+   * delta has shown since (but `except`, whose own delta is being applied): a fact of
+   * `group` that may follow from their eviction arrived (a replacement, their
+   * controller's Event), and their evictions are opened as history, as their own delta
+   * would (see #memberDelta): the instance before sent them, at its stop if not before.
+   */
+  #openListedEvictions(
+    group: RootGroup,
+    controllerUid: string | undefined,
+    except: string,
+    time: number,
+  ): void {
+    if (controllerUid === undefined || this.#listedEvictions.size === 0) return;
+    const uids = this.#listedEvictions.peek(controllerUid);
+    if (uids === undefined) return;
+    this.#listedEvictions.delete(controllerUid);
+    if (!this.#listIsHistory) return;
+    for (const uid of uids) {
+      const p = uid === except || group.members.has(uid) ? undefined : this.#graph.peek(uid);
+      if (p === undefined || !this.#graph.isLive(uid) || !isEvicted(p) || !this.#roomForFact(group)) continue;
+      recordListed(group.member(uid), p);
+      this.#intents.recordMemberChange(group, p, 'MODIFIED', time, true);
+      this.#noteEviction(group, p, true);
+    }
   }
 
   /**
@@ -1385,6 +1445,19 @@ function summarise(fact: ActionFact): void {
   const first = list[0]?.time ?? fact.start;
   fact.start = first;
   fact.lastTime = Math.max(first, last);
+}
+
+/** What the initial list showed of a member: that it existed, and whether it was leaving (its write came first). */
+function recordListed(member: MemberFact, listed: ObjectProjection): void {
+  member.listed = true;
+  member.deletingWhenListed = listed.deletionTimestamp !== undefined;
+  const rv = numericRv(listed.resourceVersion);
+  if (rv !== undefined && (listed.deletionTimestamp !== undefined || isEvicted(listed))) member.goingRv = rv;
+}
+
+/** True when `p` is a Pod marked for eviction (`DisruptionTarget` True). */
+function isEvicted(p: ObjectProjection): boolean {
+  return p.kind === 'Pod' && conditionOf(p, 'DisruptionTarget')?.status === 'True';
 }
 
 /** True when the raw object lists a finalizer (what its deletion still waits for). */

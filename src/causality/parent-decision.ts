@@ -627,8 +627,15 @@ class ParentDecision {
   #claimReplacements(): void {
     if (this.#changes.size === 0) return;
     this.#claimDisruptionReports();
+    // Of changes at one time (the whole seconds of an initial list), the one written first.
+    const members = this.#group.members;
+    const writtenAt = (c: ChangeTrigger): number =>
+      members.get(c.subject.uid)?.goingRv ?? Number.POSITIVE_INFINITY;
     const changes = [...this.#changes].sort(
-      (a, b) => a[1].start - b[1].start || (a[0].traceId < b[0].traceId ? -1 : 1),
+      (a, b) =>
+        a[1].start - b[1].start ||
+        writtenAt(a[1]) - writtenAt(b[1]) ||
+        (a[0].traceId < b[0].traceId ? -1 : 1),
     );
     for (const [intent, change] of changes) {
       const root = this.#roots.get(intent);
@@ -650,7 +657,8 @@ class ParentDecision {
       const gone = this.#group.members.get(c.uid)?.deletedAt ?? change.start;
       // Pods are one store: a Pod made after this one was deleted or evicted has a higher
       // resourceVersion, whatever time each watch delivered them at.
-      const goingRv = this.#group.members.get(c.uid)?.goingRv;
+      const leaving = this.#group.members.get(c.uid);
+      const goingRv = leaving?.goingRv;
       let best: ActionNode | undefined;
       let bestMade: number | undefined;
       for (const a of this.#actions) {
@@ -666,6 +674,18 @@ class ParentDecision {
         if (again !== (owner.kind === 'StatefulSet')) continue;
         const anchor = again ? Math.max(gone, change.start) : change.start;
         const made = again || goingRv === undefined ? undefined : this.#addedRvOf(a);
+        // Its create not on record (it came with the initial list): a state of it written before
+        // the first write that showed this Pod leaving was made before, and replaces nothing (a
+        // controller replaces a Pod once it is being deleted). Unless the list showed this Pod
+        // being deleted already: its delete may then have been written before that state.
+        if (
+          !again &&
+          made === undefined &&
+          goingRv !== undefined &&
+          leaving?.deletingWhenListed !== true &&
+          (this.#writtenRvOf(a) ?? goingRv) < goingRv
+        )
+          continue;
         if (made !== undefined && goingRv !== undefined) {
           if (made < goingRv || a.start > anchor + MATCH_WINDOW_MS) continue;
         } else if (a.start < anchor || a.start > anchor + MATCH_WINDOW_MS) continue;
@@ -722,6 +742,14 @@ class ParentDecision {
     const from = member?.addedRv ?? fromList;
     if (owner?.replicas === undefined || from === undefined || member?.goingRv === undefined) return false;
     return replicasKeptBetween(owner.replicas, from, member.goingRv);
+  }
+
+  /** The resourceVersion of the state held of the live Pod a create action names: it was made by then. */
+  #writtenRvOf(a: ActionNode): number | undefined {
+    const name = a.fact.match?.actedOnName;
+    if (name === undefined || a.fact.match?.actedOnKind !== 'Pod') return undefined;
+    const uid = this.#graph.uidByName('Pod', a.involvedNamespace, name);
+    return uid === undefined ? undefined : numericRv(this.#graph.peek(uid)?.resourceVersion);
   }
 
   /** The resourceVersion of the create of the Pod a create action names, when it was watched. */

@@ -52,3 +52,43 @@ describe('a restart between a cordon and the evictions a PodDisruptionBudget hel
     assert.deepEqual(restartCheck(deltas, cut, live).wrong, []);
   });
 });
+
+// The same drain restarted after its first eviction (the Pod listed with
+// `DisruptionTarget`, not yet deleted): the instance before sent that Pod.Evict in
+// the cordon's trace (at its stop, if not before); the new one continues it there.
+describe('a restart right after an eviction of a drain', () => {
+  const live = replay(deltas);
+  const evictedAt = deltas.findIndex(
+    (d) =>
+      kindOf(d) === 'Pod' &&
+      (d.object as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions?.some(
+        (c) => c.type === 'DisruptionTarget' && c.status === 'True',
+      ) === true,
+  );
+  const evictedCut = evictedAt + 1;
+  const pod = (deltas[evictedAt]?.object as { metadata?: { name?: string } } | undefined)?.metadata?.name;
+  const liveEvict = live
+    .flatMap((r) => r.spans.map((s) => ({ r, s })))
+    .find(({ s }) => s.name === 'Pod.Evict' && s.attributes['k8s.pod.name'] === pod);
+
+  it('its eviction is not opened again: its termination and its replacement go under it, in the cordon’s trace, marked partial', () => {
+    assert.ok(evictedAt > 0 && liveEvict !== undefined);
+    const restarted = replay(listedAfter(deltas, evictedCut), { listIsHistory: true });
+    const spans = restarted.flatMap((r) => r.spans.map((s) => ({ r, s })));
+    assert.deepEqual(
+      spans.filter(({ s }) => s.name === 'Pod.Evict' && s.attributes['k8s.pod.name'] === pod),
+      [],
+      'its Pod.Evict not sent again',
+    );
+    const under = spans.filter(({ s }) => s.parentSpanId === liveEvict.s.spanId);
+    assert.deepEqual(under.map(({ s }) => s.name).sort(), ['Pod.Termination', 'ReplicaSet.SuccessfulCreate']);
+    for (const { r, s } of under) {
+      assert.equal(r.traceId, liveEvict.r.traceId);
+      assert.equal(s.attributes['kubetrail.trace.partial'], true);
+    }
+  });
+
+  it('sends what the live run sent, and no span twice', () => {
+    assert.deepEqual(restartCheck(deltas, evictedCut, live).wrong, []);
+  });
+});

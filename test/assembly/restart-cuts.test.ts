@@ -36,16 +36,16 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     why: "at 9-20 the list shows the ReplicaSet mid-rollout, its status not yet counting its Pods: nothing says whether a scale-down written before the list still had Pods to delete, so the namespace controller's later delete of a listed Pod, with no replacement, is taken for a scale-down whose Event was lost and its termination goes to the listed Create trace, not to a Pod.Delete of its own; at 34-48 each Pod's delete begun before the restart (from its request to its DELETED) is not continued: its termination goes to the listed Create trace",
   },
   'node-drain.jsonl': {
-    cuts: '33-41',
-    why: "the eviction in flight at the restart (listed evicted, its Pod.Evict not emitted yet) is not continued: the list's evicted Pod opens a Pod.Evict again, sent again with its termination, and the replacement's Created pod, lifecycle and Scheduled go to other traces",
+    cuts: '34-35,40-41',
+    why: "at 34-35 the list shows the evicted Pod being deleted, and the workload's other Pods created in the second of its eviction: neither the whole-second stamps nor the listed resourceVersions (its delete may have been written before their states) say they are not its replacement, and the earliest listed create is taken for it, so the replacement made after the restart (its Created pod, lifecycle and Scheduled) goes to the Create trace; at 40-41 the evicted Pod's DELETED was written before the list (delivered to the stopped instance after its stop): the list shows no eviction to continue, so its replacement's Scheduled, a later Event, hangs under the replacement's lifecycle in the Create trace, not in the cordon's",
   },
   'node-drain-pdb.jsonl': {
-    cuts: '50-58,65-72',
-    why: "as node-drain's, for each of its two evictions (10 and 15 s after the cordon, a PodDisruptionBudget held them back): an eviction in flight at the restart (listed evicted, not yet emitted) opens a Pod.Evict again, sent again with its termination, and its replacement's Created pod, lifecycle and Scheduled go to other traces; evictions after the restart continue the listed cordon's trace, as live",
+    cuts: '57-58,68-72',
+    why: "an evicted Pod deleted before the list leaves nothing listed that ties its replacement to the eviction: the first replacement's later Scheduled (57-58), and the second's Created pod, lifecycle and Scheduled (68-72, the Pod made after the restart), go to the Create trace, not the cordon's",
   },
   'node-notready.jsonl': {
-    cuts: '40-53',
-    why: "the taint manager's evictions begun before the restart are not continued: the list's evicted Pods' Pod.Evict roots are sent again and the replacements' Created pod, lifecycle and Scheduled go to the Deployment's Create trace",
+    cuts: '42',
+    why: "two Pods evicted by the taint manager in one second, one listed at its delete's write and one at its eviction's: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in that order, go to each other's traces",
   },
   'pod-deleted.jsonl': {
     cuts: '26-32',
@@ -68,8 +68,8 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     why: 'Pods made by the scale begun after the restart: their lifecycles hang under the listed first occurrence of "Create Pod NAME", and at 35 the scale takes the listed Pods\' lifecycles',
   },
   'stuck-pods-force-deleted.jsonl': {
-    cuts: '43-69',
-    why: "as node-notready's: the taint manager's evictions begun before the restart are not continued: the list's evicted Pods' Pod.Evict roots are sent again and the replacements' Created pod, lifecycle and Scheduled go to other traces",
+    cuts: '46-53',
+    why: "as node-notready's at 42: two Pods evicted by the taint manager in one second, both listed at their deletes' writes: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in the order of those writes, go to each other's traces",
   },
   'thirty-replica-rollout.jsonl': {
     cuts: '662-665',
@@ -97,7 +97,7 @@ const LOST: Readonly<Record<string, number>> = {
   'namespace-deleted.jsonl': 59,
   'node-drain-pdb.jsonl': 15,
   'node-drain.jsonl': 1,
-  'node-notready.jsonl': 0,
+  'node-notready.jsonl': 2,
   'orphan-delete-adopt.jsonl': 3,
   'pause-two-changes-resume.jsonl': 7,
   'pod-deleted.jsonl': 4,
@@ -108,7 +108,7 @@ const LOST: Readonly<Record<string, number>> = {
   'statefulset-rollout.jsonl': 32,
   'statefulset-same-second.jsonl': 54,
   'statefulset-scale-partition.jsonl': 145,
-  'stuck-pods-force-deleted.jsonl': 2,
+  'stuck-pods-force-deleted.jsonl': 3,
   'thirty-replica-rollout.jsonl': 142,
   'three-rollouts.jsonl': 95,
 };
