@@ -602,8 +602,10 @@ class ParentDecision {
       if (!DISRUPTION_REASONS.has(a.fact.event.reason)) continue;
       const claim = this.#claims.get(a);
       if (claim !== undefined) {
-        if (a.fact.listed && claim.of.history !== true)
-          (held.resumed ??= new Set()).add(actionSpanIdOf(a.fact));
+        if (a.fact.listed && claim.of.history !== true) {
+          held.resumed ??= new Set();
+          held.resumed.add(actionSpanIdOf(a.fact));
+        }
         continue;
       }
       const until = a.start + DISRUPTION_LEAD_MS;
