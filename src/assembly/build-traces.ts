@@ -1,3 +1,4 @@
+import { type ListedRevisions, NO_LISTED_REVISIONS } from '../causality/listed-revisions.js';
 import { decideParents, type HeldReports } from '../causality/parent-decision.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
 import type { ClockOffset } from '../model/clock-offset.js';
@@ -14,6 +15,8 @@ import { boundTree } from './trace-bound.js';
  * spans ({@link boundTree}) after causality has placed every span, so the cut
  * drops spans but never moves one to another trace. With `held`, disruption
  * reports whose eviction may still come are left out (see {@link HeldReports}).
+ * `listed` is what the initial list showed of StatefulSets' revisions, after
+ * a restart.
  */
 export function buildTraces(
   group: RootGroup,
@@ -22,9 +25,10 @@ export function buildTraces(
   maxTraceMs: number,
   maxSpans: number,
   held?: HeldReports,
+  listed: ListedRevisions = NO_LISTED_REVISIONS,
 ): Map<Intent, BuiltTrace> {
   const out = new Map<Intent, BuiltTrace>();
-  const trees = decideParents(group, graph, held);
+  const trees = decideParents(group, graph, held, listed);
   if (trees.size === 0) return out;
   const renderer = new SpanRenderer(group, maxTraceMs, offset);
   for (const intent of group.intents) {

@@ -1,3 +1,4 @@
+import { type ListedRevisions, NO_LISTED_REVISIONS } from '../causality/listed-revisions.js';
 import type { HeldReports } from '../causality/parent-decision.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
 import { RecencyMap } from '../graph/recency-map.js';
@@ -36,6 +37,8 @@ export interface EmissionScheduleOptions {
   readonly onBackfillLeftOut?: (n: number) => void;
   /** Places intents in another trace before their first emission (an eviction in its drain's), and hears of it. */
   readonly placement?: IntentPlacement;
+  /** What the initial list showed of StatefulSets and their Pods' revisions; none by default. */
+  readonly listedRevisions?: ListedRevisions;
 }
 
 /** Told of each intent's first emission, and may first move it into another trace (see DrainBook). */
@@ -71,6 +74,7 @@ export class EmissionSchedule {
   readonly #slimSettled: boolean;
   readonly #onBackfillLeftOut: (n: number) => void;
   readonly #placement: IntentPlacement | undefined;
+  readonly #listedRevisions: ListedRevisions;
   readonly #queue = new DueQueue<RootGroup>();
   /** Trace ids already emitted, so a trace rebuilt after its facts were dropped comes out as late. */
   readonly #emitted: RecencyMap<string, true>;
@@ -93,6 +97,7 @@ export class EmissionSchedule {
     this.#slimSettled = options.slimSettled;
     this.#onBackfillLeftOut = options.onBackfillLeftOut ?? (() => {});
     this.#placement = options.placement;
+    this.#listedRevisions = options.listedRevisions ?? NO_LISTED_REVISIONS;
     this.#emitted = new RecencyMap<string, true>(options.maxOpenTraces * 4);
   }
 
@@ -224,7 +229,15 @@ export class EmissionSchedule {
       // Cluster time, as the facts are: the offset the latest deltas were converted with.
       // At shutdown too: a report held back is the next instance's (see HeldReports).
       const held: HeldReports = { at: now - (this.#offset.offsetMs ?? 0) };
-      const built = buildTraces(group, this.#graph, this.#offset, this.#maxTraceMs, this.#maxSpans, held);
+      const built = buildTraces(
+        group,
+        this.#graph,
+        this.#offset,
+        this.#maxTraceMs,
+        this.#maxSpans,
+        held,
+        this.#listedRevisions,
+      );
       if (held.until === undefined) this.#holding.delete(group);
       else this.#holding.set(group, held.until + (this.#offset.offsetMs ?? 0));
       for (const i of first) {

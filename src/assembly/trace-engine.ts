@@ -31,6 +31,7 @@ import { durationOption, type EngineLimits, instantOption, resolveLimits } from 
 import { Counters, type EngineStats } from './engine-stats.js';
 import { IntentBook } from './intent-book.js';
 import { letGoOfOldIntents, MAX_INTENTS_PER_ROOT } from './intent-bound.js';
+import { ListedRevisionBook } from './listed-revision-book.js';
 import { outcomeOf } from './outcome.js';
 import { deletedNoLaterThan, ownWriteStamp, recordOwnWrite } from './own-write.js';
 import { PendingBuffer } from './pending-buffer.js';
@@ -203,6 +204,8 @@ export class TraceEngine {
    * quarter of `--max-objects`, least recent evicted.
    */
   readonly #listedEvictions: RecencyMap<string, string[]>;
+  /** What the initial list showed of StatefulSets and their Pods' revisions (see ListedRevisionBook). */
+  readonly #listedRevisions: ListedRevisionBook;
   /** Root deltas seen while none of their root's intents was open (see #noteEarly). */
   readonly #early: LRUCache<string, EarlyDeltas>;
   /**
@@ -297,6 +300,7 @@ export class TraceEngine {
     this.#targets = new RecencyMap<string, string>(Math.max(1000, this.#limits.maxObjects >> 2));
     this.#listedRunJobs = new RecencyMap<string, true>(Math.max(1000, this.#limits.maxObjects >> 2));
     this.#listedEvictions = new RecencyMap<string, string[]>(Math.max(1000, this.#limits.maxObjects >> 2));
+    this.#listedRevisions = new ListedRevisionBook(Math.max(1000, this.#limits.maxObjects >> 2));
     this.#early = new LRUCache<string, EarlyDeltas>(
       lruBound(Math.max(1000, this.#limits.maxOpenTraces >> 2)),
     );
@@ -323,6 +327,7 @@ export class TraceEngine {
       slimSettled: options.keepSettledFacts !== true,
       placement: this.#drains,
       offset: this.#offset,
+      listedRevisions: this.#listedRevisions,
     });
     // A fact of an intent can come as late as the longest trace after it started.
     this.#closed = new ClosedRoots({ clock, max: this.#limits.maxOpenTraces * 4, ttlMs: maxTraceMs });
@@ -707,6 +712,7 @@ export class TraceEngine {
         const evicted = this.#listedEvictions.get(p.controllerUid) ?? [];
         if (!evicted.includes(p.uid)) this.#listedEvictions.set(p.controllerUid, [...evicted, p.uid]);
       }
+      if (type !== 'DELETED') this.#listedRevisions.record(raw, p);
       // The initial list fills the graph without emitting history; a root's current intent is
       // history, once the list shows Events (see #openListedRoots), or rebuilt (--backfill).
       const group = this.#groups.get(p.uid);

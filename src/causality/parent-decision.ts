@@ -14,6 +14,7 @@ import { sameSecond, secondOf } from '../normalise/refine-time.js';
 import type { ActionFact, Occurrence } from './action-fact.js';
 import type { ActionVerb } from './causality-rule.js';
 import { type ChangeContext, type ChangeTrigger, decideChange } from './change-trigger.js';
+import { type ListedRevisions, NO_LISTED_REVISIONS } from './listed-revisions.js';
 import {
   type ListedWrite,
   listedWriteOf,
@@ -54,6 +55,14 @@ const NO_INTENT: TracedIntent = Object.freeze({
 function intentOrderOf(key: IntentKey | undefined): number | undefined {
   if (typeof key === 'number') return key;
   return key === 'delete' ? Number.POSITIVE_INFINITY : undefined;
+}
+
+/** The ordinal of a StatefulSet's Pod, from its name (`<set>-<ordinal>`); undefined when it has none. */
+function ordinalOf(pod: string, set: string): number | undefined {
+  if (!pod.startsWith(`${set}-`)) return undefined;
+  const digits = pod.slice(set.length + 1);
+  if (!/^(0|[1-9][0-9]{0,8})$/.test(digits)) return undefined;
+  return Number(digits);
 }
 
 /** Parent chains longer than this are treated as broken and re-attached to the root. */
@@ -226,14 +235,17 @@ export interface SpanTree {
  * consequences: the object's termination, the replacement its controller
  * created (and that one's lifecycle), the Pod placed on a Node that joined,
  * the Job a CronJob's scheduled run made (and the Events about the CronJob
- * while that run is the latest, such as its history limit's deletes).
+ * while that run is the latest, such as its history limit's deletes). After a
+ * restart, `listed` is what the initial list showed of StatefulSets and their
+ * Pods' revisions.
  */
 export function decideParents(
   facts: RootFacts,
   graph: ObjectGraph,
   held?: HeldReports,
+  listed: ListedRevisions = NO_LISTED_REVISIONS,
 ): Map<TracedIntent, SpanTree> {
-  return new ParentDecision(facts, graph, held).decide();
+  return new ParentDecision(facts, graph, held, listed).decide();
 }
 
 /**
@@ -260,6 +272,8 @@ export interface HeldReports {
 class ParentDecision {
   readonly #group: RootFacts;
   readonly #graph: ObjectGraph;
+  /** What the initial list showed of StatefulSets and their Pods' revisions (see #listedPodBefore). */
+  readonly #listed: ListedRevisions;
   readonly #roots = new Map<TracedIntent, RootNode>();
   readonly #actions: ActionNode[] = [];
   /** Actions by the object they act on: kind → namespace → name; nested so no key string is built per lookup. */
@@ -304,10 +318,11 @@ class ParentDecision {
 
   readonly #held: HeldReports | undefined;
 
-  constructor(group: RootFacts, graph: ObjectGraph, held: HeldReports | undefined) {
+  constructor(group: RootFacts, graph: ObjectGraph, held: HeldReports | undefined, listed: ListedRevisions) {
     this.#group = group;
     this.#graph = graph;
     this.#held = held;
+    this.#listed = listed;
   }
 
   decide(): Map<TracedIntent, SpanTree> {
@@ -1005,8 +1020,10 @@ class ParentDecision {
       m.verb === 'observe'
     )
       return whole;
-    if (this.#group.intents.length < 2) return whole;
     const ns = fact.event.involved.namespace === '' ? fact.event.namespace : fact.event.involved.namespace;
+    const afterList = fact.listed && m.verb === 'create' ? this.#madeAfterList(fact, occ, ns) : undefined;
+    if (afterList !== undefined) return afterList;
+    if (this.#group.intents.length < 2) return whole;
     const creates = CREATE_VERBS.includes(m.verb);
     const made = creates ? this.#madeInWriteOrder(fact, occ, ns) : undefined;
     const ownerAt = (k: number, t: number): RootNode => {
@@ -1049,6 +1066,129 @@ class ParentDecision {
     const head = parts[0];
     if (head !== undefined) head.start = fact.start;
     return parts;
+  }
+
+  /**
+   * After a restart, the parts of a listed repeated create of one named Pod (a
+   * StatefulSet's "create Pod db-1", listed with count c, the occurrences up to
+   * c exported by the instance before): which later occurrence is a span of its
+   * own (the occurrence of a later intent, hash(event uid, count)) and which Pod
+   * each made. An occurrence after the list was written after it, and so was
+   * every Pod of that name made after the list (watched from its ADDED): when
+   * there are as many of each, the k-th such occurrence made the k-th such Pod,
+   * in resourceVersion order, and is the intent's in force at that Pod's create,
+   * as live (see {@link #rootByWriteRv}). Occurrence c + 1 then begins a part of
+   * its own when its intent began after the list, or when the Pod of that name
+   * the list shows (occurrence c's) was made before the listed generation (see
+   * {@link #listedPodBefore}). Undefined otherwise, for time to decide as
+   * before: the list does not show which intent occurrence c was when its Pod is
+   * gone by then, or when the listed Pod's revision does not settle it.
+   */
+  #madeAfterList(fact: ActionFact, occ: readonly Occurrence[], ns: string): ActionPart[] | undefined {
+    const m = fact.match;
+    const owner = this.#group.root;
+    if (m?.actedOnName === undefined || m.actedOnKind !== 'Pod' || owner.kind !== 'StatefulSet')
+      return undefined;
+    const name = m.actedOnName;
+    const inv = fact.event.involved;
+    if (inv.uid !== '' ? inv.uid !== owner.uid : inv.kind !== owner.kind || inv.name !== owner.name)
+      return undefined;
+    if (occ[0]?.count !== fact.minCount) return undefined;
+    for (let k = 1; k < occ.length; k++) {
+      if ((occ[k]?.count ?? 0) !== (occ[k - 1]?.count ?? 0) + 1) return undefined;
+    }
+    // The Pods of that name: the one listed (held since the list, with or without a delta since,
+    // made by occurrence c), and those made after the list.
+    let listedPod: string | undefined;
+    const after: { uid: string; rv: number }[] = [];
+    const consider = (uid: string): boolean => {
+      const p = this.#graph.peek(uid);
+      if (p?.kind !== 'Pod' || p.name !== name || p.namespace !== ns || p.controllerUid !== owner.uid)
+        return true;
+      const member = this.#group.members.get(uid);
+      if (member === undefined || member.listed) {
+        if (listedPod !== undefined && listedPod !== uid) return false;
+        listedPod = uid;
+      } else if (member.addedRv !== undefined) after.push({ uid, rv: member.addedRv });
+      else return false;
+      return true;
+    };
+    for (const uid of this.#group.members.keys()) if (!consider(uid)) return undefined;
+    const current = this.#graph.uidByName('Pod', ns, name);
+    if (current !== undefined && !this.#group.members.has(current) && !consider(current)) return undefined;
+    if (after.length === 0 || after.length !== occ.length - 1) return undefined;
+    after.sort((a, b) => a.rv - b.rv);
+    const owners: RootNode[] = [];
+    for (const [k, a] of after.entries()) {
+      const root =
+        this.#recreateRootAt('Pod', ns, name, occ[k + 1]?.time ?? fact.lastTime) ?? this.#rootByWriteRv(a.rv);
+      if (root === undefined) return undefined;
+      owners.push(root);
+    }
+    const next = owners[0];
+    if (next === undefined) return undefined;
+    if (next.of.history === true && (listedPod === undefined || !this.#listedPodBefore(listedPod, next)))
+      return undefined;
+    const head = occ[0];
+    if (head === undefined) return undefined;
+    const parts: ActionPart[] = [
+      {
+        start: fact.start,
+        lastTime: head.time,
+        count: head.count,
+        from: 0,
+        made: listedPod === undefined ? undefined : [listedPod],
+      },
+    ];
+    let from = 0;
+    while (from < owners.length) {
+      let end = from + 1;
+      while (end < owners.length && owners[end] === owners[from]) end++;
+      let last = Number.NEGATIVE_INFINITY;
+      for (let j = from; j < end; j++) last = Math.max(last, occ[j + 1]?.time ?? last);
+      parts.push({
+        start: occ[from + 1]?.time ?? fact.lastTime,
+        lastTime: last,
+        count: occ[end]?.count ?? fact.count,
+        from: occ[from + 1]?.count ?? 0,
+        root: owners[from],
+        made: after.slice(from, end).map((a) => a.uid),
+      });
+      from = end;
+    }
+    return parts;
+  }
+
+  /**
+   * True when a StatefulSet's Pod of the initial list was made before the
+   * listed generation (`listed`, the intent the list showed it at): its
+   * revision (its `controller-revision-hash`) is not the update revision of
+   * that generation (from its status once it observed it), at an ordinal at or
+   * above the partition, where its controller makes every Pod at that revision.
+   * A controller that made it from a stale copy of the StatefulSet, in the
+   * moment after the generation's write, made it at the earlier revision after
+   * that write: the live run, which orders by writes, has it the generation's.
+   */
+  #listedPodBefore(uid: string, listed: RootNode): boolean {
+    const owner = this.#group.root;
+    const set = this.#listed.statefulSet(owner.uid);
+    const revision = this.#listed.podRevision(uid);
+    const p = this.#graph.peek(uid);
+    if (set === undefined || revision === undefined || p === undefined || listed.of.key !== set.generation)
+      return false;
+    const update =
+      set.updateRevision ??
+      (owner.generation === set.generation && owner.observedGeneration === set.generation
+        ? owner.status.updateRevision
+        : undefined);
+    const ordinal = ordinalOf(p.name, owner.name);
+    return (
+      update !== undefined &&
+      revision !== update &&
+      set.updateFrom !== undefined &&
+      ordinal !== undefined &&
+      ordinal >= set.updateFrom
+    );
   }
 
   /**
@@ -1383,12 +1523,21 @@ class ParentDecision {
     list: readonly ActionNode[] | undefined,
     uid: string,
   ): readonly ActionNode[] | undefined {
-    const added = this.#group.members.get(uid)?.addedRv;
-    if (list === undefined || added === undefined) return list;
+    const member = this.#group.members.get(uid);
+    const added = member?.addedRv;
+    // Listed and not being deleted then (with no delta since, as the graph holds it): a delete
+    // whose Event the list shows (its part up to the list) was of an earlier object of its name.
+    const listedWhole =
+      member === undefined
+        ? this.#graph.peek(uid)?.deletionTimestamp === undefined
+        : member.listed && !member.deletingWhenListed;
+    if (list === undefined || (added === undefined && !listedWhole)) return list;
     const earlier = (a: ActionNode): boolean => {
       const verb = a.fact.match?.verb;
+      if (verb === undefined || !DELETE_VERBS.includes(verb)) return false;
+      if (listedWhole && a.fact.listed && a.partFrom === 0) return true;
       const written = writeOrderOf(a);
-      return verb !== undefined && DELETE_VERBS.includes(verb) && written !== undefined && written < added;
+      return added !== undefined && written !== undefined && written < added;
     };
     return list.some(earlier) ? list.filter((a) => !earlier(a)) : list;
   }

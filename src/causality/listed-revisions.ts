@@ -1,0 +1,29 @@
+/** What the initial list showed of one StatefulSet. */
+export interface ListedStatefulSet {
+  readonly generation: number;
+  /**
+   * The lowest ordinal at which its controller makes a Pod at the update
+   * revision of that generation (see updateOrdinalFromOf); undefined when unknown.
+   */
+  readonly updateFrom: number | undefined;
+  /** Its status's update revision, when it had observed that generation; undefined otherwise. */
+  readonly updateRevision: string | undefined;
+}
+
+/**
+ * What the initial list showed of StatefulSets and of their Pods' revisions:
+ * after a restart, the evidence of which generation made a listed Pod (see
+ * ParentDecision's #listedPodBefore). Empty without a restart.
+ */
+export interface ListedRevisions {
+  /** The revision a listed StatefulSet Pod was made at (its `controller-revision-hash`). */
+  podRevision(uid: string): string | undefined;
+  /** What the list showed of the StatefulSet of this uid. */
+  statefulSet(uid: string): ListedStatefulSet | undefined;
+}
+
+/** No restart evidence. */
+export const NO_LISTED_REVISIONS: ListedRevisions = Object.freeze({
+  podRevision: () => undefined,
+  statefulSet: () => undefined,
+});
