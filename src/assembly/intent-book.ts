@@ -178,6 +178,20 @@ export class IntentBook {
     if (madeByCronJob(p)) endRun(intent, p, now);
   }
 
+  /**
+   * The delete of `p`, an owner deleted before the start that this instance never
+   * saw (see goneOwnerOf), gone by `time`: a change of its own (causality decides),
+   * begun before the start, that the instance before saw and exported so far. Only
+   * what follows goes out, under its trace id, marked partial.
+   */
+  continueGone(group: RootGroup, p: ObjectProjection, time: number): void {
+    this.recordMemberChange(group, p, 'DELETED', time);
+    const intent = group.intent(changeKeyOf(p.uid));
+    if (intent === undefined || intent.emitted !== undefined) return;
+    intent.partial = true;
+    asHistory(intent);
+  }
+
   /** Ends the intent of `p`'s generation when the root reports its kind's "done" or a failure. */
   recordOutcome(group: RootGroup, p: ObjectProjection, time: number, now: number, offset?: number): void {
     const current = group.intent(p.generation ?? 0);

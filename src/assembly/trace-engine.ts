@@ -29,6 +29,7 @@ import { DrainBook } from './drain-book.js';
 import { EmissionSchedule } from './emission-schedule.js';
 import { durationOption, type EngineLimits, instantOption, resolveLimits } from './engine-limits.js';
 import { Counters, type EngineStats } from './engine-stats.js';
+import { goneOwnerOf } from './gone-owner.js';
 import { IntentBook } from './intent-book.js';
 import { letGoOfOldIntents, MAX_INTENTS_PER_ROOT } from './intent-bound.js';
 import { ListedRevisionBook } from './listed-revision-book.js';
@@ -100,6 +101,8 @@ type PendingItem =
   | {
       readonly kind: 'object';
       readonly projection: ObjectProjection;
+      /** The state held before it, as {@link TraceEngine.#afterObject} takes it. */
+      readonly previous: ObjectProjection | undefined;
       readonly type: DeltaType;
       readonly time: number;
       readonly waitingOn: string;
@@ -242,6 +245,8 @@ export class TraceEngine {
   /** As #deltaOffset, undefined when no bound was known: the bound it was converted with. */
   #deltaBound: number | undefined = undefined;
   #outbox: TraceRecord[] = [];
+  /** Owners found gone while an item was retried, whose waiting items are retried next (see #retryWaited). */
+  readonly #goneFound: string[] = [];
 
   readonly #byType = new Counters();
   readonly #byKind = new Counters();
@@ -481,7 +486,7 @@ export class TraceEngine {
   tick(): TraceRecord[] {
     const now = this.#clock.now();
     this.#releaseDue(now);
-    for (const item of this.#pending.expire(now, this.#pendingMs)) this.#retry(item, true);
+    for (const item of this.#pending.expire(now, this.#pendingMs)) this.#retryWaited(item);
     const out = this.#takeOutbox();
     this.#drainDue(now, out);
     return this.#count(out);
@@ -501,7 +506,7 @@ export class TraceEngine {
   flush(): TraceRecord[] {
     const now = this.#clock.now();
     this.#releaseDue(now, true);
-    for (const item of this.#pending.drain()) this.#retry(item, true);
+    for (const item of this.#pending.drain()) this.#retryWaited(item);
     const out = this.#takeOutbox();
     for (const group of [...this.#groups.values()]) this.#schedule.emit(group, now, true, out);
     this.#drains.emitDue(now, true, out);
@@ -782,6 +787,7 @@ export class TraceEngine {
       this.#park({
         kind: 'object',
         projection: p,
+        previous,
         type,
         time,
         waitingOn: root.missingUid,
@@ -801,7 +807,7 @@ export class TraceEngine {
     else
       this.#afterObject(
         item.projection,
-        undefined,
+        item.previous,
         item.type,
         item.time,
         fallback,
@@ -825,6 +831,8 @@ export class TraceEngine {
         return res.root;
       case 'missing':
         if (fallback) {
+          // Waited for in vain: an owner deleted before the start, when another holds its name now.
+          if (this.#continueGoneOwner(res.topmost, res.missingUid)) return this.#rootOf(p, fallback, asOfRv);
           this.#repaired.add('owner-missing');
           return res.topmost;
         }
@@ -838,11 +846,46 @@ export class TraceEngine {
     }
   }
 
+  /**
+   * An owner that `child` names and that was deleted before this instance watched
+   * it (see goneOwnerOf): remembered as deleted, and its delete, begun before the
+   * start, continued as history in its root's trace (see IntentBook.continueGone).
+   * True when it was.
+   */
+  #continueGoneOwner(child: ObjectProjection, missingUid: string): boolean {
+    const gone = goneOwnerOf(
+      child,
+      missingUid,
+      this.#graph,
+      (again) => this.#memberOf(again)?.addedRv !== undefined,
+    );
+    if (gone === undefined) return false;
+    this.#graph.remove(gone.projection, gone.goneBy);
+    const root = this.#graph.resolveRoot(gone.projection);
+    const group = root.status === 'root' ? this.#groupFor(root.root) : undefined;
+    if (group !== undefined && root.status === 'root' && root.root.uid !== missingUid)
+      this.#intents.continueGone(group, gone.projection, gone.goneBy);
+    this.#repaired.add('owner-gone');
+    this.#goneFound.push(missingUid);
+    return true;
+  }
+
+  /**
+   * Retries an item that waited its time for what it needs, with the fallbacks; then,
+   * in arrival order, what else waited for an owner found gone meanwhile (see
+   * #continueGoneOwner): it is known now.
+   */
+  #retryWaited(item: PendingItem): void {
+    this.#retry(item, true);
+    for (let uid = this.#goneFound.pop(); uid !== undefined; uid = this.#goneFound.pop())
+      for (const next of this.#pending.take(uid)) this.#retry(next, false);
+  }
+
   #park(item: PendingItem): void {
     const evicted = this.#pending.add(item);
     if (evicted !== undefined) {
       this.#evictions.add('pending');
-      this.#retry(evicted, true);
+      this.#retryWaited(evicted);
     }
   }
 

@@ -54,10 +54,6 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     cuts: '26-32',
     why: "a Pod delete is an intent only once its replacement shows, so the stopped instance had sent nothing of it; the restarted one opens it with the listed Pods' lifecycles (the Create trace's) and sends the replacement's Created pod, lifecycle and Scheduled late into the Create trace",
   },
-  'replicaset-deleted.jsonl': {
-    cuts: '22-46',
-    why: "the ReplicaSet delete begun before the restart is not continued: its Pods' deletions after the restart are Pod.Delete traces of their own (the ReplicaSet deleted before the list is no owner to cascade from), and the re-created ReplicaSet's lifecycle, Created pods and Scheduled go to other traces",
-  },
   'statefulset-rollout.jsonl': {
     cuts: '24,33-34',
     why: `${STATEFULSET_GONE}: db-1 at 24, db-0 at 33-34`,
@@ -100,7 +96,7 @@ const LOST: Readonly<Record<string, number>> = {
   'orphan-delete-adopt.jsonl': 3,
   'pause-two-changes-resume.jsonl': 7,
   'pod-deleted.jsonl': 4,
-  'replicaset-deleted.jsonl': 74,
+  'replicaset-deleted.jsonl': 48,
   'rollout-restart.jsonl': 6,
   'rollout-superseded.jsonl': 23,
   'rollout-undo.jsonl': 29,
