@@ -146,6 +146,18 @@ export class EmissionSchedule {
     return Math.max(end.observedAt, quiet) + this.#settleMs;
   }
 
+  /**
+   * True when `i` is a change of a Pod (its delete, its eviction) that ended, while the Pod is
+   * still terminating: its trace waits for it to be gone (its DELETED touches the group), so
+   * that its termination goes out with its real end, up to the cut-off.
+   */
+  #awaitsSubject(i: Intent): boolean {
+    const uid = i.changed;
+    if (uid === undefined || i.end?.reason !== 'converged' || !this.#graph.isLive(uid)) return false;
+    const p = this.#graph.peek(uid);
+    return p?.kind === 'Pod' && p.deletionTimestamp !== undefined;
+  }
+
   #dueOf(group: RootGroup): number {
     // Settled, every intent emitted: due when its retain period is over.
     if (group.frozen) return group.lastActivity + this.#retainMs;
@@ -153,7 +165,8 @@ export class EmissionSchedule {
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
       if (i.emitted === undefined) {
-        if (i.end !== undefined) due = Math.min(due, this.#settleAt(group, i.end));
+        if (i.end !== undefined)
+          due = Math.min(due, this.#awaitsSubject(i) ? this.#cutoffAt(i) : this.#settleAt(group, i.end));
         else {
           due = Math.min(due, this.#cutoffAt(i));
           if (idle && i.changed === undefined) due = Math.min(due, group.lastActivity + this.#idleMs);
@@ -197,6 +210,11 @@ export class EmissionSchedule {
     }
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
+      if (i.emitted === undefined && !force && now >= this.#cutoffAt(i) && this.#awaitsSubject(i)) {
+        // Its Pod never went: the trace is cut off, its termination open.
+        i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
+        continue;
+      }
       if (i.emitted !== undefined || i.end !== undefined) continue;
       if (force) i.end = { reason: forcedEnd, time: undefined, observedAt: now, message: undefined };
       else if (now >= this.#cutoffAt(i)) {
@@ -213,7 +231,9 @@ export class EmissionSchedule {
       if (i.emitted === undefined) {
         if (
           i.end !== undefined &&
-          (force || i.end.reason === 'cut-off' || now >= this.#settleAt(group, i.end))
+          (force ||
+            i.end.reason === 'cut-off' ||
+            (now >= this.#settleAt(group, i.end) && !this.#awaitsSubject(i)))
         ) {
           first.push(i);
         }
