@@ -1336,9 +1336,12 @@ export class TraceEngine {
     if (type === 'DELETED') member.deletedAt = time;
     // A CronJob's Job from the initial list: its run began before the start.
     const listedJob = p.kind === 'Job' && this.#listedRunJobs.delete(p.uid);
-    // A Pod the initial list (history) showed evicted: its eviction began before the start.
+    // A Pod the initial list (history) showed evicted, or being deleted: its eviction or delete
+    // began before the start.
     const listedEviction = first && previous !== undefined && this.#listIsHistory && isEvicted(previous);
-    this.#intents.recordMemberChange(group, p, type, time, listedJob || listedEviction);
+    const listedDelete =
+      first && p.kind === 'Pod' && previous?.deletionTimestamp !== undefined && this.#listIsHistory;
+    this.#intents.recordMemberChange(group, p, type, time, listedJob || listedEviction || listedDelete);
     if (group.root.kind === 'CronJob' && p.kind !== 'Job') this.#openListedRun(group, p.uid, time);
     this.#noteEviction(group, p, listedEviction);
     this.#schedule.touch(group);

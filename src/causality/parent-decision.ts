@@ -706,6 +706,16 @@ class ParentDecision {
         if (made !== undefined && goingRv !== undefined) {
           if (made < goingRv || a.start > anchor + MATCH_WINDOW_MS) continue;
         } else if (a.start < anchor || a.start > anchor + MATCH_WINDOW_MS) continue;
+        // Its create and its Event before the list, as this Pod's delete request: only their
+        // stamps order them, and only across seconds.
+        else if (
+          change.kind === 'delete' &&
+          !again &&
+          made === undefined &&
+          a.fact.listed &&
+          !this.#madeAfter(a, change.start)
+        )
+          continue;
         const first =
           made !== undefined && bestMade !== undefined ? made < bestMade : a.start < (best?.start ?? a.start);
         if (best === undefined || first) {
@@ -743,19 +753,25 @@ class ParentDecision {
   /**
    * True when the ReplicaSet controlling Pod `p` asked for at least as many replicas at every
    * write from `p`'s create to its delete as at its create (see {@link replicasKeptBetween}).
-   * For a Pod of the initial list (not being deleted then), whose create is not on record:
-   * from the ReplicaSet's listed write, when that one was settled (its status had observed it
-   * and counted no more Pods than it asks for); a listed state that was not may ask for fewer
-   * Pods than its controller has deleted so far: no say.
+   * For a Pod of the initial list, whose create is not on record: from the ReplicaSet's create
+   * when the list shows it at generation 1 (its spec never written since: no scale-down asked
+   * for fewer Pods, whatever its status counted and whenever this Pod's delete began); else,
+   * for a Pod not being deleted then, from its listed write, when that one was settled (its
+   * status had observed it and counted no more Pods than it asks for); a listed state that
+   * was not may ask for fewer Pods than its controller has deleted so far: no say.
    */
   #stillWanted(p: ObjectProjection): boolean {
     const owner = p.controllerUid === undefined ? undefined : this.#group.members.get(p.controllerUid);
     const member = this.#group.members.get(p.uid);
     const listed = owner?.replicas?.listed;
     const fromList =
-      member?.listed === true && member.deletingWhenListed !== true && listed?.settled === true
-        ? listed.rv
-        : undefined;
+      member?.listed !== true || listed === undefined
+        ? undefined
+        : listed.generation === 1
+          ? 0
+          : member.deletingWhenListed !== true && listed.settled
+            ? listed.rv
+            : undefined;
     const from = member?.addedRv ?? fromList;
     if (owner?.replicas === undefined || from === undefined || member?.goingRv === undefined) return false;
     return replicasKeptBetween(owner.replicas, from, member.goingRv);
@@ -767,6 +783,17 @@ class ParentDecision {
     if (name === undefined || a.fact.match?.actedOnKind !== 'Pod') return undefined;
     const uid = this.#graph.uidByName('Pod', a.involvedNamespace, name);
     return uid === undefined ? undefined : numericRv(this.#graph.peek(uid)?.resourceVersion);
+  }
+
+  /**
+   * True when the Pod a create action names was created in a later second than `t` (a
+   * delete request): the whole-second stamps of two writes order them across seconds only.
+   */
+  #madeAfter(a: ActionNode, t: number): boolean {
+    const name = a.fact.match?.actedOnName;
+    const uid = name === undefined ? undefined : this.#graph.uidByName('Pod', a.involvedNamespace, name);
+    const created = uid === undefined ? undefined : this.#graph.peek(uid)?.creationTimestamp;
+    return created !== undefined && secondOf(created) > secondOf(t);
   }
 
   /** The resourceVersion of the create of the Pod a create action names, when it was watched. */

@@ -83,3 +83,58 @@ describe('a restart right after a ReplicaSet was deleted, before its Pods were',
     );
   });
 });
+
+// `kubectl delete namespace` (test/fixtures/live/namespace-deleted.jsonl): the namespace
+// controller deletes each Pod, its ReplicaSet still asking for 3 (generation 1, its spec never
+// written since its create), and each Pod's delete is a Pod.Delete of its own.
+describe('a restart before or while a namespace controller deletes the Pods of a ReplicaSet at generation 1', () => {
+  const ns = loadRecording('test/fixtures/live/namespace-deleted.jsonl');
+  const live = replay(ns);
+  const podDeletes = live.filter((r) => r.root.name === 'Pod.Delete').length;
+
+  it('restarts exactly at every cut: mid-rollout (status not counting the Pods yet), and with deletes in flight', () => {
+    assert.equal(podDeletes, 4);
+    for (let c = 1; c <= ns.length; c++) assert.deepEqual(restartCheck(ns, c, live).wrong, [], `cut ${c}`);
+  });
+
+  it('sends no span of a Pod listed being deleted: the instance before saw its delete begin, and sent what it made of it', () => {
+    const deleting = (d: Delta): boolean =>
+      objectOf(d).kind === 'Pod' &&
+      (d.object as { metadata?: { deletionTimestamp?: string } }).metadata?.deletionTimestamp !== undefined;
+    const first = ns.findIndex(
+      (d) => deleting(d) && (objectOf(d).metadata?.ownerReferences?.length ?? 0) > 0,
+    );
+    const pod = String(objectOf(ns[first] as Delta).metadata?.uid);
+    const restarted = replay(listedAfter(ns, first + 1), { listIsHistory: true });
+    assert.deepEqual(
+      restarted.flatMap((r) => r.spans.filter((s) => s.attributes['k8s.pod.uid'] === pod).map((s) => s.name)),
+      [],
+    );
+  });
+});
+
+// `kubectl delete pod` (test/fixtures/live/pod-deleted.jsonl): the ReplicaSet makes a
+// replacement in the same second as its two Pods were made and one was deleted.
+describe('a restart after a Pod delete request, before its replacement was made', () => {
+  const pd = loadRecording('test/fixtures/live/pod-deleted.jsonl');
+  const live = replay(pd);
+  const requested = pd.findIndex(
+    (d) =>
+      objectOf(d).kind === 'Pod' &&
+      (d.object as { metadata?: { deletionTimestamp?: string } }).metadata?.deletionTimestamp !== undefined,
+  );
+  const deleted = objectOf(pd[requested] as Delta);
+  const traceId = traceIdOf(
+    String(objectOf(pd.find((d) => objectOf(d).kind === 'Deployment') as Delta).metadata?.uid),
+    changeKeyOf(String(deleted.metadata?.uid)),
+  );
+
+  it("hangs the replacement's Created pod, lifecycle and Scheduled in the Pod.Delete trace, not the listed Pods' creates", () => {
+    const restarted = replay(listedAfter(pd, requested + 1), { listIsHistory: true });
+    const inDelete = restarted
+      .filter((r) => r.traceId === traceId)
+      .flatMap((r) => r.spans.map((s) => s.name));
+    assert.deepEqual(inDelete.sort(), ['Pod.Lifecycle', 'Pod.Scheduled', 'ReplicaSet.SuccessfulCreate']);
+    assert.deepEqual(restartCheck(pd, requested + 1, live).wrong, []);
+  });
+});

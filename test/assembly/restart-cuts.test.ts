@@ -34,10 +34,6 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     cuts: '126,145',
     why: `${COMBINED_STEP}; at 126 the first Created pod of a ReplicaSet listed at generation 2 hangs under its lifecycle, not the step to 2 (the list does not show which replicas its earlier writes asked for)`,
   },
-  'namespace-deleted.jsonl': {
-    cuts: '9-20,34-48',
-    why: "at 9-20 the list shows the ReplicaSet mid-rollout, its status not yet counting its Pods: nothing says whether a scale-down written before the list still had Pods to delete, so the namespace controller's later delete of a listed Pod, with no replacement, is taken for a scale-down whose Event was lost and its termination goes to the listed Create trace, not to a Pod.Delete of its own; at 34-48 each Pod's delete begun before the restart (from its request to its DELETED) is not continued: its termination goes to the listed Create trace",
-  },
   'node-drain.jsonl': {
     cuts: '34-35,40-41',
     why: "at 34-35 the list shows the evicted Pod being deleted, and the workload's other Pods created in the second of its eviction: neither the whole-second stamps nor the listed resourceVersions (its delete may have been written before their states) say they are not its replacement, and the earliest listed create is taken for it, so the replacement made after the restart (its Created pod, lifecycle and Scheduled) goes to the Create trace; at 40-41 the evicted Pod's DELETED was written before the list (delivered to the stopped instance after its stop): the list shows no eviction to continue, so its replacement's Scheduled, a later Event, hangs under the replacement's lifecycle in the Create trace, not in the cordon's",
@@ -51,8 +47,8 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
     why: "two Pods evicted by the taint manager in one second, one listed at its delete's write and one at its eviction's: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in that order, go to each other's traces",
   },
   'pod-deleted.jsonl': {
-    cuts: '26-32',
-    why: "a Pod delete is an intent only once its replacement shows, so the stopped instance had sent nothing of it; the restarted one opens it with the listed Pods' lifecycles (the Create trace's) and sends the replacement's Created pod, lifecycle and Scheduled late into the Create trace",
+    cuts: '30-32',
+    why: "the deleted Pod is gone by the list (its DELETED written before it) and no listed state names it; the instance before, which had not found its delete to be one yet (the replacement's Created pod not yet written), sent the replacement's lifecycle in the Create trace, and the restarted one hangs the Created pod and Scheduled that follow there, consistent with it, where the live run has them in the Pod.Delete",
   },
   'statefulset-rollout.jsonl': {
     cuts: '24,33-34',
@@ -89,13 +85,13 @@ const LOST: Readonly<Record<string, number>> = {
   'five-image-changes.jsonl': 233,
   'four-image-changes.jsonl': 23,
   'job.jsonl': 0,
-  'namespace-deleted.jsonl': 59,
+  'namespace-deleted.jsonl': 29,
   'node-drain-pdb.jsonl': 15,
   'node-drain.jsonl': 1,
   'node-notready.jsonl': 2,
   'orphan-delete-adopt.jsonl': 3,
   'pause-two-changes-resume.jsonl': 7,
-  'pod-deleted.jsonl': 4,
+  'pod-deleted.jsonl': 8,
   'replicaset-deleted.jsonl': 48,
   'rollout-restart.jsonl': 6,
   'rollout-superseded.jsonl': 23,
