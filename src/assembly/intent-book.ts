@@ -115,8 +115,8 @@ export class IntentBook {
    * facts, so the arrival order does not matter. Nothing for a change written
    * after the root's delete (by resourceVersion; by arrival where either is not
    * an integer): everything under it goes with that delete. `listed`: the
-   * change came with the initial list (a CronJob's run, a Pod evicted): it began
-   * before the start, and is history.
+   * change came with the initial list (a CronJob's run, a Pod evicted or being
+   * deleted): it began before the start, and is history.
    */
   recordMemberChange(
     group: RootGroup,
@@ -168,9 +168,9 @@ export class IntentBook {
       backfill: undefined,
     };
     group.addIntent(intent);
-    // A run whose Job came with the initial list, or an eviction the list showed, began before
-    // the start: the instance before exported it so far (at its stop, if not before), and only
-    // what follows goes out, under its trace id (as openListed).
+    // A run whose Job came with the initial list, or an eviction or a Pod's delete the list
+    // showed, began before the start: the instance before exported it so far (at its stop, if
+    // not before), and only what follows goes out, under its trace id (as openListed).
     if (listed) {
       intent.partial = true;
       asHistory(intent);
