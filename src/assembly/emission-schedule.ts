@@ -2,7 +2,11 @@ import { type ListedRevisions, NO_LISTED_REVISIONS } from '../causality/listed-r
 import type { HeldReports } from '../causality/parent-decision.js';
 import type { ObjectGraph } from '../graph/object-graph.js';
 import { RecencyMap } from '../graph/recency-map.js';
-import { ATTR_KUBETRAIL_BACKFILL_LEFT_OUT, ATTR_KUBETRAIL_PARTIAL } from '../model/attributes.js';
+import {
+  ATTR_KUBETRAIL_BACKFILL_LEFT_OUT,
+  ATTR_KUBETRAIL_PARTIAL,
+  ATTR_KUBETRAIL_SPAN_OPEN,
+} from '../model/attributes.js';
 import type { Clock } from '../model/clock.js';
 import type { ClockOffset } from '../model/clock-offset.js';
 import type { SpanRecord, TraceRecord } from '../model/span-record.js';
@@ -49,6 +53,9 @@ export interface IntentPlacement {
   emitted(intent: Intent, root: SpanRecord | undefined): void;
 }
 
+/** How a termination span's node key starts (see nodeKeyOf): the object's uid follows. */
+const TERMINATION_KEY = 'termination ';
+
 /** An ended trace waits for quiet, but never longer than this many settle periods. */
 const MAX_SETTLE_PERIODS = 6;
 
@@ -83,6 +90,12 @@ export class EmissionSchedule {
    * go of. Such a group is due then, and neither slimmed nor forgotten before.
    */
   readonly #holding = new Map<RootGroup, number>();
+  /**
+   * Intents ended but not sent, their trace holding the termination of an object still being
+   * deleted: clock time that was last found (see #awaitsTermination). Each waits for that
+   * object's DELETED.
+   */
+  readonly #awaiting = new WeakMap<Intent, number>();
 
   constructor(options: EmissionScheduleOptions) {
     this.#clock = options.clock;
@@ -147,15 +160,21 @@ export class EmissionSchedule {
   }
 
   /**
-   * True when `i` is a change of a Pod (its delete, its eviction) that ended, while the Pod is
-   * still terminating: its trace waits for it to be gone (its DELETED touches the group), so
-   * that its termination goes out with its real end, up to the cut-off.
+   * True when `built`, a trace about to go out first, holds the termination of an object still
+   * being deleted: that span is open. The trace waits for the object's DELETED (which touches
+   * the group), so that the termination goes out with its real end, up to the cut-off: a
+   * kubelet's grace period, a Pod stuck Terminating until it is forced.
    */
-  #awaitsSubject(i: Intent): boolean {
-    const uid = i.changed;
-    if (uid === undefined || i.end?.reason !== 'converged' || !this.#graph.isLive(uid)) return false;
-    const p = this.#graph.peek(uid);
-    return p?.kind === 'Pod' && p.deletionTimestamp !== undefined;
+  #awaitsTermination(built: BuiltTrace | undefined): boolean {
+    if (built === undefined) return false;
+    for (const s of built.spans) {
+      if (s.attributes[ATTR_KUBETRAIL_SPAN_OPEN] !== true) continue;
+      const key = built.nodeKeys.get(s.spanId);
+      if (key === undefined || !key.startsWith(TERMINATION_KEY)) continue;
+      const uid = key.slice(TERMINATION_KEY.length);
+      if (this.#graph.isLive(uid) && this.#graph.peek(uid)?.deletionTimestamp !== undefined) return true;
+    }
+    return false;
   }
 
   #dueOf(group: RootGroup): number {
@@ -165,9 +184,18 @@ export class EmissionSchedule {
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
       if (i.emitted === undefined) {
-        if (i.end !== undefined)
-          due = Math.min(due, this.#awaitsSubject(i) ? this.#cutoffAt(i) : this.#settleAt(group, i.end));
-        else {
+        if (i.end !== undefined) {
+          // Awaiting a termination: looked at again after quiet following new activity, else at the cut-off.
+          const since = this.#awaiting.get(i);
+          due = Math.min(
+            due,
+            since === undefined
+              ? this.#settleAt(group, i.end)
+              : group.lastActivity > since
+                ? group.lastActivity + this.#settleMs
+                : this.#cutoffAt(i),
+          );
+        } else {
           due = Math.min(due, this.#cutoffAt(i));
           if (idle && i.changed === undefined) due = Math.min(due, group.lastActivity + this.#idleMs);
         }
@@ -210,11 +238,6 @@ export class EmissionSchedule {
     }
     const idle = this.#isIdleKind(group);
     for (const i of group.intents) {
-      if (i.emitted === undefined && !force && now >= this.#cutoffAt(i) && this.#awaitsSubject(i)) {
-        // Its Pod never went: the trace is cut off, its termination open.
-        i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
-        continue;
-      }
       if (i.emitted !== undefined || i.end !== undefined) continue;
       if (force) i.end = { reason: forcedEnd, time: undefined, observedAt: now, message: undefined };
       else if (now >= this.#cutoffAt(i)) {
@@ -231,9 +254,7 @@ export class EmissionSchedule {
       if (i.emitted === undefined) {
         if (
           i.end !== undefined &&
-          (force ||
-            i.end.reason === 'cut-off' ||
-            (now >= this.#settleAt(group, i.end) && !this.#awaitsSubject(i)))
+          (force || i.end.reason === 'cut-off' || now >= this.#settleAt(group, i.end))
         ) {
           first.push(i);
         }
@@ -249,18 +270,37 @@ export class EmissionSchedule {
       // Cluster time, as the facts are: the offset the latest deltas were converted with.
       // At shutdown too: a report held back is the next instance's (see HeldReports).
       const held: HeldReports = { at: now - (this.#offset.offsetMs ?? 0) };
-      const built = buildTraces(
-        group,
-        this.#graph,
-        this.#offset,
-        this.#maxTraceMs,
-        this.#maxSpans,
-        held,
-        this.#listedRevisions,
-      );
+      const build = () =>
+        buildTraces(
+          group,
+          this.#graph,
+          this.#offset,
+          this.#maxTraceMs,
+          this.#maxSpans,
+          held,
+          this.#listedRevisions,
+        );
+      let built = build();
       if (held.until === undefined) this.#holding.delete(group);
       else this.#holding.set(group, held.until + (this.#offset.offsetMs ?? 0));
+      const waiting = new Set<Intent>();
+      let cut = false;
       for (const i of first) {
+        if (force || i.end?.reason === 'cut-off' || !this.#awaitsTermination(built.get(i))) continue;
+        if (now < this.#cutoffAt(i)) waiting.add(i);
+        else {
+          // What it awaited never went: the trace is cut off, that termination open.
+          i.end = { reason: 'cut-off', time: this.#cutoffAt(i), observedAt: now, message: undefined };
+          cut = true;
+        }
+      }
+      if (cut) built = build();
+      for (const i of first) {
+        if (waiting.has(i)) {
+          this.#awaiting.set(i, now);
+          continue;
+        }
+        this.#awaiting.delete(i);
         const n = out.length;
         this.#emitFirst(group, i, built.get(i), group.version, out, held.resumed);
         this.#placement?.emitted(i, out.length > n && out[n]?.late !== true ? out[n]?.root : undefined);

@@ -30,6 +30,32 @@ function evictions(records: readonly TraceRecord[]) {
     });
 }
 
+describe('a trace waits for the Pods it terminates to be gone', () => {
+  it("a rollout whose old Pods' DELETEDs come 20 s late (a kubelet's grace period) sends no termination open", () => {
+    const deltas = load('test/fixtures/live/deployment-rollout.jsonl');
+    const isPodDeleted = (d: Delta) => d.type === 'DELETED' && (d.object as { kind?: string }).kind === 'Pod';
+    const late = deltas
+      .map((d) => (isPodDeleted(d) ? { ...d, time: d.time + 20_000 } : d))
+      .sort((a, b) => a.time - b.time);
+    const terminations = (records: readonly TraceRecord[]) =>
+      records
+        .filter((r) => r.late !== true)
+        .flatMap((r) => r.spans.filter((s) => s.name === 'Pod.Termination'))
+        .map((s) => ({
+          id: s.spanId,
+          open: s.attributes[ATTR_KUBETRAIL_SPAN_OPEN] === true,
+          end: s.endTime,
+        }));
+    const inOrder = terminations(replay(deltas));
+    const lagged = terminations(replay(late));
+    assert.ok(inOrder.length >= 3, `${inOrder.length} terminations`);
+    assert.deepEqual(lagged.map((t) => [t.id, t.open]).sort(), inOrder.map((t) => [t.id, false]).sort());
+    // Each ends in the second its kubelet's delete stamped, as in order.
+    const byId = new Map(inOrder.map((t) => [t.id, t.end]));
+    for (const t of lagged) assert.equal(Math.floor(t.end / 1000), Math.floor((byId.get(t.id) ?? 0) / 1000));
+  });
+});
+
 describe('a Pod eviction waits for the Pod to be gone', () => {
   it('with 2 s of quiet, the Pods force-deleted 5 s after their replacements ran end at that delete', () => {
     const out = evictions(
