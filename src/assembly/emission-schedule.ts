@@ -269,7 +269,8 @@ export class EmissionSchedule {
       if (this.#placement !== undefined) for (const i of first) this.#placement.place(i);
       // Cluster time, as the facts are: the offset the latest deltas were converted with.
       // At shutdown too: a report held back is the next instance's (see HeldReports).
-      const held: HeldReports = { at: now - (this.#offset.offsetMs ?? 0) };
+      const offset = this.#offset.offsetMs ?? 0;
+      const held: HeldReports = { at: now - offset };
       const build = () =>
         buildTraces(
           group,
@@ -282,7 +283,7 @@ export class EmissionSchedule {
         );
       let built = build();
       if (held.until === undefined) this.#holding.delete(group);
-      else this.#holding.set(group, held.until + (this.#offset.offsetMs ?? 0));
+      else this.#holding.set(group, held.until + offset);
       const waiting = new Set<Intent>();
       let cut = false;
       for (const i of first) {

@@ -14,6 +14,34 @@ import { isRejected } from '../../src/normalise/rejection.js';
 
 const sink = { issue: () => {} };
 
+/**
+ * A Pod (created at `created`) being deleted, as a delta shows it at `rv`: its
+ * deletionTimestamp and grace period.
+ */
+function deletingPod(created: string) {
+  return (rv: number, deletion: string, grace: number) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      uid: 'p-1',
+      name: 'web-1',
+      namespace: 'ns',
+      resourceVersion: String(rv),
+      creationTimestamp: created,
+      deletionTimestamp: deletion,
+      deletionGracePeriodSeconds: grace,
+    },
+    status: { phase: 'Running' },
+  });
+}
+
+/** The projection of `raw` (observed at `seen`, after `prior`), which must not be rejected. */
+function projected(raw: unknown, seen?: number, prior?: ObjectProjection): ObjectProjection {
+  const p = projectObject(raw, sink, seen, prior);
+  if (isRejected(p)) throw new Error(p.rejected);
+  return p;
+}
+
 /** A Deployment's projection: its status stamp and numbers, its deletion request. */
 function deployment(
   rv: number,
@@ -37,29 +65,24 @@ function deployment(
       fieldsV1: { 'f:status': {} },
       subresource: 'status',
     });
-  const p = projectObject(
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: {
-        uid: 'd-1',
-        name: 'web',
-        namespace: 'ns',
-        resourceVersion: String(rv),
-        generation: opts.generation ?? 1,
-        creationTimestamp: '2026-11-22T04:25:00Z',
-        ...(opts.deletion === undefined
-          ? {}
-          : { deletionTimestamp: opts.deletion, deletionGracePeriodSeconds: 0 }),
-        managedFields,
-      },
-      spec: { replicas: 2 },
-      status: { observedGeneration: opts.generation ?? 1, readyReplicas: opts.ready ?? 2 },
+  return projected({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {
+      uid: 'd-1',
+      name: 'web',
+      namespace: 'ns',
+      resourceVersion: String(rv),
+      generation: opts.generation ?? 1,
+      creationTimestamp: '2026-11-22T04:25:00Z',
+      ...(opts.deletion === undefined
+        ? {}
+        : { deletionTimestamp: opts.deletion, deletionGracePeriodSeconds: 0 }),
+      managedFields,
     },
-    sink,
-  );
-  if (isRejected(p)) throw new Error(p.rejected);
-  return p;
+    spec: { replicas: 2 },
+    status: { observedGeneration: opts.generation ?? 1, readyReplicas: opts.ready ?? 2 },
+  });
 }
 
 const at = (iso: string): number => Date.parse(iso);
@@ -94,26 +117,11 @@ describe('own write stamps', () => {
     // requests fall in the second 04:25:12. The projection keeps the request's earliest refinement (its
     // own delta's), and the shortening write's own stamp is refined by the shortening's delta: a Pod
     // watch that delivered it 1.2 s late puts it at the end of its second, not at the request's time.
-    const pod = (rv: number, deletion: string, grace: number) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        uid: 'p-1',
-        name: 'web-1',
-        namespace: 'ns',
-        resourceVersion: String(rv),
-        creationTimestamp: '2026-11-22T04:25:00Z',
-        deletionTimestamp: deletion,
-        deletionGracePeriodSeconds: grace,
-      },
-      status: { phase: 'Running' },
-    });
+    const pod = deletingPod('2026-11-22T04:25:00Z');
     const requestSeen = at('2026-11-22T04:25:12.300Z');
-    const request = projectObject(pod(863, '2026-11-22T04:25:42Z', 30), sink, requestSeen);
-    if (isRejected(request)) throw new Error(request.rejected);
+    const request = projected(pod(863, '2026-11-22T04:25:42Z', 30), requestSeen);
     const shortenedSeen = at('2026-11-22T04:25:13.500Z');
-    const shortened = projectObject(pod(868, '2026-11-22T04:25:12Z', 0), sink, shortenedSeen, request);
-    if (isRejected(shortened)) throw new Error(shortened.rejected);
+    const shortened = projected(pod(868, '2026-11-22T04:25:12Z', 0), shortenedSeen, request);
     assert.equal(deletionRequestedAt(shortened), requestSeen, "the request's earliest refinement");
     assert.equal(shortened.deletionGracePeriodSeconds, 0, 'the grace period this write set');
     assert.equal(
@@ -121,8 +129,7 @@ describe('own write stamps', () => {
       at('2026-11-22T04:25:12.999Z'),
     );
     // Kept as it was: a write that changes nothing of the request sets no stamp.
-    const again = projectObject(pod(870, '2026-11-22T04:25:12Z', 0), sink, shortenedSeen, shortened);
-    if (isRejected(again)) throw new Error(again.rejected);
+    const again = projected(pod(870, '2026-11-22T04:25:12Z', 0), shortenedSeen, shortened);
     assert.equal(ownWriteStamp(again, shortened, 'MODIFIED', shortenedSeen), undefined);
   });
 
@@ -130,26 +137,11 @@ describe('own write stamps', () => {
     // A Pod stuck Terminating on a NotReady Node (the taint manager asked at 04:59:03, grace 30), then
     // force-deleted 6 s later: the apiserver stamps now plus the new grace (04:59:09, grace 0). The
     // deletion began at the first request, and the forced delete is a write of its own at 04:59:09.
-    const pod = (rv: number, deletion: string, grace: number) => ({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        uid: 'p-2',
-        name: 'web-2',
-        namespace: 'ns',
-        resourceVersion: String(rv),
-        creationTimestamp: '2026-12-01T04:58:10Z',
-        deletionTimestamp: deletion,
-        deletionGracePeriodSeconds: grace,
-      },
-      status: { phase: 'Running' },
-    });
+    const pod = deletingPod('2026-12-01T04:58:10Z');
     const requestSeen = at('2026-12-01T04:59:03.649Z');
-    const request = projectObject(pod(338, '2026-12-01T04:59:33Z', 30), sink, requestSeen);
-    if (isRejected(request)) throw new Error(request.rejected);
+    const request = projected(pod(338, '2026-12-01T04:59:33Z', 30), requestSeen);
     const forcedSeen = at('2026-12-01T04:59:09.187Z');
-    const forced = projectObject(pod(359, '2026-12-01T04:59:09Z', 0), sink, forcedSeen, request);
-    if (isRejected(forced)) throw new Error(forced.rejected);
+    const forced = projected(pod(359, '2026-12-01T04:59:09Z', 0), forcedSeen, request);
     assert.equal(deletionRequestedAt(forced), requestSeen, 'the deletion began at the first request');
     assert.equal(forced.deletionGracePeriodSeconds, 0);
     assert.equal(

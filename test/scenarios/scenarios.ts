@@ -187,6 +187,16 @@ async function loseNodeWithWeb(
   return onLostNode;
 }
 
+/** Uncordons Node DRAINED_NODE, which the drain scenarios leave cordoned. */
+async function uncordonDrainedNode(ctx: ScenarioContext): Promise<void> {
+  await ctx.kubectl(['uncordon', DRAINED_NODE]);
+}
+
+/** Deletes Node LOST_NODE (see loseNodeWithWeb), if a scenario left it. */
+async function deleteLostNode(ctx: ScenarioContext): Promise<void> {
+  await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
+}
+
 /** How long before a minute the CronJob of cronjob-runs is made: its first run comes that soon. */
 const RUN_LEAD_MS = 8_000;
 
@@ -299,9 +309,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await rollout(ctx, 'deployment/web');
       await ctx.kubectl(['uncordon', DRAINED_NODE]);
     },
-    async cleanup(ctx) {
-      await ctx.kubectl(['uncordon', DRAINED_NODE]);
-    },
+    cleanup: uncordonDrainedNode,
   },
   {
     name: 'node-drain-pdb',
@@ -317,9 +325,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await rollout(ctx, 'deployment/web');
       await ctx.kubectl(['uncordon', DRAINED_NODE]);
     },
-    async cleanup(ctx) {
-      await ctx.kubectl(['uncordon', DRAINED_NODE]);
-    },
+    cleanup: uncordonDrainedNode,
   },
   {
     name: 'statefulset-scale-partition',
@@ -403,9 +409,7 @@ export const SCENARIOS: readonly Scenario[] = [
       await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--wait=true', TIMEOUT]);
       await poll(60, async () => (await onLostNode('name')).trim() === '');
     },
-    async cleanup(ctx) {
-      await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
-    },
+    cleanup: deleteLostNode,
   },
   {
     name: 'stuck-pods-force-deleted',
@@ -416,9 +420,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const stuck = (await onLostNode('name')).split(/\s+/).filter((x) => x !== '');
       await ctx.kubectl(['delete', ...stuck, '--force', '--grace-period=0', '--wait=true', TIMEOUT]);
     },
-    async cleanup(ctx) {
-      await ctx.cluster.kubectl(['delete', 'node', LOST_NODE, '--ignore-not-found', '--wait=true', TIMEOUT]);
-    },
+    cleanup: deleteLostNode,
   },
   {
     name: 'three-rollouts',
