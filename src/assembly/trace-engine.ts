@@ -23,7 +23,13 @@ import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
 import { conditionOf, projectObject } from '../normalise/project-object.js';
 import { SECOND_SLACK_MS, secondOf } from '../normalise/refine-time.js';
 import { isRejected } from '../normalise/rejection.js';
-import { creationStamp, newestWriteStamp } from '../normalise/write-stamp.js';
+import {
+  creationStamp,
+  deletionWriteStamp,
+  newestWriteStamp,
+  type ShownDeletion,
+  shownDeletion,
+} from '../normalise/write-stamp.js';
 import { ClosedRoots } from './closed-roots.js';
 import { DrainBook } from './drain-book.js';
 import { EmissionSchedule } from './emission-schedule.js';
@@ -228,7 +234,7 @@ export class TraceEngine {
   readonly #madeByOthers = new Set<string>();
   /** Watcher clock minus cluster clock, estimated from every fresh write's stamps and the clock samples. */
   readonly #offset: ClockOffset;
-  /** How late a DELETED can have been made, from the creates after it (see WriteCeilings). */
+  /** How late a DELETED can have been made, from the stamped writes after it (see WriteCeilings). */
   readonly #ceilings = new WriteCeilings();
   /**
    * Deltas waiting {@link ALIGN_DELAY_MS} after their observation, in arrival
@@ -341,6 +347,25 @@ export class TraceEngine {
   }
 
   /**
+   * The deletion request the state of `uid` written just before resourceVersion `rv` showed (a
+   * delta still waiting, else the graph's): undefined when none; false when no state of it
+   * written before is known.
+   */
+  #deletionBefore(uid: string, rv: number, observed: number): ShownDeletion | undefined | false {
+    let best: Aligning | undefined;
+    for (const e of this.#aligningByUid.get(uid) ?? []) {
+      if (e.rv !== undefined && e.rv < rv && (best?.rv === undefined || e.rv > best.rv)) best = e;
+    }
+    if (best !== undefined) return shownDeletion(asRecord(best.delta)?.object, observed);
+    const p = this.#graph.peek(uid);
+    const known = p === undefined ? undefined : numericRv(p.resourceVersion);
+    if (p === undefined || known === undefined || known >= rv) return false;
+    return p.deletionTimestamp === undefined
+      ? undefined
+      : { at: p.deletionTimestamp, grace: p.deletionGracePeriodSeconds ?? 0 };
+  }
+
+  /**
    * Takes one watch delta. It is applied {@link ALIGN_DELAY_MS} after its
    * observation (at a later apply, tick or flush), once the writes observed
    * just after it have bounded the clock offset it is converted with. Never
@@ -358,13 +383,20 @@ export class TraceEngine {
         if (type === 'ADDED') {
           const rv = numericRv(asString(asRecord(asRecord(d.object)?.metadata)?.resourceVersion));
           const created = creationStamp(d.object, time);
-          if (rv !== undefined && created !== undefined) this.#ceilings.recordCreate(rv, created, time);
+          if (rv !== undefined && created !== undefined) this.#ceilings.recordStampedWrite(rv, created, time);
         }
       }
       const meta = d === undefined || d.initial === true ? undefined : asRecord(asRecord(d.object)?.metadata);
       const uid = meta === undefined || isEventObject(d?.object) ? undefined : asString(meta.uid);
       const rv = uid === undefined ? undefined : numericRv(asString(meta?.resourceVersion));
       if (uid !== undefined && rv !== undefined) {
+        if (type === 'MODIFIED' && meta?.deletionTimestamp !== undefined) {
+          // A delete request (or its grace cut to 0) stamps the write that makes it.
+          const before = this.#deletionBefore(uid, rv, time);
+          const made =
+            before === false ? undefined : deletionWriteStamp(before, shownDeletion(d?.object, time));
+          if (made !== undefined) this.#ceilings.recordStampedWrite(rv, made, time);
+        }
         const entry: Aligning = { delta, time, uid, rv, applied: false };
         this.#aligning.push(entry);
         const held = this.#aligningByUid.get(uid);
@@ -656,7 +688,7 @@ export class TraceEngine {
       return;
     }
     if (type === 'DELETED') {
-      // No stamp of its own: no later than the creates written after it, nor before its newest stamp.
+      // No stamp of its own: no later than the stamped writes after it, nor before its newest stamp.
       const rv = numericRv(p.resourceVersion);
       const ceiling = rv === undefined ? undefined : this.#ceilings.ceilingOf(rv, observed);
       if (ceiling !== undefined && ceiling < time && (newest === undefined || ceiling >= newest))

@@ -39,3 +39,33 @@ export function newestWriteStamp(raw: unknown, observedAt: number): number | und
 export function creationStamp(raw: unknown, observedAt: number): number | undefined {
   return asTime(asRecord(asRecord(raw)?.metadata)?.creationTimestamp, ignoreIssues, observedAt);
 }
+
+/** A deletion request an object shows: its `deletionTimestamp` (epoch ms) and grace period (seconds). */
+export interface ShownDeletion {
+  readonly at: number;
+  readonly grace: number;
+}
+
+/** The deletion request `raw` shows, if it carries a valid `deletionTimestamp`. */
+export function shownDeletion(raw: unknown, observedAt: number): ShownDeletion | undefined {
+  const meta = asRecord(asRecord(raw)?.metadata);
+  const at = asTime(meta?.deletionTimestamp, ignoreIssues, observedAt);
+  if (at === undefined) return undefined;
+  return { at, grace: asInteger(meta?.deletionGracePeriodSeconds, 0, MAX_INT32, ignoreIssues, '') ?? 0 };
+}
+
+/**
+ * When the write from `before` to `after` (two states of one object, in a row) was made, where
+ * that write stamped it: the delete request that set its `deletionTimestamp` (that less the
+ * grace period), or the request that shortened a grace period to 0, which the apiserver stamps
+ * with its own time (a `deletionTimestamp` never moved into the past). Undefined for any other
+ * write: a later write of an object being deleted still shows the first request's stamp.
+ */
+export function deletionWriteStamp(
+  before: ShownDeletion | undefined,
+  after: ShownDeletion | undefined,
+): number | undefined {
+  if (after === undefined) return undefined;
+  if (before === undefined) return after.at - after.grace * 1000;
+  return before.grace > 0 && after.grace === 0 ? after.at : undefined;
+}

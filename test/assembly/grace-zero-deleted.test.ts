@@ -15,17 +15,29 @@ const FILE = 'test/fixtures/live/namespace-deleted.jsonl';
 const deltas = parseRecording(readFileSync(path.join(repoRoot(), FILE), 'utf8'), FILE);
 const SECOND_END = Date.parse('2026-12-01T02:23:46.999Z');
 
-type Meta = { name?: string; finalizers?: string[] };
+type Meta = { name?: string; finalizers?: string[]; resourceVersion?: string };
 const isSoloDeleted = (d: Delta) =>
   d.type === 'DELETED' && (d.object as { metadata?: Meta }).metadata?.name === 'solo';
 
-/** The deltas with solo's DELETED seen `lateMs` later, its object listing `finalizers` if given. */
+/** The highest resourceVersion of the recording. */
+const lastRv = Math.max(
+  ...deltas.map((d) => Number((d.object as { metadata?: Meta }).metadata?.resourceVersion ?? 0) || 0),
+);
+
+/**
+ * The deltas with solo's DELETED seen `lateMs` later, its object listing `finalizers` if given:
+ * then the DELETED is the write that removed the last finalizer, after every write recorded
+ * (the writes after it bound it otherwise, see WriteCeilings).
+ */
 function soloDeletedLate(lateMs: number, finalizers?: string[]): Delta[] {
   return deltas
     .map((d) => {
       if (!isSoloDeleted(d)) return d;
       const o = d.object as { metadata: Meta };
-      const object = finalizers === undefined ? o : { ...o, metadata: { ...o.metadata, finalizers } };
+      const object =
+        finalizers === undefined
+          ? o
+          : { ...o, metadata: { ...o.metadata, finalizers, resourceVersion: String(lastRv + 1) } };
       return { ...d, time: d.time + lateMs, object };
     })
     .sort((a, b) => a.time - b.time);

@@ -19,10 +19,7 @@ import {
 } from './evaluate.js';
 
 /** `<recording> <check>` → why it fails today (issue, property, one line). */
-const KNOWN_FAILURES: Readonly<Record<string, string>> = {
-  'test/fixtures/owner-deleted-late-events.jsonl watch-lag':
-    "issue 9: lagged by 0–2 s (seeds 1, 3), the Deployment.Delete root lasts 1.64 s (1.36 s), not 2.70 s, and no data tells which is right: both ends are DELETEDs with no stamp of their own. Its start, the Deployment's DELETED (rv 1005: a background delete has no delete request, and its newest stamp is a day old), is bounded only from above, by its Pods' delete requests (rv 1007-1008, deletionTimestamp less the grace period: 10:00:00, so by 10:00:00.999); its end, the last Pod's DELETED (rv 1012, the last write), only from below, by the Killing Events (10:00:01). So each end is its delivery less the offset bound (in order 600 and 500 ms, from the delete requests and Killing Events delivered 0.5-0.6 s after their stamps; seed 1: 1352 ms, seed 3: 1027 ms), off by its own lag less the bound's: the start is delivered 1.94 s (1.53 s) late, the end 0.98 s (0.29 s). Bounding the start by the earliest converted write after it, its ReplicaSet's DELETED (rv 1006), would pass seed 1 (09:59:59.236, 2.99 s; that span now starts 1.35 s before its root) but not seed 3 (10:00:00.435, 1.43 s): there the cascade's first writes (its ReplicaSet's DELETED, its Pods' delete requests) were delivered 0.87-0.97 s late, the end 0.29 s (README, The watcher's clock)",
-};
+const KNOWN_FAILURES: Readonly<Record<string, string>> = {};
 
 const recordings = allRecordings();
 
