@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { ClockSample } from '../../src/model/clock-sample.js';
 import type { Delta } from '../../src/model/delta.js';
 import { parseRecording } from '../../src/sources/recording/parse-recording.js';
+import { lagged } from '../scenarios/clock-skew.js';
 import { Forest, replayWithEngine, repoRoot } from './trees.js';
 
 // Deployment api deleted in the background: its DELETED (rv 1005) has no stamp of its own, and
@@ -56,5 +57,31 @@ describe('a DELETED with no stamp of its own, seen late, before a delete request
     );
     assert.ok(rs !== undefined);
     assert.ok(rs.endTime <= REQUESTS_STAMPED_BY, `seen 1.9 s late: ${new Date(rs.endTime).toISOString()}`);
+  });
+});
+
+// The live suite's background delete (test/fixtures/live/deployment-deleted.jsonl, recorded from
+// the local stack): `kubectl delete deployment/web` after its rollout. Its DELETED (rv 345) and its
+// ReplicaSet's (rv 346) carry no stamp of their own; the garbage collector's delete requests of
+// the three Pods (rv 347-349) are stamped in the next second, and kwok's grace-0 cuts end them.
+const LIVE = 'test/fixtures/live/deployment-deleted.jsonl';
+const liveSamples: ClockSample[] = [];
+const live = parseRecording(readFileSync(path.join(repoRoot(), LIVE), 'utf8'), LIVE, {
+  onClock: (sample) => liveSamples.push(sample),
+});
+
+describe('a background delete recorded live, each delta lagged 0–2 s', () => {
+  it('lasts as in order, within a second, for 40 seeds', () => {
+    const rootOf = (input: readonly Delta[]) => {
+      const forest = new Forest(replayWithEngine(input, { clockSamples: liveSamples }).records);
+      const root = forest.traces.find((t) => t.root.name === 'Deployment.Delete')?.root;
+      assert.ok(root !== undefined);
+      return root.endTime - root.startTime;
+    };
+    const inOrder = rootOf(live);
+    for (let seed = 1; seed <= 40; seed++) {
+      const lasts = rootOf(lagged(live, seed));
+      assert.ok(Math.abs(lasts - inOrder) <= 1_000, `seed ${seed}: ${lasts} ms, in order ${inOrder} ms`);
+    }
   });
 });

@@ -487,6 +487,17 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'deployment-deleted',
+    story:
+      'apply 3, then kubectl delete deployment (background, the default): the Deployment is gone at once, the garbage collector deletes its ReplicaSet, then its Pods',
+    async run(ctx) {
+      await applyWeb(ctx, 3);
+      await sleep(2000);
+      await ctx.kubectl(['delete', 'deployment/web', '--wait=true', TIMEOUT]);
+      await ctx.kubectl(['wait', '--for=delete', 'pod', '-l', 'app=web', TIMEOUT]);
+    },
+  },
+  {
     name: 'namespace-deleted',
     story:
       'apply 3 and a bare Pod, then kubectl delete namespace: the namespace controller deletes the Deployment, its ReplicaSet, its Pods and the bare Pod itself, in an order of its choosing',
