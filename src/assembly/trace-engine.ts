@@ -213,7 +213,7 @@ export class TraceEngine {
    * quarter of `--max-objects`, least recent evicted.
    */
   readonly #listedEvictions: RecencyMap<string, string[]>;
-  /** What the initial list showed of StatefulSets and their Pods' revisions (see ListedRevisionBook). */
+  /** What the initial list showed of StatefulSets, their Pods' revisions and their Events' writes (see ListedRevisionBook). */
   readonly #listedRevisions: ListedRevisionBook;
   /** Root deltas seen while none of their root's intents was open (see #noteEarly). */
   readonly #early: LRUCache<string, EarlyDeltas>;
@@ -1006,6 +1006,7 @@ export class TraceEngine {
       return;
     }
     const inv = ev.involved;
+    this.#listedRevisions.recordEvent(ev);
     this.#addAction(group, ev, inv.namespace === '' ? ev.namespace : inv.namespace, true);
   }
 

@@ -11,7 +11,7 @@ export interface ListedStatefulSet {
 }
 
 /**
- * What the initial list showed of StatefulSets and of their Pods' revisions:
+ * What the initial list showed of StatefulSets, of their Pods' revisions and of the writes of their Events:
  * after a restart, the evidence of which generation made a listed Pod (see
  * ParentDecision's #listedPodBefore). Empty without a restart.
  */
@@ -20,10 +20,16 @@ export interface ListedRevisions {
   podRevision(uid: string): string | undefined;
   /** What the list showed of the StatefulSet of this uid. */
   statefulSet(uid: string): ListedStatefulSet | undefined;
+  /**
+   * The numeric resourceVersion at which the list showed the Event of this uid, an
+   * Event about a StatefulSet: the write of its last occurrence then.
+   */
+  eventRv(uid: string): number | undefined;
 }
 
 /** No restart evidence. */
 export const NO_LISTED_REVISIONS: ListedRevisions = Object.freeze({
   podRevision: () => undefined,
   statefulSet: () => undefined,
+  eventRv: () => undefined,
 });

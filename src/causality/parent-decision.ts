@@ -65,6 +65,11 @@ function ordinalOf(pod: string, set: string): number | undefined {
   return Number(digits);
 }
 
+/** True when an Event's involved object is `owner`: by uid, or by kind and name when it names none. */
+function isAbout(inv: ObjectRef, owner: ObjectProjection): boolean {
+  return inv.uid !== '' ? inv.uid === owner.uid : inv.kind === owner.kind && inv.name === owner.name;
+}
+
 /** Parent chains longer than this are treated as broken and re-attached to the root. */
 const MAX_PARENT_DEPTH = 128;
 
@@ -1117,9 +1122,7 @@ class ParentDecision {
     if (m?.actedOnName === undefined || m.actedOnKind !== 'Pod' || owner.kind !== 'StatefulSet')
       return undefined;
     const name = m.actedOnName;
-    const inv = fact.event.involved;
-    if (inv.uid !== '' ? inv.uid !== owner.uid : inv.kind !== owner.kind || inv.name !== owner.name)
-      return undefined;
+    if (!isAbout(fact.event.involved, owner)) return undefined;
     if (occ[0]?.count !== fact.minCount) return undefined;
     for (let k = 1; k < occ.length; k++) {
       if ((occ[k]?.count ?? 0) !== (occ[k - 1]?.count ?? 0) + 1) return undefined;
@@ -1154,7 +1157,11 @@ class ParentDecision {
     }
     const next = owners[0];
     if (next === undefined) return undefined;
-    if (next.of.history === true && (listedPod === undefined || !this.#listedPodBefore(listedPod, next)))
+    if (
+      next.of.history === true &&
+      (listedPod === undefined || !this.#listedPodBefore(listedPod, next)) &&
+      !this.#deletedAfterListed(fact, name)
+    )
       return undefined;
     const head = occ[0];
     if (head === undefined) return undefined;
@@ -1184,6 +1191,36 @@ class ParentDecision {
       from = end;
     }
     return parts;
+  }
+
+  /**
+   * True when the list shows that the StatefulSet at the root deleted the Pod its
+   * listed occurrence of "create Pod NAME" (`fact`) made: a listed "delete Pod
+   * NAME" of that StatefulSet was written after that occurrence (their listed
+   * resourceVersions: one etcd orders every write, and the controller's recorder
+   * writes its Events one at a time, in the order of the requests they report),
+   * and no listed report says it recreated that Pod as failed or terminated. Within
+   * one generation its controller deletes a Pod it made for nothing else: a Pod
+   * made at the generation's update revision is not updated again, and a scale-down
+   * is a generation of its own. The listed occurrence was thus an intent's before
+   * the listed generation, whose writes come after the list's (a controller that
+   * made that Pod from a stale copy of the StatefulSet, in the moment after the
+   * generation's write, then updates it: the live run has it the generation's).
+   */
+  #deletedAfterListed(fact: ActionFact, name: string): boolean {
+    const created = this.#listed.eventRv(fact.event.uid);
+    if (created === undefined) return false;
+    const owner = this.#group.root;
+    let deleted = false;
+    for (const a of this.#group.actions.values()) {
+      if (!a.listed || !isAbout(a.event.involved, owner)) continue;
+      if (a.event.reason.startsWith('Recreating') && a.event.message.endsWith(` Pod ${name}`)) return false;
+      const m = a.match;
+      if (m?.verb !== 'delete' || m.actedOnKind !== 'Pod' || m.actedOnName !== name) continue;
+      const rv = this.#listed.eventRv(a.event.uid);
+      if (rv !== undefined && rv > created) deleted = true;
+    }
+    return deleted;
   }
 
   /**
@@ -1241,9 +1278,7 @@ class ParentDecision {
     const m = fact.match;
     if (m?.actedOnName === undefined || m.actedOnKind !== 'Pod') return undefined;
     const owner = this.#group.root;
-    const inv = fact.event.involved;
-    if (inv.uid !== '' ? inv.uid !== owner.uid : inv.kind !== owner.kind || inv.name !== owner.name)
-      return undefined;
+    if (!isAbout(fact.event.involved, owner)) return undefined;
     const made: { uid: string; rv: number }[] = [];
     for (const [uid, member] of this.#group.members) {
       const p = this.#graph.peek(uid);

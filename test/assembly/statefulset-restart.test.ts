@@ -133,3 +133,55 @@ describe('a restart after a StatefulSet Pod was made again, before the Pod was s
     assert.deepEqual(restartCheck(deltas, cut, live).wrong, []);
   });
 });
+
+describe('a restart right after the rollout deleted a StatefulSet Pod, before it made it again (statefulset-rollout)', () => {
+  const deltas = loadRecording('test/fixtures/live/statefulset-rollout.jsonl');
+  const live = replay(deltas);
+  const [listedPod, remade] = podsNamed(deltas, 'db-1');
+  // The list shows db-1 gone, "Create Pod db-1" at count 1 and the "Delete Pod db-1" written after it.
+  const cut = deltas.findIndex((d) => d.type === 'DELETED' && meta(d).uid === listedPod) + 1;
+  const deleteNote = 'Delete Pod db-1 in StatefulSet db successful';
+  const occurrence = eventOccurrenceSpanIdOf(
+    eventUid(deltas, 'Create Pod db-1 in StatefulSet db successful'),
+    2,
+  );
+  const sends = (list: readonly Delta[]): boolean =>
+    replay(list, { listIsHistory: true }).some((r) => r.spans.some((s) => s.spanId === occurrence));
+
+  it('takes the listed delete, written after the listed create, for the proof that the create was of an intent before', () => {
+    assert.ok(cut > 0 && remade !== undefined);
+    const list = listedAfter(deltas, cut);
+    assert.ok(!list.some((d) => d.initial === true && meta(d).uid === listedPod), 'db-1 is gone by the list');
+    assert.ok(list.some((d) => d.initial === true && noteOf(d) === deleteNote));
+    const restarted = replay(list, { listIsHistory: true });
+    const mine = lifecycleOf(restarted, remade);
+    const theirs = lifecycleOf(live, remade);
+    assert.equal(mine.s.parentSpanId, occurrence);
+    assert.equal(mine.s.parentSpanId, theirs.s.parentSpanId);
+    assert.equal(mine.r.traceId, theirs.r.traceId);
+    assert.deepEqual(restartCheck(deltas, cut, live).wrong, []);
+  });
+
+  it('does not without that delete, nor when the list reports the Pod recreated as failed', () => {
+    const list = listedAfter(deltas, cut);
+    const withoutDelete = list.filter((d) => d.initial !== true || noteOf(d) !== deleteNote);
+    const listedDelete = list.find((d) => d.initial === true && noteOf(d) === deleteNote);
+    assert.ok(listedDelete !== undefined);
+    const m = meta(listedDelete);
+    const failed: Delta = {
+      ...listedDelete,
+      object: {
+        ...(listedDelete.object as object),
+        metadata: { ...m, uid: `${String(m.uid)}-failed`, name: `${String(m.name)}-failed` },
+        reason: 'RecreatingFailedPod',
+        type: 'Warning',
+        note: 'StatefulSet rec-sts/db is recreating failed Pod db-1',
+      },
+    };
+    assert.equal(sends(list), true);
+    assert.equal(sends(withoutDelete), false);
+    // Listed after the StatefulSet it is about, as the delete is.
+    const at = list.indexOf(listedDelete);
+    assert.equal(sends([...list.slice(0, at), failed, ...list.slice(at)]), false);
+  });
+});
