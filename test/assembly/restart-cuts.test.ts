@@ -24,7 +24,7 @@ const STATEFULSET_GONE =
 const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly why: string }>> = {
   'daemonset-node-added.jsonl': {
     cuts: '28',
-    why: 'the Node.Join trace settled in the stopped instance but the list shows its DaemonSet Pod placed, not yet Ready: the restarted instance opens the join again and sends its root and the Pod lifecycle a second time',
+    why: "the list cannot tell: cuts 26, 27 and 28 restart from one list (rv 1176) and one watch after it, since the DaemonSet Pod's placement (rv 1174) was delivered after its Created pod (rv 1176); the instance stopped at 28 had seen the placement and sent the Node.Join root and the Pod's lifecycle in its trace, the one stopped at 26-27 had not (it sent the lifecycle in the DaemonSet's trace), so the restarted instance sends them, right at 26-27 and a second time at 28 (taking the join as sent would lose them at 26-27 instead)",
   },
   'deployment-deleted.jsonl': {
     cuts: '33-42',
@@ -52,7 +52,7 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
   },
   'pod-deleted.jsonl': {
     cuts: '30-32',
-    why: "the deleted Pod is gone by the list (its DELETED written before it) and no listed state names it; the instance before, which had not found its delete to be one yet (the replacement's Created pod not yet written), sent the replacement's lifecycle in the Create trace, and the restarted one hangs the Created pod and Scheduled that follow there, consistent with it, where the live run has them in the Pod.Delete",
+    why: "the deleted Pod is gone by the list (its DELETED written before it) and no listed state shows how it went: only listed Events (its Created pod, its Scheduled) name it, and a Pod evicted through the Eviction API, no Node cordoned, leaves the same list once gone (a Pod.Evict, another trace id). At 30-31 the replacement's Created pod is written after the list: the instance before had not found the delete to be one and sent the replacement's lifecycle in the Create trace, and the restarted one hangs the Created pod and Scheduled there with it, where the live run has them in the Pod.Delete trace (whose root neither instance sends). At 32 the Created pod is listed: the instance before had found the delete and sent the root and the lifecycle in the Pod.Delete trace, and the restarted one, which the list does not tell so, still hangs the Scheduled in the Create trace",
   },
   'statefulset-rollout.jsonl': {
     cuts: '33',
@@ -60,7 +60,7 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
   },
   'statefulset-scale-partition.jsonl': {
     cuts: '38-45',
-    why: `db-3, made three times (by the scale, then twice by the rollout begun at 36), its lifecycles under the listed "Create Pod db-3" count 1 or 2: at 38 the list shows count 1, its Pod gone, and db-3 made again, and two occurrences and one Pod of that name come after it (which occurrence made which Pod is not matched); at 39-44 the listed count 2 made the listed db-3 at the rollout's revision, the rollout's, but whether count 1 was too (its span then count 0's) is not shown; at 45 ${STATEFULSET_GONE}, and the FailedScheduling of the db-3 made and deleted before the list (neither listed nor watched) does not find that Pod's lifecycle`,
+    why: `db-3, made three times (by the scale, then twice by the rollout begun at 36), its lifecycles under the listed "Create Pod db-3" count 1 or 2: at 38 the list shows count 1, its Pod gone, and db-3 made again, and two occurrences and one Pod of that name come after it (which occurrence made which Pod is not matched); at 39-44 the listed count 2 made the listed db-3 at the rollout's revision, the rollout's, but whether count 1 was too (its span then count 0's) is not shown: the listed "Delete Pod db-3" (rv 1021) was written before count 2 (rv 1027), not after the create it would have to follow, and need not be of count 1's Pod (this recording deletes count 2's db-3 at 44-45 with no Event of its controller); at 45 ${STATEFULSET_GONE}, and the FailedScheduling of the db-3 made and deleted before the list (neither listed nor watched) does not find that Pod's lifecycle`,
   },
   'stuck-pods-force-deleted.jsonl': {
     cuts: '46-53',
