@@ -48,7 +48,7 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
   },
   'node-notready.jsonl': {
     cuts: '42',
-    why: "two Pods evicted by the taint manager in one second, one listed at its delete's write and one at its eviction's: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in that order, go to each other's traces",
+    why: "two Pods evicted by the taint manager in one second, one listed at its delete's write and one at its eviction's: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in that order, go to each other's traces. Nor do the listed TaintManagerEviction Events (\"Marking for deletion\"): each eviction's worker writes its Event before its Pod's writes, and two workers interleave (here z7q2b's Event, rv 328, comes before kngb7's, rv 330, and its DisruptionTarget, rv 331, after kngb7's, rv 329)",
   },
   'pod-deleted.jsonl': {
     cuts: '30-32',
