@@ -301,7 +301,7 @@ export class SpanRenderer {
     return {
       traceId: intent.traceId,
       spanId,
-      // An eviction of a drain hangs under the cordon's root, in the cordon's trace.
+      // An eviction of a drain hangs under the cordon's root, of an outage under the Node.NotReady's, in its trace.
       ...(intent.parentSpanId === undefined ? {} : { parentSpanId: intent.parentSpanId }),
       name: `${subject.kind}.${CHANGE_OPERATION[change.kind]}`,
       role: 'intent',

@@ -17,6 +17,7 @@ import type { NormalEvent, ObjectProjection } from '../model/projection.js';
 import { numericRv } from '../model/resource-version.js';
 import type { TraceRecord } from '../model/span-record.js';
 import { WriteCeilings } from '../model/write-ceilings.js';
+import { conditionWriterOf } from '../normalise/condition-writer.js';
 import { keepEarliest } from '../normalise/keep-earliest.js';
 import { asRecord, asString, type IssueSink } from '../normalise/narrow.js';
 import { isEventObject, normaliseEvent } from '../normalise/normalise-event.js';
@@ -195,7 +196,7 @@ export class TraceEngine {
   readonly #intents: IntentBook;
   readonly #groups = new Map<string, RootGroup>();
   readonly #schedule: EmissionSchedule;
-  /** Cordons, and the evictions of the drains that follow them. */
+  /** Cordons and outages of Nodes, and the evictions that follow them. */
   readonly #drains: DrainBook;
   /** Roots whose group was let go of: their emitted intents are not traced again. */
   readonly #closed: ClosedRoots;
@@ -739,8 +740,9 @@ export class TraceEngine {
       for (const item of this.#pending.take(byNameKey(p.kind, p.namespace, p.name))) this.#retry(item, false);
     }
     if (p.kind === 'Node') {
-      if (initial) this.#drains.recordListed(p);
-      else this.#drains.recordNode(p, live, time);
+      const readyWriter = conditionWriterOf(raw, 'Ready');
+      if (initial) this.#drains.recordListed(p, readyWriter);
+      else this.#drains.recordNode(p, live, time, type === 'DELETED', readyWriter);
     }
     if (initial) {
       if (p.kind === 'Job' && p.owners.some((o) => o.controller && o.kind === 'CronJob'))
@@ -1380,12 +1382,12 @@ export class TraceEngine {
     this.#schedule.touch(group);
   }
 
-  /** A Pod's change intent that `group` holds: an eviction through the Eviction API joins its drain. */
+  /** A Pod's change intent that `group` holds: an eviction joins its Node's cordon or outage. */
   #noteEviction(group: RootGroup, p: ObjectProjection, listed: boolean): void {
     const change = p.kind === 'Pod' ? group.intent(changeKeyOf(p.uid)) : undefined;
     if (change === undefined) return;
     this.#drains.recordEviction(p);
-    // Sent so far by the instance before, in its drain's trace if it joined one.
+    // Sent so far by the instance before, in its cordon's or outage's trace if it joined one.
     if (listed && change.history) this.#drains.continueListed(change);
   }
 

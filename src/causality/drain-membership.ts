@@ -1,36 +1,44 @@
-/** A cordon as the decision sees it: when it was made and, if it was, undone. */
-export interface CordonSpell {
-  /** The cordon's stamp (managedFields time of `f:spec.f:unschedulable`), its whole second, epoch ms. */
+/**
+ * A Node's spell that evictions of its Pods follow as one trace: a cordon (its
+ * drain evicts through the Eviction API) or an outage (its `Ready` condition
+ * not True: the taint manager evicts what does not tolerate it). When it began
+ * and, if it did, when it was over.
+ */
+export interface NodeSpell {
+  /** Its stamp's whole second, epoch ms: the cordon's managedFields time, the outage's `Ready` transition. */
   readonly second: number;
-  /** When the Node was seen schedulable again (cluster time); undefined while it is not. */
-  readonly uncordonedAt: number | undefined;
+  /** When it was seen over (cluster time): the Node schedulable again, or Ready again, or deleted; undefined while not. */
+  readonly endedAt: number | undefined;
 }
 
-/** An eviction as the decision sees it: the Eviction API's `DisruptionTarget` on a Pod of a Node. */
+/** An eviction as the decision sees it: a `DisruptionTarget` on a Pod of a Node. */
 export interface EvictionFact {
-  /** The `DisruptionTarget` transition's whole second, epoch ms: the eviction request ran in it. */
+  /** The `DisruptionTarget` transition's whole second, epoch ms: the eviction ran in it. */
   readonly second: number;
 }
 
 /**
- * The cordon whose drain an eviction is part of: the latest cordon of the Pod's
- * Node stamped in the eviction's second or before, not undone before it, and
+ * The spell of its Node (of the eviction's kind: a cordon for the Eviction
+ * API, an outage for the taint manager) an eviction is part of: the latest
+ * one stamped in the eviction's second or before, not over before it, and
  * at most `maxTraceMs` before it (a drain is one trace, and no trace is longer).
  * `kubectl drain` cordons, then evicts through the Eviction API, usually in the
- * same second: both stamps are the apiserver's whole seconds, so the decision
- * does not depend on the watcher's clock or the arrival order. A cordon begun
- * before kubetrail started counts too: its drain is continued. Undefined when
- * the eviction followed no cordon: it is a trace of its own.
+ * same second; the taint manager evicts once the Pod's toleration of the
+ * outage is over (300 s by default). Both stamps are the apiserver's whole
+ * seconds, so the decision does not depend on the watcher's clock or the
+ * arrival order. A spell begun before kubetrail started counts too: its
+ * evictions are continued. Undefined when the eviction followed none: it is a
+ * trace of its own.
  */
-export function cordonOfEviction<C extends CordonSpell>(
-  cordons: readonly C[],
+export function spellOfEviction<C extends NodeSpell>(
+  spells: readonly C[],
   eviction: EvictionFact,
   maxTraceMs: number,
 ): C | undefined {
   let found: C | undefined;
-  for (const c of cordons) {
+  for (const c of spells) {
     if (c.second > eviction.second || eviction.second - c.second > maxTraceMs) continue;
-    if (c.uncordonedAt !== undefined && c.uncordonedAt < eviction.second) continue;
+    if (c.endedAt !== undefined && c.endedAt < eviction.second) continue;
     if (found === undefined || c.second > found.second) found = c;
   }
   return found;
@@ -50,10 +58,12 @@ export interface PodOnNode {
  * Node, not leaving yet (no deletion asked, no `DisruptionTarget`), not
  * finished (Succeeded or Failed: nothing holds their eviction back), and
  * neither a DaemonSet's (`kubectl drain --ignore-daemonsets` leaves them, and
- * their controller ignores the cordon) nor a mirror Pod (a static Pod, owned
- * by its Node). While a cordoned Node holds such a Pod, its drain may still
- * evict it: a PodDisruptionBudget makes the Eviction API answer 429, and
- * `kubectl drain` retries every 5 s until the budget allows it.
+ * their controller ignores the cordon; its Pods tolerate a NotReady Node
+ * forever) nor a mirror Pod (a static Pod, owned by its Node). While a
+ * cordoned Node holds such a Pod, its drain may still evict it: a
+ * PodDisruptionBudget makes the Eviction API answer 429, and `kubectl drain`
+ * retries every 5 s until the budget allows it. While a NotReady Node holds
+ * one, the taint manager evicts it once its toleration is over.
  */
 export function awaitsDrain(pod: PodOnNode): boolean {
   if (pod.nodeName === undefined || pod.deletionTimestamp !== undefined) return false;

@@ -46,13 +46,20 @@ export const ATTR_KUBETRAIL_MANAGER = 'kubetrail.intent.manager';
 export const ATTR_KUBETRAIL_OPERATION = 'kubetrail.intent.operation';
 /**
  * The intent: `create`, `update` or `delete`; for a change that is not a spec
- * change, `delete` (a Pod or ReplicaSet a user deleted), `evict`, `join` (a Node) or
- * `cordon` (a Node made unschedulable, and the drain that follows).
+ * change, `delete` (a Pod or ReplicaSet a user deleted), `evict`, `join` (a Node),
+ * `cordon` (a Node made unschedulable, and the drain that follows) or `notready`
+ * (a Node's `Ready` condition leaving True, and the taint manager's evictions that follow).
  */
 export const ATTR_KUBETRAIL_INTENT = 'kubetrail.intent';
-/** An eviction's reason: the `DisruptionTarget` condition's (`EvictionByEvictionAPI`, `DeletionByTaintManager`…). */
+/**
+ * An eviction's reason: the `DisruptionTarget` condition's (`EvictionByEvictionAPI`,
+ * `DeletionByTaintManager`…); an outage's, the `Ready` condition's (`NodeStatusUnknown`).
+ */
 export const ATTR_KUBETRAIL_INTENT_REASON = 'kubetrail.intent.reason';
-/** On a `Node.Cordon` root: how many Pods the drain that followed the cordon evicted (its `Pod.Evict` children). */
+/**
+ * On a `Node.Cordon` or `Node.NotReady` root: how many Pods the drain that followed the
+ * cordon, or the taint manager during the outage, evicted (its `Pod.Evict` children).
+ */
 export const ATTR_KUBETRAIL_DRAIN_EVICTIONS = 'kubetrail.drain.evictions';
 /** The generation the intent asked for. */
 export const ATTR_KUBETRAIL_GENERATION = 'kubetrail.intent.generation';

@@ -61,11 +61,16 @@ export function backLinkSpanIdOf(rootTraceId: string, requestSpanId: string): st
 }
 
 /**
- * Trace id of a Node's cordon (and the drain that follows it): first 32 hex of
- * sha256(node uid + "/cordon/" + the cordon's whole-second stamp, epoch ms).
+ * Trace id of a Node's spell and the evictions that follow it, `cordon` (a
+ * drain) or `notready` (an outage): first 32 hex of sha256(node uid + "/" +
+ * the spell + "/" + its whole-second stamp, epoch ms).
  */
-export function cordonTraceIdOf(nodeUid: string, stampSecond: number): string {
-  return hexOf(`${nodeUid}/cordon/${stampSecond}`, 32);
+export function nodeSpellTraceIdOf(
+  nodeUid: string,
+  spell: 'cordon' | 'notready',
+  stampSecond: number,
+): string {
+  return hexOf(`${nodeUid}/${spell}/${stampSecond}`, 32);
 }
 
 /**

@@ -473,23 +473,46 @@ describe('changes that are not spec changes (issue 9 point 3): each is a trace o
     }
   });
 
-  it('node-notready.jsonl: each Pod the taint manager evicted from the NotReady Node is a trace from its NodeNotReady', () => {
+  it("node-notready.jsonl: the outage is one trace rooted at the Node's Node.NotReady, each Pod the taint manager evicted a Pod.Evict under it, from its NodeNotReady", () => {
     const deltas = load('node-notready.jsonl');
     const records = replay(deltas);
     const traces = tracesOf(records);
-    const evictions = rootedAt(traces, 'Pod.Evict');
+    assert.deepEqual(rootedAt(traces, 'Pod.Evict'), [], 'no eviction is a trace of its own');
+    const [outage, ...others] = rootedAt(traces, 'Node.NotReady');
+    assert.ok(outage !== undefined);
+    assert.equal(others.length, 0);
+    assert.equal(outage.root.service, 'node-controller');
+    assert.equal(outage.root.attributes['kubetrail.intent.manager'], 'kube-controller-manager');
+    assert.equal(outage.root.attributes['kubetrail.intent'], 'notready');
+    assert.equal(outage.root.attributes['kubetrail.intent.reason'], 'NodeStatusUnknown');
+    assert.equal(outage.root.attributes['k8s.node.name'], 'kwok-node-lost');
+    assert.equal(outage.root.attributes['kubetrail.drain.evictions'], 2);
+    // The recording's Ready transition: 11:50:12, the node lifecycle controller's write.
+    assert.equal(Math.floor(outage.root.startTime / 1000) * 1000, Date.parse('2026-11-30T11:50:12Z'));
+    const evictions = named(outage, 'Pod.Evict');
     assert.equal(evictions.length, 2);
-    for (const t of evictions) {
-      assert.equal(t.root.service, 'taint-eviction-controller');
-      assert.equal(t.root.attributes['kubetrail.intent.reason'], 'DeletionByTaintManager');
-      assert.equal(t.root.attributes['k8s.node.name'], 'kwok-node-lost');
-      const [notReady] = named(t, 'Pod.NodeNotReady');
-      assert.equal(notReady?.startTime, t.root.startTime, 'the trace begins when the Node went not ready');
-      assert.equal(named(t, 'Pod.TaintManagerEviction').length, 1);
-      assert.equal(named(t, 'Pod.Termination').length, 1);
-      assertCreatesPods(t, named(t, 'ReplicaSet.SuccessfulCreate'));
-      assert.equal(named(t, 'ReplicaSet.SuccessfulCreate').length, 1);
+    for (const e of evictions) {
+      assert.equal(e.parentSpanId, outage.root.spanId);
+      assert.equal(e.service, 'taint-eviction-controller');
+      assert.equal(e.attributes['kubetrail.intent.reason'], 'DeletionByTaintManager');
+      assert.equal(e.attributes['k8s.node.name'], 'kwok-node-lost');
+      const below = descendants(outage, e);
+      const notReady = below.filter((s) => s.name === 'Pod.NodeNotReady');
+      assert.equal(notReady.length, 1);
+      assert.equal(notReady[0]?.parentSpanId, e.spanId);
+      assert.equal(notReady[0]?.startTime, e.startTime, 'the eviction begins when the Node went not ready');
+      assert.equal(below.filter((s) => s.name === 'Pod.TaintManagerEviction').length, 1);
+      assert.equal(below.filter((s) => s.name === 'Pod.Termination').length, 1);
+      const creates = below.filter((s) => s.name === 'ReplicaSet.SuccessfulCreate');
+      assert.equal(creates.length, 1);
+      assertCreatesPods(outage, creates);
+      assert.ok(outage.root.startTime <= e.startTime && e.endTime <= outage.root.endTime);
     }
+    assert.equal(
+      new Set(records.flatMap((r) => r.spans.map((s) => s.spanId))).size,
+      records.flatMap((r) => r.spans).length,
+      'no span id sent twice',
+    );
     for (const t of rootedAt(traces, 'Deployment.Create')) {
       assert.deepEqual(
         t.spans.filter((s) => s.name === 'Pod.NodeNotReady' || s.name === 'Pod.TaintManagerEviction'),

@@ -48,7 +48,7 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
   },
   'node-notready.jsonl': {
     cuts: '42',
-    why: "two Pods evicted by the taint manager in one second, one listed at its delete's write and one at its eviction's: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in that order, go to each other's traces. Nor do the listed TaintManagerEviction Events (\"Marking for deletion\"): each eviction's worker writes its Event before its Pod's writes, and two workers interleave (here z7q2b's Event, rv 328, comes before kngb7's, rv 330, and its DisruptionTarget, rv 331, after kngb7's, rv 329)",
+    why: "two Pods evicted by the taint manager in one second, one listed at its delete's write and one at its eviction's: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in that order, go under each other's Pod.Evict (in the Node.NotReady's one trace). Nor do the listed TaintManagerEviction Events (\"Marking for deletion\"): each eviction's worker writes its Event before its Pod's writes, and two workers interleave (here z7q2b's Event, rv 328, comes before kngb7's, rv 330, and its DisruptionTarget, rv 331, after kngb7's, rv 329)",
   },
   'pod-deleted.jsonl': {
     cuts: '30-32',
@@ -64,7 +64,7 @@ const KNOWN_FAILURES: Readonly<Record<string, { readonly cuts: string; readonly 
   },
   'stuck-pods-force-deleted.jsonl': {
     cuts: '46-53',
-    why: "as node-notready's at 42: two Pods evicted by the taint manager in one second, both listed at their deletes' writes: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in the order of those writes, go to each other's traces",
+    why: "as node-notready's at 42: two Pods evicted by the taint manager in one second, both listed at their deletes' writes: the list's resourceVersions do not say which eviction was written first, and the replacements, paired with the evictions in the order of those writes, go under each other's Pod.Evict (in the Node.NotReady's one trace)",
   },
   'thirty-replica-rollout.jsonl': {
     cuts: '662-665',

@@ -15,7 +15,7 @@ import {
   ATTR_KUBETRAIL_SPAN_OPEN,
   uidAttributeKey,
 } from '../../src/model/attributes.js';
-import { cordonTraceIdOf } from '../../src/model/ids.js';
+import { nodeSpellTraceIdOf } from '../../src/model/ids.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
 import {
   createdPodName,
@@ -46,7 +46,7 @@ export type PropertyName =
   | 'one-span-per-scaling-step'
   | 'no-span-after-convergence'
   | 'lifecycle-children-within-50ms'
-  | 'eviction-under-its-cordon';
+  | 'eviction-under-its-spell';
 
 /** What the properties look at: the recording's facts and the engine's traces, indexed. */
 export class Observed {
@@ -418,15 +418,18 @@ function lifecycleChildrenWithin50ms(o: Observed): string[] {
 const MAX_TRACE_MS = 15 * 60_000;
 
 /**
- * A drain is one trace (issue 9 point 3, "rooted at what triggered it: the
- * cordon or drain"): every Pod evicted through the Eviction API from a Node
- * the recording saw cordoned live, stamped in the cordon's second or later,
- * within the longest trace and before the Node was seen schedulable again
- * (by resourceVersion), has its Pod.Evict span in that cordon's Node.Cordon
- * trace as a child of the root, however long a PodDisruptionBudget held it
- * back; and the root counts them (`kubetrail.drain.evictions`).
+ * A drain is one trace, and so is a Node's outage (issue 9 point 3, "rooted at
+ * what triggered it: the cordon or drain", "a Node going NotReady and its Pods
+ * being evicted"): every Pod evicted through the Eviction API from a Node the
+ * recording saw cordoned live, or by the taint manager from a Node the
+ * recording saw leave Ready live, stamped in that spell's second or later,
+ * within the longest trace and before the spell was seen over (the Node
+ * schedulable again, or Ready again; by resourceVersion), has its Pod.Evict
+ * span in that spell's trace (Node.Cordon, Node.NotReady) as a child of the
+ * root, however long a PodDisruptionBudget or a toleration held it back; and
+ * the root counts them (`kubetrail.drain.evictions`).
  */
-function evictionUnderItsCordon(o: Observed): string[] {
+function evictionUnderItsSpell(o: Observed): string[] {
   const out: string[] = [];
   const nodes = new Map<string, ObjectState[]>();
   for (const list of o.facts.states.values()) {
@@ -439,16 +442,18 @@ function evictionUnderItsCordon(o: Observed): string[] {
       (s) => s.kind === 'Pod' && s.evictedAt !== undefined && s.nodeName !== undefined,
     );
     if (evicted?.evictedAt === undefined || evicted.nodeName === undefined || evicted.initial) continue;
-    const cordon = cordonBefore(nodes.get(evicted.nodeName) ?? [], evicted);
-    if (cordon === undefined) continue;
-    const traceId = cordonTraceIdOf(cordon.nodeUid, cordon.stamp);
+    const by = evicted.evictedBy ?? 'cordon';
+    const spell = spellBefore(nodes.get(evicted.nodeName) ?? [], evicted, by);
+    if (spell === undefined) continue;
+    const rootName = by === 'cordon' ? 'Node.Cordon' : 'Node.NotReady';
+    const traceId = nodeSpellTraceIdOf(spell.nodeUid, by, spell.stamp);
     expected.set(traceId, (expected.get(traceId) ?? 0) + 1);
     const place = o.traces.flatMap((t) =>
       t.spans
         .filter((s) => s.name === 'Pod.Evict' && s.attributes[uidAttributeKey('Pod')] === evicted.uid)
         .map((s) => ({ t, s })),
     );
-    const after = `${((evicted.evictedAt - cordon.stamp) / 1000).toFixed(0)} s after the cordon of ${evicted.nodeName}`;
+    const after = `${((evicted.evictedAt - spell.stamp) / 1000).toFixed(0)} s after the ${rootName} of ${evicted.nodeName}`;
     if (place.length !== 1) {
       out.push(`Pod ${evicted.name}, evicted ${after}, has ${place.length} Pod.Evict spans`);
       continue;
@@ -456,10 +461,8 @@ function evictionUnderItsCordon(o: Observed): string[] {
     const only = place[0];
     if (only === undefined) continue;
     const { t, s } = only;
-    if (t.traceId !== traceId || t.root.name !== 'Node.Cordon' || s.parentSpanId !== t.root.spanId) {
-      out.push(
-        `Pod.Evict of ${evicted.name}, evicted ${after}, is in ${describeTrace(t)}, not under that cordon`,
-      );
+    if (t.traceId !== traceId || t.root.name !== rootName || s.parentSpanId !== t.root.spanId) {
+      out.push(`Pod.Evict of ${evicted.name}, evicted ${after}, is in ${describeTrace(t)}, not under it`);
     }
   }
   for (const [traceId, want] of expected) {
@@ -467,35 +470,41 @@ function evictionUnderItsCordon(o: Observed): string[] {
     const counted = t?.root.attributes[ATTR_KUBETRAIL_DRAIN_EVICTIONS];
     if (t === undefined || counted !== want) {
       const what = t === undefined ? 'no trace' : `${describeTrace(t)} counts ${String(counted)} evictions`;
-      out.push(`cordon trace ${traceId.slice(0, 8)}: ${what}, not ${want}`);
+      out.push(`trace ${traceId.slice(0, 8)}: ${what}, not ${want}`);
     }
   }
   return out;
 }
 
 /**
- * The stamp of the latest live cordon of `node` (its states) that `pod`'s
- * eviction follows: stamped at or before it, within the longest trace, with
- * no schedulable state of the Node between the cordon and the eviction.
+ * The stamp of the latest live spell of `node` (its states) that `pod`'s
+ * eviction follows: a cordon for the Eviction API, an outage (`Ready` left
+ * True, seen True before) for the taint manager; stamped at or before it,
+ * within the longest trace, with no state of the Node between the spell and
+ * the eviction that shows it over (schedulable, or Ready).
  */
-function cordonBefore(
+function spellBefore(
   node: readonly ObjectState[],
   pod: ObjectState,
+  by: 'cordon' | 'notready',
 ): { readonly stamp: number; readonly nodeUid: string } | undefined {
   const evictedAt = pod.evictedAt ?? 0;
+  const stampOf = (s: ObjectState): number | undefined => (by === 'cordon' ? s.cordonStamp : s.notReadyStamp);
   let found: number | undefined;
   let nodeUid = '';
   for (const s of node) {
-    if (s.cordonStamp === undefined || s.cordonStamp > evictedAt || evictedAt - s.cordonStamp > MAX_TRACE_MS)
-      continue;
-    const undone = node.some((u) => u.cordonStamp === undefined && u.order > s.order && u.order < pod.order);
-    if (!undone && (found === undefined || s.cordonStamp > found)) {
-      found = s.cordonStamp;
+    const stamp = stampOf(s);
+    if (stamp === undefined || stamp > evictedAt || evictedAt - stamp > MAX_TRACE_MS) continue;
+    // An outage is the Ready condition leaving True: a Node not Ready since it registered had none.
+    if (by === 'notready' && !node.some((u) => u.order < s.order && u.notReadyStamp === undefined)) continue;
+    const undone = node.some((u) => stampOf(u) === undefined && u.order > s.order && u.order < pod.order);
+    if (!undone && (found === undefined || stamp > found)) {
+      found = stamp;
       nodeUid = s.uid;
     }
   }
-  // A cordon the initial list showed began before the start: history, its trace not this run's.
-  const history = node.some((s) => s.cordonStamp === found && s.initial);
+  // A spell the initial list showed began before the start: history, its trace not this run's.
+  const history = node.some((s) => stampOf(s) === found && s.initial);
   return found === undefined || history ? undefined : { stamp: found, nodeUid };
 }
 
@@ -512,7 +521,7 @@ export const PROPERTIES: Readonly<Record<PropertyName, (o: Observed) => string[]
   'one-span-per-scaling-step': oneSpanPerScalingStep,
   'no-span-after-convergence': noSpanAfterConvergence,
   'lifecycle-children-within-50ms': lifecycleChildrenWithin50ms,
-  'eviction-under-its-cordon': evictionUnderItsCordon,
+  'eviction-under-its-spell': evictionUnderItsSpell,
 };
 
 /** The property names, in table order. */

@@ -77,8 +77,18 @@ export interface ObjectState {
   readonly nodeName: string | undefined;
   /** A Node while `spec.unschedulable`: the managedFields stamp (epoch ms, whole second) of the entry that set it. */
   readonly cordonStamp: number | undefined;
-  /** A Pod evicted through the Eviction API: its `DisruptionTarget` transition (epoch ms, whole second). */
+  /**
+   * A Node whose `Ready` condition is not True: that condition's transition
+   * (epoch ms, whole second); undefined when it is True or absent.
+   */
+  readonly notReadyStamp: number | undefined;
+  /**
+   * A Pod evicted through the Eviction API or by the taint manager: its
+   * `DisruptionTarget` transition (epoch ms, whole second).
+   */
   readonly evictedAt: number | undefined;
+  /** What evicted it: `cordon` for the Eviction API (a drain), `notready` for the taint manager. */
+  readonly evictedBy: 'cordon' | 'notready' | undefined;
 }
 
 /** A scaling step of a ReplicaSet's desired replicas, read from the ReplicaSet itself. */
@@ -142,7 +152,8 @@ function stateOf(d: Delta, order: number, index: number): ObjectState | undefine
     specReplicas: num(spec?.replicas),
     nodeName: str(spec?.nodeName) || undefined,
     cordonStamp: spec?.unschedulable === true ? cordonStampOf(meta) : undefined,
-    evictedAt: evictedAtOf(rec(o.status)),
+    notReadyStamp: str(o.kind) === 'Node' ? notReadyStampOf(rec(o.status)) : undefined,
+    ...evictionOf(rec(o.status)),
   };
 }
 
@@ -158,15 +169,30 @@ function cordonStampOf(meta: Record<string, unknown>): number | undefined {
   return found;
 }
 
-function evictedAtOf(status: Record<string, unknown> | undefined): number | undefined {
+/** The `DisruptionTarget` a drain's or a NotReady Node's eviction set: when, and which. */
+function evictionOf(
+  status: Record<string, unknown> | undefined,
+): Pick<ObjectState, 'evictedAt' | 'evictedBy'> {
   for (const c of Array.isArray(status?.conditions) ? status.conditions : []) {
     const cond = rec(c);
-    if (
-      cond?.type !== 'DisruptionTarget' ||
-      cond.status !== 'True' ||
-      cond.reason !== 'EvictionByEvictionAPI'
-    )
-      continue;
+    if (cond?.type !== 'DisruptionTarget' || cond.status !== 'True') continue;
+    const by =
+      cond.reason === 'EvictionByEvictionAPI'
+        ? 'cordon'
+        : cond.reason === 'DeletionByTaintManager'
+          ? 'notready'
+          : undefined;
+    const t = Date.parse(str(cond.lastTransitionTime));
+    if (by !== undefined && Number.isFinite(t)) return { evictedAt: t, evictedBy: by };
+  }
+  return { evictedAt: undefined, evictedBy: undefined };
+}
+
+/** The transition of a `Ready` condition that is not True. */
+function notReadyStampOf(status: Record<string, unknown> | undefined): number | undefined {
+  for (const c of Array.isArray(status?.conditions) ? status.conditions : []) {
+    const cond = rec(c);
+    if (cond?.type !== 'Ready' || cond.status === 'True') continue;
     const t = Date.parse(str(cond.lastTransitionTime));
     return Number.isFinite(t) ? t : undefined;
   }
