@@ -368,8 +368,8 @@ function readConditions(
       sink.issue('invalid-condition');
       continue;
     }
-    const rawMessage = asString(c.message);
-    const reason = asString(c.reason);
+    let rawMessage = asString(c.message);
+    let reason = asString(c.reason);
     let time = refineOptional(asTime(c.lastTransitionTime, sink, observedAt), clusterAt);
     let before: ConditionState | undefined;
     for (const e of earlier) {
@@ -380,6 +380,12 @@ function readConditions(
     }
     if (before !== undefined) {
       time = earliestOf(time, before.lastTransitionTime);
+      // A Pod's eviction is the first evictor's: one marking it again while it is still True
+      // (the Pod garbage collector, once its Node is deleted) only finishes it.
+      if (type === 'DisruptionTarget' && before.reason !== undefined && reason !== before.reason) {
+        reason = before.reason;
+        rawMessage = before.message;
+      }
       // Unchanged since the last delta (the common case): share the earlier object.
       if (before.lastTransitionTime === time && before.reason === reason && before.message === rawMessage) {
         if (earlier[out.length] !== before) allShared = false;

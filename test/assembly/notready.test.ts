@@ -122,3 +122,40 @@ describe('a restart between a Node going NotReady and the taint manager evicting
     assert.deepEqual(restartCheck(deltas, cut, live).wrong, []);
   });
 });
+
+describe("an eviction's DisruptionTarget marked again by another component while still True", () => {
+  // Once a lost Node is deleted, the Pod garbage collector marks its Pods again
+  // (`DeletionByPodGC`, seen live): the later writes of node-notready's evicted Pods say so here.
+  const recorded = loadRecording('test/fixtures/live/node-notready.jsonl');
+  const seen = new Set<string>();
+  const remarked = recorded.map((d) => {
+    const o = d.object as { kind?: string; metadata?: { uid?: string }; status?: { conditions?: object[] } };
+    const uid = o.metadata?.uid;
+    if (o.kind !== 'Pod' || uid === undefined || !evicted(d)) return d;
+    if (!seen.has(uid)) {
+      seen.add(uid);
+      return d;
+    }
+    const conditions = (o.status?.conditions ?? []).map((c) =>
+      (c as { type?: string }).type === 'DisruptionTarget'
+        ? { ...c, reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' }
+        : c,
+    );
+    return { ...d, object: { ...o, status: { ...o.status, conditions } } };
+  });
+
+  it("stays the first evictor's: the taint manager's Pod.Evict, under the Node.NotReady root", () => {
+    assert.equal(seen.size, 2, 'two Pods evicted, each marked again');
+    const records = replay(remarked);
+    const outage = records.find((r) => r.root.name === 'Node.NotReady');
+    assert.ok(outage !== undefined);
+    const evictions = spansOf(records).filter(({ s }) => s.name === 'Pod.Evict');
+    assert.equal(evictions.length, 2);
+    for (const { r, s } of evictions) {
+      assert.equal(s.service, 'taint-eviction-controller');
+      assert.equal(s.attributes['kubetrail.intent.reason'], 'DeletionByTaintManager');
+      assert.equal(r.traceId, outage.traceId);
+      assert.equal(s.parentSpanId, outage.root.spanId);
+    }
+  });
+});
