@@ -1,4 +1,4 @@
-import { asInteger, asRecord, asTime, ignoreIssues, MAX_INT32 } from './narrow.js';
+import { asInteger, asRecord, asTime, ignoreIssues, type Json, MAX_INT32 } from './narrow.js';
 
 /**
  * The newest time the cluster stamped on an object or Event: its creation, each
@@ -22,10 +22,9 @@ export function newestWriteStamp(raw: unknown, observedAt: number): number | und
       if (t !== undefined && (newest === undefined || t > newest)) newest = t;
     }
   }
-  const deletion = asTime(meta.deletionTimestamp, ignoreIssues, observedAt);
+  const deletion = deletionIn(meta, observedAt);
   if (deletion !== undefined) {
-    const grace = asInteger(meta.deletionGracePeriodSeconds, 0, MAX_INT32, ignoreIssues, '') ?? 0;
-    const t = deletion - grace * 1000;
+    const t = requestOf(deletion);
     if (newest === undefined || t > newest) newest = t;
   }
   if (obj.kind === 'Event') {
@@ -48,10 +47,19 @@ export interface ShownDeletion {
 
 /** The deletion request `raw` shows, if it carries a valid `deletionTimestamp`. */
 export function shownDeletion(raw: unknown, observedAt: number): ShownDeletion | undefined {
-  const meta = asRecord(asRecord(raw)?.metadata);
+  return deletionIn(asRecord(asRecord(raw)?.metadata), observedAt);
+}
+
+/** The deletion request an object's `metadata` shows, if it carries a valid `deletionTimestamp`. */
+function deletionIn(meta: Json | undefined, observedAt: number): ShownDeletion | undefined {
   const at = asTime(meta?.deletionTimestamp, ignoreIssues, observedAt);
   if (at === undefined) return undefined;
   return { at, grace: asInteger(meta?.deletionGracePeriodSeconds, 0, MAX_INT32, ignoreIssues, '') ?? 0 };
+}
+
+/** When a deletion was requested: its `deletionTimestamp` less the grace period. */
+function requestOf(d: ShownDeletion): number {
+  return d.at - d.grace * 1000;
 }
 
 /**
@@ -66,6 +74,6 @@ export function deletionWriteStamp(
   after: ShownDeletion | undefined,
 ): number | undefined {
   if (after === undefined) return undefined;
-  if (before === undefined) return after.at - after.grace * 1000;
+  if (before === undefined) return requestOf(after);
   return before.grace > 0 && after.grace === 0 ? after.at : undefined;
 }
