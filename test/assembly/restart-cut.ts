@@ -6,6 +6,7 @@
  * every object and Event written by then, even one the old instance had not
  * been delivered yet.
  */
+import assert from 'node:assert/strict';
 import { replay } from '../../src/assembly/replay.js';
 import type { Delta } from '../../src/model/delta.js';
 import type { SpanRecord, TraceRecord } from '../../src/model/span-record.js';
@@ -132,3 +133,36 @@ export const cutRanges = {
       });
   },
 };
+
+/**
+ * Asserts that a restart continued the evictions of a Node's cordon or outage (`spell`, the
+ * trace the instance before sent its root in): `count` Pod.Evict spans in `restarted`, each a
+ * child of that root in its trace, marked partial; no root of its name sent again, and no
+ * eviction a trace of its own.
+ */
+export function assertEvictionsContinuedUnder(
+  restarted: readonly TraceRecord[],
+  spell: TraceRecord,
+  count: number,
+): void {
+  const evictions = restarted.flatMap((r) =>
+    r.spans.filter((s) => s.name === 'Pod.Evict').map((s) => ({ r, s })),
+  );
+  assert.equal(evictions.length, count);
+  for (const { r, s } of evictions) {
+    assert.equal(r.traceId, spell.traceId);
+    assert.equal(s.parentSpanId, spell.root.spanId);
+    assert.equal(s.attributes['kubetrail.trace.partial'], true);
+  }
+  assert.deepEqual(
+    restarted
+      .filter(
+        (r) =>
+          r.root.parentSpanId === undefined &&
+          (r.root.name === spell.root.name || r.root.name === 'Pod.Evict'),
+      )
+      .map((r) => r.root.name),
+    [],
+    `no ${spell.root.name} root sent again, no eviction a trace of its own`,
+  );
+}
