@@ -740,7 +740,9 @@ export class TraceEngine {
       for (const item of this.#pending.take(byNameKey(p.kind, p.namespace, p.name))) this.#retry(item, false);
     }
     if (p.kind === 'Node') {
-      const readyWriter = conditionWriterOf(raw, 'Ready');
+      // Who marked it not Ready names an outage's root; a Ready Node opens none.
+      const readyWriter =
+        conditionOf(p, 'Ready')?.status === 'True' ? undefined : conditionWriterOf(raw, 'Ready');
       if (initial) this.#drains.recordListed(p, readyWriter);
       else this.#drains.recordNode(p, live, time, type === 'DELETED', readyWriter);
     }
